@@ -1,0 +1,178 @@
+"""The `collector` command: a thin layer over the library. Errors are one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from collector import __version__, jobs, refdata, store
+from collector.errors import CollectorError
+from collector.progress import Progress
+
+log = logging.getLogger("collector")
+
+
+class Context:
+    def __init__(self, db: Path, quiet: bool, verbose: bool):
+        self.db = db
+        self.quiet = quiet
+        self.verbose = verbose
+
+    def progress(self) -> Progress:
+        return Progress(enabled=False if self.quiet else None)
+
+
+def _setup_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s" if not verbose else "%(asctime)s %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    logging.getLogger("collector").setLevel(level)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="DuckDB file (default: $COLLECTOR_DB or data/adoption.duckdb).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors; no progress.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging, and tracebacks on errors.")
+@click.version_option(__version__, prog_name="collector")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, quiet: bool, verbose: bool) -> None:
+    """Collect open-model adoption metrics (Hugging Face downloads, OpenRouter usage) into DuckDB.
+
+    \b
+    Example:
+      collector collect hf --top 1000
+      collector status
+    """
+    _setup_logging(quiet, verbose)
+    ctx.obj = Context(store.db_path(db), quiet, verbose)
+
+
+@cli.group()
+def collect() -> None:
+    """Fetch today's snapshot from a source and store it.
+
+    \b
+    Example:
+      collector collect hf
+    """
+
+
+@collect.command("hf")
+@click.option("--top", "top_n", type=int, default=1000, show_default=True,
+              help="Also snapshot the Hub-wide top N models by 30-day downloads (0 to skip).")
+@click.option("--orgs", "orgs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="CSV of namespaces (namespace,organisation,role,collect); default: the built-in reference list.")
+@click.option("--page-size", type=int, default=1000, show_default=True, help="Models per listing request (1-1000).")
+@click.pass_obj
+def collect_hf(obj: Context, top_n: int, orgs_file: Path | None, page_size: int) -> None:
+    """Snapshot Hugging Face download counts for the tracked organisations and the Hub-wide top N.
+
+    Uses HF_TOKEN when set; HF_ENDPOINT redirects every call.
+
+    \b
+    Example:
+      collector collect hf --top 1000
+      HF_ENDPOINT=http://127.0.0.1:8080 collector --db /tmp/test.duckdb collect hf --top 50
+    """
+    progress = obj.progress()
+    try:
+        result = jobs.collect_hf(obj.db, top_n=top_n, orgs_file=orgs_file, page_size=page_size, progress=progress)
+    finally:
+        progress.done()
+    log.info(result.summary())
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def status(obj: Context, as_json: bool) -> None:
+    """Show the latest run of each job, row counts per table, and the database path and size.
+
+    \b
+    Example:
+      collector status
+    """
+    info = store.status(obj.db)
+    if as_json:
+        click.echo(json.dumps(info, indent=2, default=str))
+        return
+    click.echo(f"database: {info['path']} ({info['size_bytes']:,} bytes, schema version {info['schema_version']})")
+    click.echo("latest runs:")
+    if not info["runs"]:
+        click.echo("  (none yet)")
+    for run in info["runs"]:
+        line = f"  {run['job']:<22} {run['status']:<8} run {run['run_id']:<5} started {run['started_at']}"
+        if run["finished_at"]:
+            line += f", finished {run['finished_at']}"
+        if run["rows"]:
+            line += f", {run['rows']:,} rows"
+        if run["error"]:
+            line += f"\n      error: {run['error']}"
+        click.echo(line)
+    click.echo("tables:")
+    for table, count in info["tables"].items():
+        click.echo(f"  {table:<28} {count:>12,} rows")
+
+
+@cli.group()
+def reference() -> None:
+    """Curated reference data (organisations, namespaces, aliases, OpenRouter authors).
+
+    \b
+    Example:
+      collector reference check
+    """
+
+
+@reference.command("check")
+@click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=refdata.REFERENCE_DIR, show_default=False, help="Folder of reference CSVs (default: built-in).")
+def reference_check(directory: Path) -> None:
+    """Validate the reference CSVs; each problem is printed as `path:line: what is wrong`.
+
+    \b
+    Example:
+      collector reference check
+    """
+    data = refdata.load(directory)
+    click.echo(", ".join(f"{name}: {len(rows)} rows" for name, rows in data.items()) + " - all valid")
+
+
+def main() -> None:
+    verbose = "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except CollectorError as exc:
+        if verbose:
+            traceback.print_exc()
+        lines = str(exc).splitlines() or [type(exc).__name__]
+        for line in lines:
+            click.echo(f"error: {line}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing partial was written", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the promise is one line, never a traceback (use --verbose for one)
+        if verbose:
+            traceback.print_exc()
+        click.echo(f"error: {type(exc).__name__}: {' '.join(str(exc).split())}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

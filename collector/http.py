@@ -1,0 +1,229 @@
+"""Polite HTTP for both sources: pacing from rate-limit headers, retries with backoff, one-line errors.
+
+Works with any httpx-style response (`status_code`, `headers`, `content`), so the Hub client
+(huggingface_hub's httpx2 session) and the OpenRouter client (httpx) share one policy.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any, Protocol
+
+import orjson
+
+from collector import clock
+from collector.errors import CollectorError, ConfigError
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_RATELIMIT = re.compile(r'"(?P<name>[^"]+)"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
+_POLICY = re.compile(r"q\s*=\s*(?P<q>\d+).*?w\s*=\s*(?P<w>\d+)")
+
+
+class Response(Protocol):
+    status_code: int
+    headers: Any
+    content: bytes
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass
+class RetryPolicy:
+    """Exponential backoff: base, 2*base, 4*base ... capped; `max_retries` retries after the first try.
+
+    COLLECTOR_RETRY_BASE_SECONDS / COLLECTOR_MAX_RETRIES tune it (tests use a small base)."""
+
+    max_retries: int = 5
+    base: float = 1.0
+    cap: float = 8.0
+    # A server asking us to wait longer than this (Retry-After, RateLimit t=) ends the run instead.
+    max_wait: float = 900.0
+
+    @classmethod
+    def from_env(cls) -> RetryPolicy:
+        return cls(
+            max_retries=int(_env_float("COLLECTOR_MAX_RETRIES", 5)),
+            base=_env_float("COLLECTOR_RETRY_BASE_SECONDS", 1.0),
+            cap=_env_float("COLLECTOR_RETRY_CAP_SECONDS", 8.0),
+            max_wait=_env_float("COLLECTOR_MAX_WAIT_SECONDS", 900.0),
+        )
+
+    def backoff(self, attempt: int) -> float:
+        return min(self.cap, self.base * (2 ** (attempt - 1)))
+
+
+@dataclass
+class FixedWindowPacer:
+    """Paces on `RateLimit: "api";r=<remaining>;t=<seconds to reset>` (the Hub's fixed 5-minute window).
+
+    When the window is spent (r=0) the next request waits for the reset instead of earning a 429."""
+
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    remaining: int | None = None
+    reset_at: float | None = None
+    quota: int | None = None
+    window: int | None = None
+    waited: float = 0.0
+
+    def before_request(self) -> None:
+        if self.remaining is None or self.remaining > 0 or self.reset_at is None:
+            return
+        delay = self.reset_at - self.monotonic()
+        if delay > 0:
+            log.info("rate limit window spent: waiting %.1f s for it to reset", delay)
+            self.sleep(delay)
+            self.waited += delay
+        self.remaining = None
+
+    def observe(self, headers: Any) -> None:
+        value = headers.get("ratelimit")
+        if not value:
+            return
+        match = _RATELIMIT.search(value)
+        if not match:
+            return
+        self.remaining = int(match.group("r"))
+        # +0.5 s: the header's seconds are rounded, and an early request would be rejected.
+        self.reset_at = self.monotonic() + int(match.group("t")) + 0.5
+        policy = headers.get("ratelimit-policy")
+        if policy and (pm := _POLICY.search(policy)):
+            self.quota, self.window = int(pm.group("q")), int(pm.group("w"))
+
+
+@dataclass
+class MinIntervalPacer:
+    """At most `per_minute` requests a minute, spaced evenly (OpenRouter's Data API: 30/min per key)."""
+
+    per_minute: float
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    last: float | None = None
+    waited: float = 0.0
+
+    def before_request(self) -> None:
+        if self.per_minute <= 0:
+            return
+        interval = 60.0 / self.per_minute
+        now = self.monotonic()
+        if self.last is not None and now - self.last < interval:
+            delay = interval - (now - self.last)
+            self.sleep(delay)
+            self.waited += delay
+        self.last = self.monotonic()
+
+    def observe(self, headers: Any) -> None:  # noqa: ARG002 - same interface as FixedWindowPacer
+        return
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """Seconds to wait from `Retry-After` (seconds or HTTP date) or a spent `RateLimit` window."""
+    value = headers.get("retry-after")
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = parsedate_to_datetime(value)
+            return max(0.0, (when - clock.now()).total_seconds())
+        except (TypeError, ValueError):
+            pass
+    limit = headers.get("ratelimit")
+    if limit and (match := _RATELIMIT.search(limit)) and int(match.group("r")) == 0:
+        return int(match.group("t")) + 1.0
+    return None
+
+
+def error_detail(response: Response) -> str:
+    """The server's own one-line reason from an error body (`{"error": {"message": ...}}`, `{"error": "..."}`)."""
+    try:
+        body = orjson.loads(response.content)
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        text = (response.content or b"")[:200].decode("utf-8", "replace").strip()
+        return " ".join(text.split())
+    if isinstance(body, dict):
+        err = body.get("error", body.get("message"))
+        if isinstance(err, dict):
+            err = err.get("message") or err.get("code")
+        if err is not None:
+            return " ".join(str(err).split())[:300]
+    return ""
+
+
+@dataclass
+class RequestStats:
+    requests: int = 0
+    retries: int = 0
+    waited: float = 0.0
+    statuses: dict[int, int] = field(default_factory=dict)
+
+
+def send(
+    do_request: Callable[[], Response],
+    *,
+    what: str,
+    pacer: FixedWindowPacer | MinIntervalPacer | None,
+    policy: RetryPolicy,
+    transport_errors: tuple[type[BaseException], ...],
+    stats: RequestStats,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Response:
+    """One logical request: paced, retried on 408/429/5xx and transport errors, then either a 2xx
+    response or a CollectorError naming `what`, the status and the server's reason."""
+    attempt = 0
+    while True:
+        attempt += 1
+        if pacer is not None:
+            pacer.before_request()
+        stats.requests += 1
+        try:
+            response = do_request()
+        except transport_errors as exc:
+            reason = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+            if attempt > policy.max_retries:
+                raise CollectorError(f"{what}: network error after {attempt} attempts ({reason})") from exc
+            wait = policy.backoff(attempt)
+            log.info("%s: %s; retry %d/%d in %.1f s", what, reason, attempt, policy.max_retries, wait)
+        else:
+            status = response.status_code
+            stats.statuses[status] = stats.statuses.get(status, 0) + 1
+            if pacer is not None:
+                pacer.observe(response.headers)
+            if 200 <= status < 300:
+                return response
+            detail = error_detail(response)
+            suffix = f": {detail}" if detail else ""
+            if status not in RETRY_STATUSES:
+                raise CollectorError(f"{what}: HTTP {status}{suffix}")
+            if attempt > policy.max_retries:
+                raise CollectorError(f"{what}: HTTP {status} after {attempt} attempts{suffix}")
+            wait = policy.backoff(attempt)
+            if status == 429:
+                hinted = retry_after_seconds(response.headers)
+                if hinted is not None:
+                    wait = hinted
+                if wait > policy.max_wait:
+                    raise CollectorError(
+                        f"{what}: HTTP 429, the server asks to wait {wait:.0f} s (over the {policy.max_wait:.0f} s limit); "
+                        "run again later"
+                    )
+            log.info("%s: HTTP %d; retry %d/%d in %.1f s", what, status, attempt, policy.max_retries, wait)
+        stats.retries += 1
+        stats.waited += wait
+        sleep(wait)

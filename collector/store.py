@@ -1,0 +1,260 @@
+"""The one DuckDB store: opening it (with a bounded wait for the file lock), numbered migrations,
+reference tables, views, and the `runs` journal.
+
+DuckDB lets one process hold a file read-write, and while it does no other process can open it at
+all, not even read-only. So every write here is a short connection: open, one transaction, close.
+Nothing in this module talks to the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from collector import clock
+from collector.errors import CollectorError, ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+VIEWS_DIR = PACKAGE_DIR.parent / "sql"
+DEFAULT_DB = Path("data") / "adoption.duckdb"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db wins, then COLLECTOR_DB, then data/adoption.duckdb (relative to the working directory)."""
+    value = explicit or os.environ.get("COLLECTOR_DB") or DEFAULT_DB
+    return Path(value)
+
+
+def lock_timeout() -> float:
+    raw = os.environ.get("COLLECTOR_LOCK_TIMEOUT", "30")
+    try:
+        return max(0.0, float(raw))
+    except ValueError as exc:
+        raise ConfigError(f"COLLECTOR_LOCK_TIMEOUT must be a number of seconds, got {raw!r}") from exc
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return "lock" in str(exc).lower() and ("could not set lock" in str(exc).lower() or "conflicting lock" in str(exc).lower())
+
+
+def connect(path: Path, *, read_only: bool = False, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, waiting up to `timeout` seconds (COLLECTOR_LOCK_TIMEOUT, default 30) for another
+    process's lock to go away. Raises a one-line CollectorError instead of DuckDB's traceback."""
+    if read_only and not path.exists():
+        raise CollectorError(f"no database at {path}: run `collector collect hf` first or pass --db PATH")
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot use --db {path}: {exc.strerror or exc}") from exc
+        if path.exists() and path.is_dir():
+            raise ConfigError(f"cannot use --db {path}: it is a directory, not a DuckDB file")
+    wait = lock_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            con.execute("SET TimeZone = 'UTC'")
+            return con
+        except duckdb.IOException as exc:
+            if _is_lock_error(exc):
+                if time.monotonic() >= deadline:
+                    raise CollectorError(
+                        f"database {path} is locked by another process (waited {wait:g} s): "
+                        "retry when the other collector run has finished"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+                continue
+            raise CollectorError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from exc
+        except duckdb.Error as exc:
+            raise CollectorError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Migrations
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    found = []
+    for file in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(file.name)
+        if not match:
+            raise RuntimeError(f"{file}: migration files are named NNNN_name.sql")
+        found.append(Migration(int(match.group(1)), match.group(2), file.read_text(encoding="utf-8")))
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..N without gaps, found {versions}")
+    return found
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, path: Path | str = "") -> int:
+    """Bring the file to the newest schema, one transaction per migration. Refuses newer files."""
+    known = migrations()
+    current = schema_version(con)
+    newest = known[-1].version if known else 0
+    if current > newest:
+        raise CollectorError(
+            f"database {path} has schema version {current}, newer than this collector understands ({newest}): "
+            "upgrade collector (pip install -U) or use another --db"
+        )
+    for migration in known:
+        if migration.version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [migration.version, migration.name, clock.now()],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return newest
+
+
+def refresh_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)create every view in sql/, in file-name order, so any DuckDB client can use them."""
+    names = []
+    if not VIEWS_DIR.is_dir():
+        return names
+    for file in sorted(VIEWS_DIR.glob("*.sql")):
+        con.execute(file.read_text(encoding="utf-8"))
+        names.append(file.stem)
+    return names
+
+
+def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open read-write, migrate, load reference tables and views. Keep the connection short-lived."""
+    from collector import refdata  # local import: refdata reads CSVs, store must stay import-light
+
+    con = connect(path)
+    try:
+        migrate(con, path)
+        refdata.load_into(con)
+        refresh_views(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextlib.contextmanager
+def writer(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_for_write(path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def reader(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path, read_only=True)
+    try:
+        version = schema_version(con)
+        newest = migrations()[-1].version
+        if version > newest:
+            raise CollectorError(
+                f"database {path} has schema version {version}, newer than this collector understands ({newest}): "
+                "upgrade collector (pip install -U) or use another --db"
+            )
+        yield con
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------------------------
+# The runs journal
+
+
+def start_run(path: Path, job: str, source: str, params: dict) -> int:
+    with writer(path) as con:
+        return con.execute(
+            "INSERT INTO runs (job, source, params, started_at, status) VALUES (?, ?, ?, ?, 'running') RETURNING run_id",
+            [job, source, json.dumps(params, sort_keys=True, default=str), clock.now()],
+        ).fetchone()[0]
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    *,
+    status: str,
+    row_counts: dict | None = None,
+    requests: int | None = None,
+    error: str | None = None,
+) -> None:
+    con.execute(
+        "UPDATE runs SET finished_at = ?, status = ?, row_counts = ?, requests = ?, error = ? WHERE run_id = ?",
+        [clock.now(), status, json.dumps(row_counts or {}, sort_keys=True), requests, error, run_id],
+    )
+
+
+def fail_run(path: Path, run_id: int, error: str, requests: int | None = None) -> None:
+    """Record a failure; never let the bookkeeping hide the original error."""
+    with contextlib.suppress(Exception), writer(path) as con:
+        finish_run(con, run_id, status="failed", error=error[:2000], requests=requests)
+
+
+# --------------------------------------------------------------------------------------------
+# Status
+
+
+def status(path: Path) -> dict:
+    with reader(path) as con:
+        runs = con.execute(
+            """SELECT job, run_id, status, started_at, finished_at, row_counts, error FROM runs
+               QUALIFY row_number() OVER (PARTITION BY job ORDER BY run_id DESC) = 1 ORDER BY job"""
+        ).fetchall()
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+                "AND table_schema = 'main' ORDER BY table_name"
+            ).fetchall()
+        ]
+        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        version = schema_version(con)
+    out_runs = []
+    for job, run_id, run_status, started, finished, row_counts, error in runs:
+        rows = json.loads(row_counts) if row_counts else {}
+        total = sum(v for k, v in rows.items() if isinstance(v, int) and not k.startswith("replaced"))
+        out_runs.append(
+            {
+                "job": job, "run_id": run_id, "status": run_status,
+                "started_at": started.strftime("%Y-%m-%d %H:%M:%SZ") if started else None,
+                "finished_at": finished.strftime("%Y-%m-%d %H:%M:%SZ") if finished else None,
+                "rows": total, "row_counts": rows, "error": error,
+            }
+        )
+    return {"path": str(path), "size_bytes": path.stat().st_size, "schema_version": version, "runs": out_runs, "tables": counts}

@@ -1,0 +1,98 @@
+"""Shared fixtures. Nothing here reaches the network: every server is a fake on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Before huggingface_hub is imported anywhere: its import-time endpoint (used for the agent-harness
+# registry) must not be huggingface.co, and its cache must not be the user's.
+os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="collector-hf-home-")
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ.pop("HF_TOKEN", None)
+os.environ.pop("OPENROUTER_API_KEY", None)
+
+import duckdb  # noqa: E402
+import pytest  # noqa: E402
+
+from tests.fakes.hub import FakeHub, make_model  # noqa: E402
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is absent (a user's clone has none)")
+    return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("COLLECTOR_RETRY_BASE_SECONDS", "0.01")
+    monkeypatch.setenv("COLLECTOR_RETRY_CAP_SECONDS", "0.05")
+    monkeypatch.setenv("COLLECTOR_LOCK_TIMEOUT", "2")
+    monkeypatch.setenv("COLLECTOR_NOW", "2026-05-01T06:00:00Z")
+    monkeypatch.delenv("COLLECTOR_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "adoption.duckdb"
+
+
+@pytest.fixture
+def hub(monkeypatch):
+    models = [
+        make_model("Qwen/QwQ-32B", 61_994, all_time=2_945_445, params=32_763_876_352,
+                   tags=["text-generation", "base_model:Qwen/Qwen2.5-32B", "base_model:finetune:Qwen/Qwen2.5-32B"]),
+        make_model("Qwen/Qwen2.5-32B", 300_000, all_time=9_000_000),
+        make_model("Qwen/Qwen3-8B", 2_000_000, all_time=20_000_000),
+        make_model("deepseek-ai/DeepSeek-R1", 500_000, all_time=12_000_000, params=684_531_386_000),
+        make_model("meta-llama/Llama-3.1-8B-Instruct", 6_000_000, all_time=90_000_000, gated="manual"),
+        make_model("unsloth/QwQ-32B-GGUF", 40_000, library="gguf",
+                   tags=["gguf", "base_model:Qwen/QwQ-32B", "base_model:quantized:Qwen/QwQ-32B"]),
+        make_model("mergekit/qwen-llama-merge", 10, tags=["merge", "base_model:merge:Qwen/Qwen3-8B",
+                                                          "base_model:merge:meta-llama/Llama-3.1-8B-Instruct"]),
+    ]
+    with FakeHub(models) as server:
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        yield server
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run the real `collector` entry point in-process: exit code, stdout, stderr."""
+    from collector.cli import main
+
+    def invoke(*args: str) -> Result:
+        monkeypatch.setattr(sys, "argv", ["collector", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+def query(db: Path, sql: str, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()

@@ -1,0 +1,208 @@
+"""`collector collect hf` end to end against a fake Hub on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import query
+from tests.fakes.hub import make_model
+from tests.fakes.server import Reply
+
+ORGS = "namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\ndeepseek-ai,DeepSeek,developer,yes\n"
+
+
+@pytest.fixture
+def orgs(tmp_path):
+    path = tmp_path / "orgs.csv"
+    path.write_text(ORGS)
+    return path
+
+
+def test_collects_orgs_and_top_n_across_pages(run, hub, db, orgs):
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "5", "--page-size", "2")
+    assert result.code == 0, result.err
+    scopes = dict(query(db, "SELECT scope, model_count FROM hf_snapshots"))
+    assert scopes == {"author:Qwen": 3, "author:deepseek-ai": 1, "top_downloads:5": 5}
+    # page size 2: Qwen needs 2 pages, the top 5 needs 3 (and never asks for a 4th page)
+    assert query(db, "SELECT scope, pages FROM hf_snapshots ORDER BY scope") == [
+        ("author:Qwen", 2), ("author:deepseek-ai", 1), ("top_downloads:5", 3)]
+    assert len(hub.requests_to("/api/models")) == 6
+    top = query(db, """SELECT model_id, rank FROM hf_model_downloads d JOIN hf_snapshots s USING (snapshot_id)
+                       WHERE scope = 'top_downloads:5' ORDER BY rank""")
+    assert [m for m, _ in top] == ["meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-8B", "deepseek-ai/DeepSeek-R1",
+                                   "Qwen/Qwen2.5-32B", "Qwen/QwQ-32B"]
+
+
+def test_expand_fields_parsed_into_types(run, hub, db, orgs):
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "10").code == 0
+    types = dict(query(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'hf_model_downloads'"))
+    assert types["downloads_30d"] == "BIGINT" and types["downloads_all_time"] == "BIGINT"
+    row = query(db, """SELECT safetensors_total, gated, created_at, tags, pipeline_tag, library_name, author
+                       FROM hf_models WHERE model_id = 'Qwen/QwQ-32B'""")[0]
+    assert row[0] == 32_763_876_352
+    assert row[1] == "false"
+    assert row[2].isoformat().startswith("2025-01-15T10:00:00")
+    assert "base_model:finetune:Qwen/Qwen2.5-32B" in row[3]
+    assert row[4:] == ("text-generation", "transformers", "Qwen")
+    assert query(db, "SELECT gated FROM hf_models WHERE model_id = 'meta-llama/Llama-3.1-8B-Instruct'") == [("manual",)]
+    requested = hub.requests_to("/api/models")[0]
+    assert {"downloads", "downloadsAllTime", "safetensors", "gated", "tags"} <= set(requested.params("expand"))
+
+
+def test_lineage_rows(run, hub, db, orgs):
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "10").code == 0
+    edges = query(db, "SELECT child_id, parent_id, relation FROM hf_lineage ORDER BY ALL")
+    assert edges == [
+        ("Qwen/QwQ-32B", "Qwen/Qwen2.5-32B", "finetune"),
+        ("mergekit/qwen-llama-merge", "Qwen/Qwen3-8B", "merge"),
+        ("mergekit/qwen-llama-merge", "meta-llama/Llama-3.1-8B-Instruct", "merge"),
+        ("unsloth/QwQ-32B-GGUF", "Qwen/QwQ-32B", "quantized"),
+    ]
+
+
+def test_big_counts_round_trip_as_bigint(run, hub, db, orgs):
+    hub.models.append(make_model("Qwen/huge", 9_007_199_254_740_993, all_time=2**62 + 1))
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    assert query(db, "SELECT downloads_30d, downloads_all_time FROM hf_model_downloads WHERE model_id = 'Qwen/huge'") == [
+        (9_007_199_254_740_993, 2**62 + 1)]
+
+
+def test_rerun_same_day_no_duplicates_next_day_new_snapshot(run, hub, db, orgs, monkeypatch):
+    args = ("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "5")
+    assert run(*args).code == 0
+    first = query(db, "SELECT count(*) FROM hf_model_downloads")[0][0]
+    hub.models[0]["downloads"] = 70_000  # the 30-day figure revised within the day
+    assert run(*args).code == 0
+    assert query(db, "SELECT count(*) FROM hf_model_downloads")[0][0] == first
+    assert query(db, "SELECT count(*) FROM hf_snapshots")[0][0] == 3
+    assert query(db, """SELECT count(*) FROM (SELECT snapshot_id, model_id FROM hf_model_downloads
+                        GROUP BY ALL HAVING count(*) > 1)""")[0][0] == 0
+    # the latest observation of the day is the one kept
+    assert query(db, """SELECT DISTINCT downloads_30d FROM hf_model_downloads WHERE model_id = 'Qwen/QwQ-32B'""") == [(70_000,)]
+    monkeypatch.setenv("COLLECTOR_NOW", "2026-05-02T06:00:00Z")
+    assert run(*args).code == 0
+    assert query(db, "SELECT snapshot_date::VARCHAR, count(*) FROM hf_snapshots GROUP BY 1 ORDER BY 1") == [
+        ("2026-05-01", 3), ("2026-05-02", 3)]
+    assert query(db, "SELECT count(*) FROM hf_model_downloads")[0][0] == 2 * first
+    assert query(db, "SELECT first_seen::VARCHAR, last_seen::VARCHAR FROM hf_models WHERE model_id = 'Qwen/QwQ-32B'") == [
+        ("2026-05-01", "2026-05-02")]
+    statuses = query(db, "SELECT status, count(*) FROM runs GROUP BY 1")
+    assert statuses == [("ok", 3)]
+
+
+def test_429_with_ratelimit_waits_and_completes(run, hub, db, orgs):
+    hub.script("/api/models", Reply(429, b'{"error":"rate limited"}', {"RateLimit": '"api";r=0;t=1'}))
+    import time
+
+    started = time.monotonic()
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 0, result.err
+    assert time.monotonic() - started >= 1.9  # t=1 -> waits t+1 seconds, not the test's tiny backoff
+    assert query(db, "SELECT count(*) FROM hf_snapshots")[0][0] == 2
+
+
+def test_paces_before_a_429_when_window_is_spent(run, db, orgs, monkeypatch):
+    from tests.fakes.hub import FakeHub
+
+    models = [make_model(f"Qwen/m{i}", 100 - i) for i in range(6)]
+    with FakeHub(models, quota=3, window=2) as server:
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0", "--page-size", "1")
+        assert result.code == 0, result.err
+        statuses = [r.status for r in server.log if r.path == "/api/models"]
+        # 6 one-model pages of Qwen, 1 (empty) of deepseek-ai, over 3 windows of 3: paced, never a 429
+        assert statuses == [200] * 7
+    assert query(db, "SELECT model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(6,)]
+
+
+def test_500_burst_is_retried(run, hub, db, orgs):
+    hub.script("/api/models", *[Reply(500, b'{"error":"Internal Error"}')] * 3)
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 0, result.err
+    assert query(db, "SELECT count(*) FROM hf_snapshots")[0][0] == 2
+
+
+def test_persistent_500_fails_cleanly_without_partial_snapshot(run, hub, db, orgs):
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    before = query(db, "SELECT count(*), sum(downloads_30d) FROM hf_model_downloads")
+    hub.models[0]["downloads"] = 1
+    # Qwen succeeds, deepseek-ai fails every time: nothing of this run may land.
+    hub.script("/api/models", *[Reply(200, b"[]")] * 0)
+    original = hub.handle
+
+    def failing(request):
+        if request.param("author") == "deepseek-ai":
+            return Reply(500, b'{"error":"Internal Error"}')
+        return original(request)
+
+    hub.handle = failing
+    result = run("--db", str(db), "--quiet", "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 1
+    assert result.err.count("\n") == 1 and result.err.startswith("error: ")
+    assert "HTTP 500 after 6 attempts" in result.err and "Internal Error" in result.err
+    assert "Traceback" not in result.err
+    assert query(db, "SELECT count(*), sum(downloads_30d) FROM hf_model_downloads") == before
+    assert query(db, "SELECT status FROM runs ORDER BY run_id") == [("ok",), ("failed",)]
+    assert "HTTP 500" in query(db, "SELECT error FROM runs WHERE status = 'failed'")[0][0]
+    assert not list((db.parent / "staging").iterdir())
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b'[{"id": "Qwen/x", "downloads": 1', "not valid JSON"),
+        (b'{"error": "oops"}', "expected a JSON array"),
+        (b'[{"_id": "1", "downloads": 5}]', "field 'id'"),
+        (b'[{"_id": "1", "id": "Qwen/x", "downloads": "12"}]', "field 'downloads' is str"),
+        (b'[{"_id": "1", "id": "Qwen/x", "tags": "text-generation"}]', "field 'tags'"),
+        (b'[7]', "item #0 is int"),
+    ],
+)
+def test_malformed_responses_give_one_line_errors(run, hub, db, orgs, body, message):
+    hub.script("/api/models", Reply(200, body))
+    result = run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 1
+    assert message in result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert query(db, "SELECT count(*) FROM hf_snapshots")[0][0] == 0
+
+
+def test_missing_and_extra_fields_are_tolerated(run, hub, db, orgs):
+    hub.script("/api/models", Reply(200, b'[{"_id": "1", "id": "Qwen/minimal", "brandNewField": {"x": 1}}]'))
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    assert query(db, "SELECT downloads_30d, downloads_all_time FROM hf_model_downloads WHERE model_id = 'Qwen/minimal'") == [
+        (None, None)]
+    assert query(db, "SELECT author FROM hf_models WHERE model_id = 'Qwen/minimal'") == [("Qwen",)]
+
+
+def test_pagination_loop_is_detected(run, hub, db, orgs):
+    loop = {"Link": f'<{hub.url}/api/models?author=Qwen&cursor=same>; rel="next"'}
+    hub.script("/api/models", Reply(200, b'[{"_id":"1","id":"Qwen/a"}]', loop), Reply(200, b'[{"_id":"2","id":"Qwen/b"}]', loop))
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 1 and "pagination loop" in result.err
+
+
+def test_repeated_model_across_pages_is_kept_once(run, hub, db, orgs):
+    nxt = {"Link": f'<{hub.url}/api/models?author=Qwen&cursor=p2>; rel="next"'}
+    hub.script("/api/models",
+               Reply(200, b'[{"_id":"1","id":"Qwen/a","downloads":5},{"_id":"2","id":"Qwen/b","downloads":4}]', nxt),
+               Reply(200, b'[{"_id":"2","id":"Qwen/b","downloads":3},{"_id":"3","id":"Qwen/c","downloads":2}]'))
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    rows = query(db, """SELECT model_id, rank, downloads_30d FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
+                        WHERE scope = 'author:Qwen' ORDER BY rank""")
+    assert rows == [("Qwen/a", 1, 5), ("Qwen/b", 2, 4), ("Qwen/c", 4, 2)]
+    assert query(db, "SELECT duplicates, model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(1, 3)]
+
+
+def test_token_is_sent_but_never_stored(run, hub, db, orgs, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_secretTOKEN123")
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    assert hub.requests_to("/api/models")[0].headers.get("authorization") == "Bearer hf_secretTOKEN123"
+    assert b"hf_secretTOKEN123" not in db.read_bytes()
+    assert query(db, "SELECT params FROM runs")[0][0].count("secret") == 0
+
+
+def test_bad_arguments(run, db):
+    assert run("--db", str(db), "collect", "hf", "--top", "-1").code == 1
+    result = run("--db", str(db), "collect", "hf", "--page-size", "5000")
+    assert result.code == 1 and "--page-size" in result.err

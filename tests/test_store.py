@@ -1,0 +1,89 @@
+"""The store: migrations, newer-version refusal, lock waits, status."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+
+from collector import store
+from tests.conftest import query
+
+
+def test_migrates_fresh_file_and_is_idempotent(db):
+    with store.writer(db):
+        pass
+    newest = store.migrations()[-1].version
+    assert query(db, "SELECT max(version) FROM schema_migrations")[0][0] == newest
+    with store.writer(db):
+        pass
+    assert query(db, "SELECT count(*) FROM schema_migrations")[0][0] == newest
+
+
+def test_older_file_upgrades_in_place(db):
+    con = duckdb.connect(str(db))
+    con.execute(store.migrations()[0].sql)
+    con.execute("INSERT INTO schema_migrations VALUES (1, 'core', now())")
+    con.execute("INSERT INTO runs (job, source, started_at, status) VALUES ('old job', 'hf', now(), 'ok')")
+    con.close()
+    with store.writer(db):
+        pass
+    assert query(db, "SELECT job FROM runs") == [("old job",)]
+    assert query(db, "SELECT count(*) FROM hf_snapshots")[0][0] == 0
+
+
+def test_newer_file_is_refused(db, run):
+    with store.writer(db) as con:
+        con.execute("INSERT INTO schema_migrations VALUES (999, 'future', now())")
+    result = run("--db", str(db), "collect", "hf", "--top", "0")
+    assert result.code == 1
+    assert "schema version 999, newer than this collector" in result.err and "Traceback" not in result.err
+    assert run("--db", str(db), "status").code == 1
+
+
+def test_lock_held_by_other_process_waits_then_refuses(db, run, monkeypatch):
+    with store.writer(db):
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(db)!r})
+            print("locked", flush=True)
+            time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        monkeypatch.setenv("COLLECTOR_LOCK_TIMEOUT", "0.5")
+        result = run("--db", str(db), "status")
+        assert result.code == 1
+        assert "is locked by another process (waited 0.5 s)" in result.err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run("--db", str(db), "status").code == 0
+
+
+def test_status_reports_runs_tables_and_size(db, run, hub, tmp_path):
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\n")
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "2").code == 0
+    result = run("--db", str(db), "status")
+    assert result.code == 0
+    assert f"database: {db}" in result.out and "schema version" in result.out
+    assert "collect hf" in result.out and "ok" in result.out
+    assert "hf_model_downloads" in result.out
+
+
+def test_status_without_database(run, tmp_path):
+    result = run("--db", str(tmp_path / "none.duckdb"), "status")
+    assert result.code == 1 and "no database at" in result.err
+
+
+def test_unusable_db_path(run, tmp_path):
+    (tmp_path / "file").write_text("x")
+    result = run("--db", str(tmp_path / "file" / "sub.duckdb"), "collect", "hf", "--top", "0")
+    assert result.code == 2 and "cannot use --db" in result.err
