@@ -8,10 +8,13 @@ so the client keeps up with the Hub's largest quotas).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -46,16 +49,22 @@ EXPAND = (
 )
 TIMEOUT = httpx2.Timeout(60.0, connect=15.0)
 
-STAGE_SCHEMA = pa.schema(
+# Three staged files per run: counters per (scope, model), metadata once per model, lineage edges.
+DOWNLOADS_SCHEMA = pa.schema(
     [
         ("scope", pa.string()),
         ("rank", pa.int32()),
         ("model_id", pa.string()),
-        ("author", pa.string()),
         ("downloads_30d", pa.int64()),
         ("downloads_all_time", pa.int64()),
         ("likes", pa.int64()),
         ("trending_score", pa.float64()),
+    ]
+)
+MODELS_SCHEMA = pa.schema(
+    [
+        ("model_id", pa.string()),
+        ("author", pa.string()),
         ("created_at", pa.string()),
         ("last_modified", pa.string()),
         ("pipeline_tag", pa.string()),
@@ -65,6 +74,8 @@ STAGE_SCHEMA = pa.schema(
         ("gated", pa.string()),
     ]
 )
+LINEAGE_SCHEMA = pa.schema([("child_id", pa.string()), ("parent_id", pa.string()), ("relation", pa.string())])
+RELATIONS = frozenset({"adapter", "finetune", "merge", "quantized"})
 
 
 def endpoint() -> str:
@@ -125,26 +136,44 @@ class HubClient:
         )
 
     def pages(self, scope: Scope) -> Iterator[tuple[str, list]]:
-        """(url, models) per page, following `Link: <...>; rel="next"` exactly as given."""
+        """(url, models) per page, following `Link: <...>; rel="next"` exactly as given.
+
+        The next page is requested as soon as its link is known, while this one is decoded and
+        staged, so network wait and parsing overlap (one request in flight at a time: no burst)."""
         params = scope.params + [("expand", f) for f in EXPAND]
         url = f"{self.base_url}/api/models"
-        first = f"{url}?{urlencode(params)}"
-        seen = {first}
-        response = self.get(url, params, f"Hub listing {scope.name}")
-        current = first
-        while True:
-            yield current, _decode_page(response, current)
-            next_url = response.links.get("next", {}).get("url")
-            if not next_url:
-                return
-            if next_url in seen:
-                raise CollectorError(
-                    f"Hub listing {scope.name}: pagination loop (the server sent the same next link twice): "
-                    "stopped with nothing written; retry later"
-                )
-            seen.add(next_url)
-            current = next_url
-            response = self.get(next_url, None, f"Hub listing {scope.name}")
+        what = f"Hub listing {scope.name}"
+        current = f"{url}?{urlencode(params)}"
+        seen = {current}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-prefetch") as pool:
+            pending = pool.submit(self.get, url, params, what)
+            try:
+                while pending is not None:
+                    response = pending.result()
+                    pending = None
+                    next_url = response.links.get("next", {}).get("url")
+                    if next_url:
+                        if next_url in seen:
+                            raise CollectorError(
+                                f"{what}: pagination loop (the server sent the same next link twice): "
+                                "stopped with nothing written; retry later"
+                            )
+                        seen.add(next_url)
+                        if scope.max_models is None or len(seen) - 1 < -(-scope.max_models // self._page_size(scope)):
+                            pending = pool.submit(self.get, next_url, None, what)
+                    yield current, _decode_page(response, current)
+                    if next_url is None:
+                        return
+                    current = next_url
+            finally:
+                if pending is not None:
+                    pending.cancel()
+                    with contextlib.suppress(Exception):
+                        pending.result()
+
+    @staticmethod
+    def _page_size(scope: Scope) -> int:
+        return int(dict(scope.params).get("limit", PAGE_SIZE)) or PAGE_SIZE
 
 
 def _decode_page(response: httpx2.Response, url: str) -> list:
@@ -164,110 +193,177 @@ def _bad(url: str, index: int, model: object, field_name: str, value: object, ex
     )
 
 
-def parse_page(items: list, url: str, scope: str, first_rank: int) -> dict[str, list]:
-    """Columns for STAGE_SCHEMA. Missing optional fields become NULL and unknown extra fields are
-    ignored (the Hub adds fields over time); a field of the wrong type stops the run."""
-    cols: dict[str, list] = {name: [] for name in STAGE_SCHEMA.names}
-    for offset, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise CollectorError(f"bad response from {url}: item #{offset} is {type(item).__name__}, expected an object")
-        model_id = item.get("id")
-        if type(model_id) is not str or not model_id:
-            raise _bad(url, offset, item.get("_id"), "id", model_id, "a non-empty string")
-        for key, col in (("downloads", "downloads_30d"), ("downloadsAllTime", "downloads_all_time"), ("likes", "likes")):
-            value = item.get(key)
-            if value is not None and type(value) is not int:
-                raise _bad(url, offset, model_id, key, value, "an integer")
-            cols[col].append(value)
-        trending = item.get("trendingScore")
-        if trending is not None and type(trending) not in (int, float):
-            raise _bad(url, offset, model_id, "trendingScore", trending, "a number")
-        cols["trending_score"].append(trending)
-        for key, col in (
-            ("createdAt", "created_at"),
-            ("lastModified", "last_modified"),
-            ("pipeline_tag", "pipeline_tag"),
-            ("library_name", "library_name"),
-        ):
-            value = item.get(key)
-            if value is not None and type(value) is not str:
-                raise _bad(url, offset, model_id, key, value, "a string")
-            cols[col].append(value)
-        tags = item.get("tags")
-        if tags is not None and (type(tags) is not list or any(type(t) is not str for t in tags)):
-            raise _bad(url, offset, model_id, "tags", tags, "a list of strings")
-        cols["tags"].append(tags)
-        safetensors = item.get("safetensors")
-        total = None
-        if safetensors is not None:
-            total = safetensors.get("total") if type(safetensors) is dict else safetensors
-            if total is not None and type(total) is not int:
-                raise _bad(url, offset, model_id, "safetensors.total", total, "an integer")
-        cols["safetensors_total"].append(total)
-        gated = item.get("gated")
-        if gated is not None and type(gated) not in (bool, str):
-            raise _bad(url, offset, model_id, "gated", gated, "a boolean or string")
-        cols["gated"].append(None if gated is None else str(gated).lower())
-        author = item.get("author")
-        if author is not None and type(author) is not str:
-            raise _bad(url, offset, model_id, "author", author, "a string")
-        cols["author"].append(author or (model_id.split("/", 1)[0] if "/" in model_id else None))
-        cols["model_id"].append(model_id)
-    count = len(cols["model_id"])
-    cols["scope"] = [scope] * count
-    cols["rank"] = list(range(first_rank, first_rank + count))
-    return cols
+class HfStage:
+    """The run's staged rows. A model the keyset cursor serves twice in one scope is kept once
+    (first rank wins, the repeat is counted); metadata and lineage are staged once per model."""
+
+    def __init__(self, directory: Path):
+        self.downloads = ParquetStage(directory / "downloads.parquet", DOWNLOADS_SCHEMA)
+        self.models = ParquetStage(directory / "models.parquet", MODELS_SCHEMA)
+        self.lineage = ParquetStage(directory / "lineage.parquet", LINEAGE_SCHEMA)
+        self._seen_models: set[str] = set()
+
+    def close(self) -> None:
+        for stage in (self.downloads, self.models, self.lineage):
+            stage.close()
+
+
+_INT = frozenset({int, type(None)})
+_NUMBER = frozenset({int, float, type(None)})
+_TEXT = frozenset({str, type(None)})
+_FIELD_TYPES = {
+    "downloads": (_INT, "an integer"),
+    "downloadsAllTime": (_INT, "an integer"),
+    "likes": (_INT, "an integer"),
+    "trendingScore": (_NUMBER, "a number"),
+    "createdAt": (_TEXT, "a string"),
+    "lastModified": (_TEXT, "a string"),
+    "pipeline_tag": (_TEXT, "a string"),
+    "library_name": (_TEXT, "a string"),
+    "author": (_TEXT, "a string"),
+    "tags": (frozenset({list, type(None)}), "a list of strings"),
+    "safetensors": (frozenset({dict, type(None)}), "an object"),
+    "gated": (frozenset({bool, str, type(None)}), "a boolean or string"),
+}
+
+
+def _check_column(url: str, ids: list, key: str, values: list, allowed: frozenset, expected: str) -> None:
+    # set(map(type, ...)) runs at C speed; only a page with a bad value pays for the search.
+    if set(map(type, values)) <= allowed:
+        return
+    for index, value in enumerate(values):
+        if type(value) not in allowed:
+            raise _bad(url, index, ids[index], key, value, expected)
+
+
+def parse_page(items: list, url: str, scope: str, first_rank: int, seen_in_scope: set[str],
+               stage: HfStage) -> tuple[int, int]:
+    """Validate one page and append it to the stage; returns (models kept, repeats dropped).
+
+    Missing optional fields become NULL and unknown extra fields are ignored (the Hub adds fields
+    over time); a field of the wrong type (a string count, a float count, a bool count) stops the
+    run. Checks are column-wise so that a page of 1,000 models costs about a millisecond."""
+    if not items:
+        return 0, 0
+    if set(map(type, items)) != {dict}:
+        index, item = next((i, m) for i, m in enumerate(items) if type(m) is not dict)
+        raise CollectorError(f"bad response from {url}: item #{index} is {type(item).__name__}, expected an object")
+    ids = [m.get("id") for m in items]
+    if set(map(type, ids)) != {str} or not all(ids):
+        index = next(i for i, v in enumerate(ids) if type(v) is not str or not v)
+        raise _bad(url, index, items[index].get("_id"), "id", ids[index], "a non-empty string")
+    cols = {key: [m.get(key) for m in items] for key in _FIELD_TYPES}
+    for key, (allowed, expected) in _FIELD_TYPES.items():
+        _check_column(url, ids, key, cols[key], allowed, expected)
+    tag_lists = [t for t in cols["tags"] if t]
+    if tag_lists and set(map(type, chain.from_iterable(tag_lists))) != {str}:
+        index = next(i for i, t in enumerate(cols["tags"]) if t and any(type(x) is not str for x in t))
+        raise _bad(url, index, ids[index], "tags", cols["tags"][index], "a list of strings")
+    totals = [st.get("total") if st else None for st in cols["safetensors"]]
+    _check_column(url, ids, "safetensors.total", totals, _INT, "an integer")
+
+    # Keyset pagination can serve a model twice when counts move mid-crawl: keep the first rank.
+    n = len(ids)
+    if len(set(ids)) == n and seen_in_scope.isdisjoint(ids):
+        keep = range(n)
+    else:
+        keep = []
+        for index, model_id in enumerate(ids):
+            if model_id not in seen_in_scope:
+                seen_in_scope.add(model_id)
+                keep.append(index)
+    seen_in_scope.update(ids)
+    repeats = n - len(keep)
+    if repeats:
+        ids = [ids[i] for i in keep]
+        cols = {key: [values[i] for i in keep] for key, values in cols.items()}
+        totals = [totals[i] for i in keep]
+        ranks = [first_rank + i for i in keep]
+    else:
+        ranks = list(range(first_rank, first_rank + n))
+    stage.downloads.write(
+        {
+            "scope": [scope] * len(ids),
+            "rank": ranks,
+            "model_id": ids,
+            "downloads_30d": cols["downloads"],
+            "downloads_all_time": cols["downloadsAllTime"],
+            "likes": cols["likes"],
+            "trending_score": cols["trendingScore"],
+        }
+    )
+
+    # Metadata and lineage once per model per run (a model can be in an author scope and the top N).
+    seen_models = stage._seen_models
+    fresh = [i for i, model_id in enumerate(ids) if model_id not in seen_models]
+    seen_models.update(ids)
+    if not fresh:
+        return n - repeats, repeats
+    if len(fresh) != len(ids):
+        ids = [ids[i] for i in fresh]
+        cols = {key: [values[i] for i in fresh] for key, values in cols.items()}
+        totals = [totals[i] for i in fresh]
+    stage.models.write(
+        {
+            "model_id": ids,
+            "author": [a if a else (m.split("/", 1)[0] if "/" in m else None) for a, m in zip(cols["author"], ids)],
+            "created_at": cols["createdAt"],
+            "last_modified": cols["lastModified"],
+            "pipeline_tag": cols["pipeline_tag"],
+            "library_name": cols["library_name"],
+            "tags": cols["tags"],
+            "safetensors_total": totals,
+            "gated": [None if g is None else ("true" if g is True else "false" if g is False else g) for g in cols["gated"]],
+        }
+    )
+    edges: dict[str, list] = {"child_id": [], "parent_id": [], "relation": []}
+    # Most models carry no lineage tag: one C-level join per model skips them cheaply.
+    candidates = [(m, t) for m, t in zip(ids, cols["tags"]) if t and "base_model:" in "\x1f".join(t)]
+    for model_id, tags in candidates:
+        for tag in tags:
+            # `base_model:<relation>:<parent>`; the two-part `base_model:<parent>` adds nothing.
+            if tag.startswith("base_model:") and tag.count(":") == 2:
+                _, relation, parent = tag.split(":")
+                if relation in RELATIONS and parent:
+                    edges["child_id"].append(model_id)
+                    edges["parent_id"].append(parent)
+                    edges["relation"].append(relation)
+    stage.lineage.write(edges)
+    return n - repeats, repeats
 
 
 def fetch_scope(
     client: HubClient,
     scope: Scope,
-    stage: ParquetStage,
+    stage: HfStage,
     progress: Callable[[str], None] | None = None,
 ) -> ScopeResult:
-    """Crawl one scope into the stage; rows are deduplicated at commit (first rank wins)."""
+    """Crawl one scope into the stage."""
     fetched_at = clock.now()
     params = scope.params + [("expand", f) for f in EXPAND]
     result = ScopeResult(scope.name, f"GET {client.base_url}/api/models?{urlencode(params)}", fetched_at, fetched_at)
     rank = 1
+    seen: set[str] = set()
     for url, items in client.pages(scope):
         if scope.max_models is not None:
-            items = items[: scope.max_models - result.models]
-        cols = parse_page(items, url, scope.name, rank)
-        stage.write(cols)
+            items = items[: scope.max_models - (rank - 1)]
+        kept, repeats = parse_page(items, url, scope.name, rank, seen, stage)
         result.pages += 1
-        result.models += len(items)
+        result.models += kept
+        result.duplicates += repeats
         rank += len(items)
         if progress:
             progress(f"{scope.name}: {result.models:,} models, {result.pages} pages")
-        if scope.max_models is not None and result.models >= scope.max_models:
+        if scope.max_models is not None and rank - 1 >= scope.max_models:
             break
     result.as_of = clock.now()
     return result
 
 
-LINEAGE_TAG = r"^base_model:(adapter|finetune|merge|quantized):(.+)$"
-
-COMMIT_SQL = """
-CREATE TEMP TABLE staged AS
-SELECT * EXCLUDE (rn) FROM (
-    SELECT *, row_number() OVER (PARTITION BY scope, model_id ORDER BY rank) AS rn
-    FROM read_parquet($stage)
-) WHERE rn = 1;
-"""
-
-
-def commit(con, stage_path: Path, scopes: list[ScopeResult], run_id: int, day) -> dict[str, int]:
+def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> dict[str, int]:
     """Write the staged crawl as one snapshot per scope for `day`, replacing that day's earlier
     snapshot of the same scopes. The caller holds the transaction."""
-    con.execute("DROP TABLE IF EXISTS staged")
-    con.execute(COMMIT_SQL, {"stage": str(stage_path)})
-    dupes = dict(
-        con.execute(
-            "SELECT scope, count(*) - count(DISTINCT model_id) FROM read_parquet($stage) GROUP BY scope",
-            {"stage": str(stage_path)},
-        ).fetchall()
-    )
+    files = {name: str(s.path) for name, s in (("dl", stage.downloads), ("md", stage.models), ("ln", stage.lineage))}
     names = [s.scope for s in scopes]
     replaced = con.execute(
         "SELECT count(*) FROM hf_snapshots WHERE snapshot_date = ? AND list_contains(?, scope)", [day, names]
@@ -282,60 +378,63 @@ def commit(con, stage_path: Path, scopes: list[ScopeResult], run_id: int, day) -
         con.execute(
             """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [s.scope, day, s.fetched_at, s.as_of, run_id, s.request, s.pages, s.models - dupes.get(s.scope, 0), dupes.get(s.scope, 0)],
+            [s.scope, day, s.fetched_at, s.as_of, run_id, s.request, s.pages, s.models, s.duplicates],
         )
     con.execute(
         """INSERT INTO hf_model_downloads
-           SELECT h.snapshot_id, s.model_id, s.rank, s.downloads_30d, s.downloads_all_time, s.likes, s.trending_score
-           FROM staged s JOIN hf_snapshots h ON h.scope = s.scope AND h.snapshot_date = ? AND h.run_id = ?""",
-        [day, run_id],
+           SELECT h.snapshot_id, d.model_id, d.rank, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score
+           FROM read_parquet($dl) d JOIN hf_snapshots h ON h.scope = d.scope AND h.snapshot_date = $day AND h.run_id = $run""",
+        {"dl": files["dl"], "day": day, "run": run_id},
     )
-    downloads = con.execute("SELECT count(*) FROM staged").fetchone()[0]
-    # Latest metadata per model across the run's scopes (they agree; pick one deterministically).
+    # Latest metadata wins; first_seen / last_seen keep the span. Most models do not change from one
+    # day to the next, so unchanged rows only get their span widened (a narrow update), and only
+    # new or changed models are written in full (bench/hf_ingest.py measures both cases).
     con.execute(
         """CREATE OR REPLACE TEMP TABLE staged_models AS
-           SELECT model_id, any_value(author) AS author,
-                  CAST(any_value(created_at) AS TIMESTAMPTZ) AS created_at,
-                  CAST(any_value(last_modified) AS TIMESTAMPTZ) AS last_modified,
-                  any_value(pipeline_tag) AS pipeline_tag, any_value(library_name) AS library_name,
-                  any_value(tags) AS tags, any_value(safetensors_total) AS safetensors_total,
-                  any_value(gated) AS gated
-           FROM staged GROUP BY model_id"""
+           SELECT model_id, author, CAST(created_at AS TIMESTAMPTZ) AS created_at,
+                  CAST(last_modified AS TIMESTAMPTZ) AS last_modified, pipeline_tag, library_name, tags,
+                  safetensors_total, gated,
+                  hash(author, created_at, last_modified, pipeline_tag, library_name, tags, safetensors_total, gated)
+                      AS meta_hash
+           FROM read_parquet($md)""",
+        {"md": files["md"]},
     )
     con.execute(
-        """INSERT INTO hf_models
-           SELECT *, $day AS first_seen, $day AS last_seen FROM staged_models
-           ON CONFLICT (model_id) DO UPDATE SET
-               author = excluded.author, created_at = excluded.created_at, last_modified = excluded.last_modified,
-               pipeline_tag = excluded.pipeline_tag, library_name = excluded.library_name, tags = excluded.tags,
-               safetensors_total = excluded.safetensors_total, gated = excluded.gated,
-               first_seen = least(hf_models.first_seen, excluded.first_seen),
-               last_seen = greatest(hf_models.last_seen, excluded.last_seen)""",
+        """UPDATE hf_models AS t SET first_seen = least(t.first_seen, $day), last_seen = greatest(t.last_seen, $day)
+           FROM staged_models s
+           WHERE t.model_id = s.model_id AND (t.meta_hash = s.meta_hash OR $day < t.last_seen)""",
         {"day": day},
     )
-    models = con.execute("SELECT count(*) FROM staged_models").fetchone()[0]
     con.execute(
-        """INSERT INTO hf_lineage
-           WITH tag_rows AS (SELECT model_id, unnest(tags) AS tag FROM staged_models)
-           SELECT DISTINCT model_id,
-                  regexp_extract(tag, $lineage, 2) AS parent_id,
-                  regexp_extract(tag, $lineage, 1) AS relation,
-                  $day, $day
-           FROM tag_rows WHERE regexp_matches(tag, $lineage)
-           ON CONFLICT (child_id, parent_id, relation) DO UPDATE SET
-               first_seen = least(hf_lineage.first_seen, excluded.first_seen),
-               last_seen = greatest(hf_lineage.last_seen, excluded.last_seen)""",
-        {"day": day, "lineage": LINEAGE_TAG},
+        """CREATE OR REPLACE TEMP TABLE changed_models AS
+           SELECT s.*, least(t.first_seen, $day) AS first_seen, $day AS last_seen
+           FROM staged_models s JOIN hf_models t ON t.model_id = s.model_id
+           WHERE t.meta_hash <> s.meta_hash AND $day >= t.last_seen""",
+        {"day": day},
     )
-    edges = con.execute(
-        "SELECT count(*) FROM hf_lineage WHERE last_seen = ? AND child_id IN (SELECT model_id FROM staged_models)", [day]
-    ).fetchone()[0]
-    con.execute("DROP TABLE staged")
+    con.execute("DELETE FROM hf_models WHERE model_id IN (SELECT model_id FROM changed_models)")
+    con.execute("INSERT INTO hf_models BY NAME SELECT * FROM changed_models")
+    con.execute(
+        """INSERT INTO hf_models BY NAME
+           SELECT s.*, $day AS first_seen, $day AS last_seen
+           FROM staged_models s ANTI JOIN hf_models t ON t.model_id = s.model_id""",
+        {"day": day},
+    )
     con.execute("DROP TABLE staged_models")
+    con.execute("DROP TABLE changed_models")
+    con.execute(
+        """MERGE INTO hf_lineage AS t
+           USING (SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)) AS s
+           ON t.child_id = s.child_id AND t.parent_id = s.parent_id AND t.relation = s.relation
+           WHEN MATCHED THEN UPDATE SET first_seen = least(t.first_seen, $day), last_seen = greatest(t.last_seen, $day)
+           WHEN NOT MATCHED THEN INSERT (child_id, parent_id, relation, first_seen, last_seen)
+               VALUES (s.child_id, s.parent_id, s.relation, $day, $day)""",
+        {"ln": files["ln"], "day": day},
+    )
     return {
         "hf_snapshots": len(scopes),
-        "hf_model_downloads": downloads,
-        "hf_models": models,
-        "hf_lineage": edges,
+        "hf_model_downloads": stage.downloads.rows,
+        "hf_models": stage.models.rows,
+        "hf_lineage": stage.lineage.rows,
         "replaced_snapshots": replaced,
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from collector import clock, hf, refdata, store
 from collector.errors import CollectorError
-from collector.staging import ParquetStage, StagingDir
+from collector.staging import StagingDir
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def collect_hf(
     client = client or hf.HubClient()
     try:
         with StagingDir(db, run_id) as staging:
-            stage = ParquetStage(staging.path / "hf.parquet", hf.STAGE_SCHEMA)
+            stage = hf.HfStage(staging.path)
             results = []
             try:
                 for scope in scopes:
@@ -82,7 +82,7 @@ def collect_hf(
             with store.writer(db) as con:
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    counts = hf.commit(con, stage.path, results, run_id, day)
+                    counts = hf.commit(con, stage, results, run_id, day)
                     store.finish_run(con, run_id, status="ok", row_counts=counts, requests=client.stats.requests)
                     con.execute("COMMIT")
                 except BaseException:

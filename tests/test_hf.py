@@ -80,7 +80,14 @@ def test_rerun_same_day_no_duplicates_next_day_new_snapshot(run, hub, db, orgs, 
     # the latest observation of the day is the one kept
     assert query(db, """SELECT DISTINCT downloads_30d FROM hf_model_downloads WHERE model_id = 'Qwen/QwQ-32B'""") == [(70_000,)]
     monkeypatch.setenv("COLLECTOR_NOW", "2026-05-02T06:00:00Z")
+    hub.models[1]["pipeline_tag"] = "image-text-to-text"  # metadata changes on day 2
     assert run(*args).code == 0
+    assert query(db, "SELECT pipeline_tag, first_seen::VARCHAR, last_seen::VARCHAR FROM hf_models "
+                     "WHERE model_id = 'Qwen/Qwen2.5-32B'") == [("image-text-to-text", "2026-05-01", "2026-05-02")]
+    count, distinct = query(db, "SELECT count(*), count(DISTINCT model_id) FROM hf_models")[0]
+    assert count == distinct == 5
+    assert query(db, "SELECT count(*) FROM (SELECT DISTINCT child_id, parent_id, relation FROM hf_lineage)") == \
+        query(db, "SELECT count(*) FROM hf_lineage")
     assert query(db, "SELECT snapshot_date::VARCHAR, count(*) FROM hf_snapshots GROUP BY 1 ORDER BY 1") == [
         ("2026-05-01", 3), ("2026-05-02", 3)]
     assert query(db, "SELECT count(*) FROM hf_model_downloads")[0][0] == 2 * first

@@ -29,7 +29,7 @@ CREATE TABLE hf_model_downloads (
 
 -- Slowly changing metadata, latest observation wins; first_seen / last_seen keep the history's span.
 CREATE TABLE hf_models (
-    model_id          VARCHAR PRIMARY KEY,
+    model_id          VARCHAR NOT NULL,   -- unique (kept so by MERGE; no index: bulk merges stay fast)
     author            VARCHAR,
     created_at        TIMESTAMPTZ,
     last_modified     TIMESTAMPTZ,
@@ -38,6 +38,7 @@ CREATE TABLE hf_models (
     tags              VARCHAR[],
     safetensors_total BIGINT,
     gated             VARCHAR,            -- 'false' | 'auto' | 'manual'
+    meta_hash         UBIGINT NOT NULL,   -- hash of the metadata: a daily run rewrites only changed rows
     first_seen        DATE NOT NULL,
     last_seen         DATE NOT NULL
 );
@@ -48,6 +49,5 @@ CREATE TABLE hf_lineage (
     parent_id  VARCHAR NOT NULL,
     relation   VARCHAR NOT NULL,          -- finetune | quantized | adapter | merge
     first_seen DATE NOT NULL,
-    last_seen  DATE NOT NULL,
-    PRIMARY KEY (child_id, parent_id, relation)
+    last_seen  DATE NOT NULL             -- (child_id, parent_id, relation) unique, kept so by MERGE
 );

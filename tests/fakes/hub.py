@@ -102,6 +102,15 @@ class FakeHub(FakeServer):
         self._used = 0
         self._rl_lock = threading.Lock()
         self.details: dict[str, dict] = {}
+        self._rendered: dict[tuple, bytes] = {}
+
+    def prerender(self, expand: Sequence[str], limit: int = 1000) -> None:
+        """Render every page of an unfiltered downloads listing up front, so a benchmark measures
+        the client, not this server's JSON encoding."""
+        for offset in range(0, len(self.models), limit):
+            page = self.models[offset: offset + limit]
+            body = orjson.dumps([{"_id": m["_id"], "id": m["id"], **{f: m[f] for f in expand if f in m}} for m in page])
+            self._rendered[(offset, limit, tuple(expand))] = body
 
     # ---------------------------------------------------------------- rate limit (fixed window)
     def _take(self) -> tuple[bool, int, int]:
@@ -166,9 +175,12 @@ class FakeHub(FakeServer):
             limit = 1000
         cursor = request.param("cursor")
         offset = _offset(cursor) if cursor else 0
-        page = models[offset: offset + limit]
         expand = request.params("expand")
-        if expand:
+        rendered = self._rendered.get((offset, limit, tuple(expand))) if models is self.models else None
+        page = [] if rendered is not None else models[offset: offset + limit]
+        if rendered is not None:
+            pass
+        elif expand:
             page = [{"_id": m["_id"], "id": m["id"], **{f: m[f] for f in expand if f in m}} for m in page]
         else:
             page = [{k: m[k] for k in ("_id", "id", "likes", "downloads", "tags", "pipeline_tag", "createdAt", "library_name") if k in m}
@@ -179,7 +191,7 @@ class FakeHub(FakeServer):
 
             host = request.headers.get("host") or self.url.split("//", 1)[1]
             headers = {**headers, "Link": f'<http://{host}/api/models?{urlencode(query)}>; rel="next"'}
-        return Reply(200, orjson.dumps(page), headers)
+        return Reply(200, rendered if rendered is not None else orjson.dumps(page), headers)
 
     def _detail(self, repo_id: str, request: Request, headers: dict[str, str]) -> Reply:
         model = self.details.get(repo_id) or next((m for m in self.models if m["id"] == repo_id), None)
@@ -196,9 +208,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--synthetic", type=int, default=0, help="serve N synthetic models instead of the demo set")
+    parser.add_argument("--quota", type=int, default=1000, help="requests per fixed window (the Hub's free-token quota)")
+    parser.add_argument("--window", type=int, default=300, help="fixed window length in seconds")
+    parser.add_argument("--prerender", action="store_true", help="render the top-downloads pages before serving")
     args = parser.parse_args()
     models = SyntheticModels(args.synthetic) if args.synthetic else demo_models()
-    hub = FakeHub(models, port=args.port).start()
+    hub = FakeHub(models, port=args.port, quota=args.quota, window=args.window)
+    if args.prerender:
+        from collector.hf import EXPAND
+
+        hub.prerender(EXPAND)
+    hub.start()
     print(f"fake Hub on {hub.url} with {len(models):,} models (Ctrl-C to stop)", flush=True)
     try:
         hub.thread.join()

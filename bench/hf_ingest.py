@@ -1,0 +1,109 @@
+"""End-to-end ingest benchmark for `collect hf`: JSON pages served locally -> rows committed in DuckDB.
+
+A fake Hub in a separate process serves N synthetic models (sorted by downloads, 1,000 per page,
+Link pagination, RateLimit headers with a quota high enough not to throttle); this process runs the
+collector's own job code (`jobs.collect_hf`, the Hub-wide top-N scope) and reports:
+
+- rows/s end to end (first request to committed transaction), and the fetch and commit phases apart;
+- peak RSS of the collector process;
+- requests made against the minimum possible (ceil(N / page size)).
+
+Usage:  .venv/bin/python bench/hf_ingest.py [--models 1000000] [--page-size 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"fake Hub did not start on port {port}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=1_000_000)
+    parser.add_argument("--page-size", type=int, default=1000)
+    args = parser.parse_args()
+
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.hub", "--port", str(port), "--synthetic", str(args.models),
+         "--quota", "1000000000", "--prerender"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port)
+        os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{port}"
+        os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="bench-hf-home-"))
+        os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+        os.environ.pop("HF_TOKEN", None)
+
+        from collector import hf, jobs, store  # after HF_ENDPOINT: huggingface_hub reads it at import
+
+        with tempfile.TemporaryDirectory(prefix="bench-hf-") as tmp:
+            db = Path(tmp) / "bench.duckdb"
+            with store.writer(db):
+                pass  # schema created outside the timed part
+            client = hf.HubClient()
+            phases: dict[str, float] = {}
+            original_commit = hf.commit
+
+            def timed_commit(*a, **kw):
+                started = time.perf_counter()
+                try:
+                    return original_commit(*a, **kw)
+                finally:
+                    phases["commit"] = time.perf_counter() - started
+
+            hf.commit = timed_commit
+            started = time.perf_counter()
+            result = jobs.collect_hf(db, top_n=args.models, namespaces=[], page_size=args.page_size, client=client)
+            elapsed = time.perf_counter() - started
+            hf.commit = original_commit
+            rows = result.row_counts["hf_model_downloads"]
+            size = db.stat().st_size
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        minimum = math.ceil(args.models / args.page_size)
+        fetch = elapsed - phases.get("commit", 0.0)
+        print(f"models served            {args.models:,}")
+        print(f"rows committed           {rows:,}")
+        print(f"end to end               {elapsed:.1f} s  ->  {rows / elapsed:,.0f} rows/s")
+        print(f"  fetch + parse + stage  {fetch:.1f} s  ->  {rows / fetch:,.0f} rows/s")
+        print(f"  commit (one txn)       {phases.get('commit', 0.0):.1f} s")
+        print(f"peak RSS (collector)     {peak_rss_mb:,.0f} MB")
+        print(f"requests                 {client.stats.requests:,} (minimum possible {minimum:,}; retries {client.stats.retries})")
+        print(f"database size            {size / 1e6:,.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
