@@ -26,7 +26,7 @@ from huggingface_hub.utils import build_hf_headers, get_session
 
 from collector import __version__, clock
 from collector.errors import CollectorError
-from collector.http import FixedWindowPacer, RequestStats, RetryPolicy, send
+from collector.http import FixedWindowPacer, RequestStats, RetryPolicy, env_float, send
 from collector.staging import ParquetStage
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,9 @@ EXPAND = (
     "safetensors",
     "gated",
 )
-TIMEOUT = httpx2.Timeout(60.0, connect=15.0)
+# Defaults; COLLECTOR_HTTP_TIMEOUT (seconds per read) and COLLECTOR_MAX_RESPONSE_MB override them.
+READ_TIMEOUT = 60.0
+MAX_RESPONSE_MB = 256.0
 
 # Three staged files per run: counters per (scope, model), metadata once per model, lineage edges.
 DOWNLOADS_SCHEMA = pa.schema(
@@ -119,6 +121,8 @@ class HubClient:
     stats: RequestStats = field(default_factory=RequestStats)
 
     def __post_init__(self) -> None:
+        self.read_timeout = env_float("COLLECTOR_HTTP_TIMEOUT", READ_TIMEOUT)
+        self.max_bytes = int(env_float("COLLECTOR_MAX_RESPONSE_MB", MAX_RESPONSE_MB) * 1024 * 1024)
         # token=False: never pick up a token from disk; secrets come from the environment only.
         self.headers = build_hf_headers(
             token=self.token or False, library_name="collector", library_version=__version__
@@ -126,8 +130,9 @@ class HubClient:
 
     def get(self, url: str, params: list[tuple[str, str]] | None, what: str) -> httpx2.Response:
         session = get_session()
+        timeout = httpx2.Timeout(self.read_timeout, connect=min(15.0, self.read_timeout))
         return send(
-            lambda: session.get(url, params=params, headers=self.headers, timeout=TIMEOUT),
+            lambda: _bounded_get(session, url, params, self.headers, timeout, self.max_bytes, what),
             what=what,
             pacer=self.pacer,
             policy=self.policy,
@@ -174,6 +179,23 @@ class HubClient:
     @staticmethod
     def _page_size(scope: Scope) -> int:
         return int(dict(scope.params).get("limit", PAGE_SIZE)) or PAGE_SIZE
+
+
+def _bounded_get(session, url, params, headers, timeout, max_bytes: int, what: str) -> httpx2.Response:
+    """GET that refuses a body larger than `max_bytes` (a runaway page must not exhaust memory)."""
+    with session.stream("GET", url, params=params, headers=headers, timeout=timeout) as response:
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise CollectorError(f"{what}: response of {int(declared):,} bytes is over the {max_bytes:,}-byte limit "
+                                 "(COLLECTOR_MAX_RESPONSE_MB)")
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > max_bytes:
+                raise CollectorError(f"{what}: response is over the {max_bytes:,}-byte limit (COLLECTOR_MAX_RESPONSE_MB)")
+            chunks.append(chunk)
+        response._content = b"".join(chunks)  # what .content / .json() read after a non-streamed get
+    return response
 
 
 def _decode_page(response: httpx2.Response, url: str) -> list:

@@ -33,7 +33,7 @@ class Response(Protocol):
     content: bytes
 
 
-def _env_float(name: str, default: float) -> float:
+def env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
@@ -58,10 +58,10 @@ class RetryPolicy:
     @classmethod
     def from_env(cls) -> RetryPolicy:
         return cls(
-            max_retries=int(_env_float("COLLECTOR_MAX_RETRIES", 5)),
-            base=_env_float("COLLECTOR_RETRY_BASE_SECONDS", 1.0),
-            cap=_env_float("COLLECTOR_RETRY_CAP_SECONDS", 8.0),
-            max_wait=_env_float("COLLECTOR_MAX_WAIT_SECONDS", 900.0),
+            max_retries=int(env_float("COLLECTOR_MAX_RETRIES", 5)),
+            base=env_float("COLLECTOR_RETRY_BASE_SECONDS", 1.0),
+            cap=env_float("COLLECTOR_RETRY_CAP_SECONDS", 8.0),
+            max_wait=env_float("COLLECTOR_MAX_WAIT_SECONDS", 900.0),
         )
 
     def backoff(self, attempt: int) -> float:

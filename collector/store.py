@@ -12,6 +12,8 @@ import contextlib
 import json
 import os
 import re
+import shutil
+import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -198,11 +200,41 @@ def reader(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def start_run(path: Path, job: str, source: str, params: dict) -> int:
+    """Open a `runs` row (status running). Runs of this host whose process is gone (killed, crashed
+    machine) are closed as `abandoned` first, and their staging folders removed."""
+    recorded = {**params, "pid": os.getpid(), "host": socket.gethostname()}
     with writer(path) as con:
+        _close_abandoned(con, path)
         return con.execute(
             "INSERT INTO runs (job, source, params, started_at, status) VALUES (?, ?, ?, ?, 'running') RETURNING run_id",
-            [job, source, json.dumps(params, sort_keys=True, default=str), clock.now()],
+            [job, source, json.dumps(recorded, sort_keys=True, default=str), clock.now()],
         ).fetchone()[0]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _close_abandoned(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    rows = con.execute(
+        "SELECT run_id, params->>'pid', params->>'host' FROM runs WHERE status = 'running'"
+    ).fetchall()
+    host = socket.gethostname()
+    for run_id, pid, run_host in rows:
+        if run_host != host or not pid or not pid.isdigit() or _pid_alive(int(pid)):
+            continue
+        con.execute(
+            "UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE run_id = ?",
+            [clock.now(), f"process {pid} ended before the run finished (killed or crashed); nothing was committed", run_id],
+        )
+        for leftover in (path.parent / "staging").glob(f"run-{run_id}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def finish_run(

@@ -1,0 +1,41 @@
+"""Progress shows on a terminal only."""
+
+from __future__ import annotations
+
+import io
+
+from collector.progress import Progress
+
+
+class FakeTty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_and_cleared_at_the_end():
+    stream = FakeTty()
+    progress = Progress(stream=stream)
+    progress("author:Qwen: 1,000 models, 1 pages")
+    assert "author:Qwen: 1,000 models" in stream.getvalue() and stream.getvalue().startswith("\r")
+    progress.done()
+    assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_no_progress_when_not_a_terminal_or_quiet():
+    plain = io.StringIO()
+    Progress(stream=plain)("anything")
+    assert plain.getvalue() == ""
+    tty = FakeTty()
+    Progress(enabled=False, stream=tty)("anything")
+    assert tty.getvalue() == ""
+
+
+def test_cli_is_silent_on_stderr_when_not_a_tty_except_summary(run, hub, db, tmp_path):
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\n")
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 0
+    assert result.err.count("\n") == 1 and result.err.startswith("collect hf: ok")
+    assert "\r" not in result.err
+    quiet = run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert quiet.code == 0 and quiet.err == ""
