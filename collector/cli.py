@@ -69,11 +69,13 @@ def collect() -> None:
 @collect.command("hf")
 @click.option("--top", "top_n", type=int, default=1000, show_default=True,
               help="Also snapshot the Hub-wide top N models by 30-day downloads (0 to skip).")
+@click.option("--coverage", type=int, default=None, metavar="MIN_DOWNLOADS",
+              help="Also crawl the Hub by 30-day downloads until models fall below MIN_DOWNLOADS (coverage mode).")
 @click.option("--orgs", "orgs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="CSV of namespaces (namespace,organisation,role,collect); default: the built-in reference list.")
 @click.option("--page-size", type=int, default=1000, show_default=True, help="Models per listing request (1-1000).")
 @click.pass_obj
-def collect_hf(obj: Context, top_n: int, orgs_file: Path | None, page_size: int) -> None:
+def collect_hf(obj: Context, top_n: int, coverage: int | None, orgs_file: Path | None, page_size: int) -> None:
     """Snapshot Hugging Face download counts for the tracked organisations and the Hub-wide top N.
 
     Uses HF_TOKEN when set; HF_ENDPOINT redirects every call.
@@ -81,11 +83,13 @@ def collect_hf(obj: Context, top_n: int, orgs_file: Path | None, page_size: int)
     \b
     Example:
       collector collect hf --top 1000
+      collector collect hf --top 0 --coverage 1000
       HF_ENDPOINT=http://127.0.0.1:8080 collector --db /tmp/test.duckdb collect hf --top 50
     """
     progress = obj.progress()
     try:
-        result = jobs.collect_hf(obj.db, top_n=top_n, orgs_file=orgs_file, page_size=page_size, progress=progress)
+        result = jobs.collect_hf(obj.db, top_n=top_n, coverage=coverage, orgs_file=orgs_file, page_size=page_size,
+                                 progress=progress)
     finally:
         progress.done()
     log.info(result.summary())

@@ -91,6 +91,8 @@ class Scope:
     name: str
     params: list[tuple[str, str]]
     max_models: int | None = None
+    # Coverage mode: stop at the first model below this many 30-day downloads (the listing is sorted).
+    min_downloads: int | None = None
 
     @classmethod
     def author(cls, namespace: str, page_size: int = PAGE_SIZE) -> Scope:
@@ -99,6 +101,23 @@ class Scope:
     @classmethod
     def top(cls, n: int, page_size: int = PAGE_SIZE) -> Scope:
         return cls(f"top_downloads:{n}", [("sort", "downloads"), ("limit", str(min(n, page_size)))], max_models=n)
+
+    @classmethod
+    def coverage(cls, min_downloads: int, page_size: int = PAGE_SIZE) -> Scope:
+        return cls(f"coverage_min_downloads:{min_downloads}", [("sort", "downloads"), ("limit", str(page_size))],
+                   min_downloads=min_downloads)
+
+    def wanted(self, items: list, fetched_before: int) -> tuple[list, bool]:
+        """The page's models this scope keeps, and whether the listing should stop after it."""
+        if self.max_models is not None:
+            items = items[: self.max_models - fetched_before]
+            return items, fetched_before + len(items) >= self.max_models
+        if self.min_downloads is not None:
+            # Anything malformed is kept so that validation reports it instead of a silent drop.
+            kept = [m for m in items if type(m) is not dict or type(m.get("downloads")) is not int
+                    or m["downloads"] >= self.min_downloads]
+            return kept, len(kept) < len(items)
+        return items, False
 
 
 @dataclass
@@ -140,23 +159,27 @@ class HubClient:
             stats=self.stats,
         )
 
-    def pages(self, scope: Scope) -> Iterator[tuple[str, list]]:
-        """(url, models) per page, following `Link: <...>; rel="next"` exactly as given.
+    def pages(self, scope: Scope) -> Iterator[tuple[str, list, bool]]:
+        """(url, wanted models, last) per page, following `Link: <...>; rel="next"` exactly as given.
 
-        The next page is requested as soon as its link is known, while this one is decoded and
-        staged, so network wait and parsing overlap (one request in flight at a time: no burst)."""
+        The next page is requested as soon as this one is decoded, while it is validated and staged,
+        so network wait and parsing overlap (one request in flight at a time: no burst). A scope that
+        is complete (top N reached, coverage threshold crossed) asks for no further page."""
         params = scope.params + [("expand", f) for f in EXPAND]
         url = f"{self.base_url}/api/models"
         what = f"Hub listing {scope.name}"
         current = f"{url}?{urlencode(params)}"
         seen = {current}
+        fetched = 0
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-prefetch") as pool:
-            pending = pool.submit(self.get, url, params, what)
+            pending = pool.submit(self._page, url, params, what, current)
             try:
                 while pending is not None:
-                    response = pending.result()
+                    response, items = pending.result()
                     pending = None
-                    next_url = response.links.get("next", {}).get("url")
+                    items, complete = scope.wanted(items, fetched)
+                    fetched += len(items)
+                    next_url = None if complete else response.links.get("next", {}).get("url")
                     if next_url:
                         if next_url in seen:
                             raise CollectorError(
@@ -164,9 +187,8 @@ class HubClient:
                                 "stopped with nothing written; retry later"
                             )
                         seen.add(next_url)
-                        if scope.max_models is None or len(seen) - 1 < -(-scope.max_models // self._page_size(scope)):
-                            pending = pool.submit(self.get, next_url, None, what)
-                    yield current, _decode_page(response, current)
+                        pending = pool.submit(self._page, next_url, None, what, next_url)
+                    yield current, items, next_url is None
                     if next_url is None:
                         return
                     current = next_url
@@ -176,9 +198,9 @@ class HubClient:
                     with contextlib.suppress(Exception):
                         pending.result()
 
-    @staticmethod
-    def _page_size(scope: Scope) -> int:
-        return int(dict(scope.params).get("limit", PAGE_SIZE)) or PAGE_SIZE
+    def _page(self, url: str, params, what: str, shown_url: str) -> tuple[httpx2.Response, list]:
+        response = self.get(url, params, what)
+        return response, _decode_page(response, shown_url)
 
 
 def _bounded_get(session, url, params, headers, timeout, max_bytes: int, what: str) -> httpx2.Response:
@@ -366,9 +388,7 @@ def fetch_scope(
     result = ScopeResult(scope.name, f"GET {client.base_url}/api/models?{urlencode(params)}", fetched_at, fetched_at)
     rank = 1
     seen: set[str] = set()
-    for url, items in client.pages(scope):
-        if scope.max_models is not None:
-            items = items[: scope.max_models - (rank - 1)]
+    for url, items, _last in client.pages(scope):
         kept, repeats = parse_page(items, url, scope.name, rank, seen, stage)
         result.pages += 1
         result.models += kept
@@ -376,8 +396,6 @@ def fetch_scope(
         rank += len(items)
         if progress:
             progress(f"{scope.name}: {result.models:,} models, {result.pages} pages")
-        if scope.max_models is not None and rank - 1 >= scope.max_models:
-            break
     result.as_of = clock.now()
     return result
 

@@ -39,6 +39,7 @@ def collect_hf(
     db: Path,
     *,
     top_n: int = 1000,
+    coverage: int | None = None,
     orgs_file: Path | None = None,
     namespaces: list[str] | None = None,
     page_size: int = hf.PAGE_SIZE,
@@ -54,11 +55,16 @@ def collect_hf(
     scopes = [hf.Scope.author(ns, page_size) for ns in namespaces]
     if top_n:
         scopes.append(hf.Scope.top(top_n, page_size))
+    if coverage is not None:
+        if coverage < 1:
+            raise CollectorError(f"--coverage must be at least 1 download, got {coverage}")
+        scopes.append(hf.Scope.coverage(coverage, page_size))
     if not scopes:
-        raise CollectorError("nothing to collect: no namespace has collect=yes and --top is 0")
+        raise CollectorError("nothing to collect: no namespace has collect=yes, --top is 0 and no --coverage")
     day = clock.today()
     params = {
         "top_n": top_n,
+        "coverage_min_downloads": coverage,
         "namespaces": len(namespaces),
         "orgs_file": str(orgs_file) if orgs_file else None,
         "page_size": page_size,

@@ -213,3 +213,16 @@ def test_bad_arguments(run, db):
     assert run("--db", str(db), "collect", "hf", "--top", "-1").code == 1
     result = run("--db", str(db), "collect", "hf", "--page-size", "5000")
     assert result.code == 1 and "--page-size" in result.err
+
+
+def test_coverage_mode_stops_at_threshold_without_extra_requests(run, hub, db, orgs):
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0", "--coverage", "300000",
+                 "--page-size", "2")
+    assert result.code == 0, result.err
+    rows = query(db, """SELECT model_id, downloads_30d FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
+                        WHERE scope = 'coverage_min_downloads:300000' ORDER BY rank""")
+    assert rows == [("meta-llama/Llama-3.1-8B-Instruct", 6_000_000), ("Qwen/Qwen3-8B", 2_000_000),
+                    ("deepseek-ai/DeepSeek-R1", 500_000), ("Qwen/Qwen2.5-32B", 300_000)]
+    coverage_requests = [r for r in hub.requests_to("/api/models") if r.param("author") is None]
+    assert len(coverage_requests) == 3  # page 3 holds the first model below the threshold; no page 4
+    assert run("--db", str(db), "collect", "hf", "--top", "0", "--coverage", "0").code == 1

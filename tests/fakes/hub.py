@@ -100,6 +100,7 @@ class FakeHub(FakeServer):
         self.window = window
         self._window_start = time.monotonic()
         self._used = 0
+        self.window_counts: list[int] = []  # requests served in each completed window
         self._rl_lock = threading.Lock()
         self.details: dict[str, dict] = {}
         self._rendered: dict[tuple, bytes] = {}
@@ -116,8 +117,10 @@ class FakeHub(FakeServer):
     def _take(self) -> tuple[bool, int, int]:
         with self._rl_lock:
             now = time.monotonic()
-            if now - self._window_start >= self.window:
-                self._window_start, self._used = now, 0
+            while now - self._window_start >= self.window:
+                self.window_counts.append(self._used)
+                self._window_start += self.window
+                self._used = 0
             reset = max(1, int(round(self.window - (now - self._window_start))))
             if self._used >= self.quota:
                 return False, 0, reset
@@ -134,6 +137,10 @@ class FakeHub(FakeServer):
     def handle(self, request: Request) -> Reply:
         if request.path == "/api/agent-harnesses":
             return Reply(200, b"{}")
+        if request.path == "/_fake/windows":  # for benchmarks: requests served per quota window
+            with self._rl_lock:
+                return Reply(200, orjson.dumps({"completed": self.window_counts, "current": self._used,
+                                                "quota": self.quota, "window": self.window}))
         ok, remaining, reset = self._take()
         headers = self._rl_headers(remaining, reset)
         if not ok:
