@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.hf_ingest import free_port, wait_for  # noqa: E402
+from bench.fakehub import fake_hub  # noqa: E402
 
 
 def main() -> None:
@@ -33,27 +31,14 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=15, help="window length, seconds")
     args = parser.parse_args()
 
-    from tests.fakes.hub import SyntheticModels
 
-    models = SyntheticModels(args.models)
     # SyntheticModels are sorted by downloads = 50,000,000 / (rank): the exact covered share is known.
     total = sum(int(50_000_000 / (i + 1)) for i in range(args.models))
     above = [int(50_000_000 / (i + 1)) for i in range(args.models) if int(50_000_000 / (i + 1)) >= args.min_downloads]
     # The crawl must see the first model below the threshold to know it may stop.
     minimum = math.ceil(min(len(above) + 1, args.models) / 1000)
 
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.hub", "--port", str(port), "--synthetic", str(args.models),
-         "--quota", str(args.quota), "--window", str(args.window)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port)
-        os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{port}"
-        os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="bench-hf-home-"))
-        os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    with fake_hub("--synthetic", str(args.models), "--quota", str(args.quota), "--window", str(args.window)) as port:
         from collector import hf, jobs, store
 
         with tempfile.TemporaryDirectory(prefix="bench-cov-") as tmp:
@@ -87,9 +72,6 @@ def main() -> None:
         if utilisation:
             print(f"achieved request rate    {100 * sum(utilisation) / len(utilisation):.1f}% of quota "
                   f"(mean over {len(utilisation)} completed windows; lowest {100 * min(utilisation):.1f}%)")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

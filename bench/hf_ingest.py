@@ -17,8 +17,6 @@ import argparse
 import math
 import os
 import resource
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,22 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 300.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"fake Hub did not start on port {port}")
+from bench.fakehub import fake_hub  # noqa: E402
 
 
 def main() -> None:
@@ -51,20 +34,7 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=1000)
     args = parser.parse_args()
 
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.hub", "--port", str(port), "--synthetic", str(args.models),
-         "--quota", "1000000000", "--prerender"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port)
-        os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{port}"
-        os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="bench-hf-home-"))
-        os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-        os.environ.pop("HF_TOKEN", None)
-
+    with fake_hub("--synthetic", str(args.models), "--quota", "1000000000", "--prerender"):
         from collector import hf, jobs, store  # after HF_ENDPOINT: huggingface_hub reads it at import
 
         with tempfile.TemporaryDirectory(prefix="bench-hf-") as tmp:
@@ -107,9 +77,6 @@ def main() -> None:
             print(f"  requests               {requests:,} (minimum possible {minimum:,}; retries {retries})")
         print(f"peak RSS (collector)     {peak_rss_mb:,.0f} MB")
         print(f"database size            {size / 1e6:,.0f} MB after two daily snapshots")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,14 @@ def hub(monkeypatch):
         yield server
 
 
+@pytest.fixture
+def orgs(tmp_path) -> Path:
+    """A namespaces file with the two organisations the `hub` fixture's models mostly belong to."""
+    path = tmp_path / "orgs.csv"
+    path.write_text("namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\ndeepseek-ai,DeepSeek,developer,yes\n")
+    return path
+
+
 @dataclass
 class Result:
     code: int

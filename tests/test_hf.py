@@ -8,16 +8,6 @@ from tests.conftest import query
 from tests.fakes.hub import make_model
 from tests.fakes.server import Reply
 
-ORGS = "namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\ndeepseek-ai,DeepSeek,developer,yes\n"
-
-
-@pytest.fixture
-def orgs(tmp_path):
-    path = tmp_path / "orgs.csv"
-    path.write_text(ORGS)
-    return path
-
-
 def test_collects_orgs_and_top_n_across_pages(run, hub, db, orgs):
     result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "5", "--page-size", "2")
     assert result.code == 0, result.err

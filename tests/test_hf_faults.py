@@ -15,16 +15,6 @@ from tests.conftest import query
 from tests.fakes.hub import FakeHub, make_model
 from tests.fakes.server import Reply
 
-ORGS = "namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\n"
-
-
-@pytest.fixture
-def orgs(tmp_path):
-    path = tmp_path / "orgs.csv"
-    path.write_text(ORGS)
-    return path
-
-
 def collect(run, db, orgs, *extra):
     return run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0", *extra)
 
@@ -34,7 +24,7 @@ def test_slow_response_times_out_and_is_retried(run, hub, db, orgs, monkeypatch)
     hub.script("/api/models", Reply(200, b"[]", delay=1.0))
     result = collect(run, db, orgs)
     assert result.code == 0, result.err
-    assert query(db, "SELECT model_count FROM hf_snapshots") == [(3,)]
+    assert query(db, "SELECT model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(3,)]
 
 
 def test_connection_reset_mid_body_is_retried(run, hub, db, orgs):
@@ -42,7 +32,7 @@ def test_connection_reset_mid_body_is_retried(run, hub, db, orgs):
     hub.script("/api/models", Reply(200, body, truncate_at=20))
     result = collect(run, db, orgs)
     assert result.code == 0, result.err
-    assert query(db, "SELECT model_count FROM hf_snapshots") == [(3,)]
+    assert query(db, "SELECT model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(3,)]
 
 
 def test_persistent_reset_fails_with_one_line(run, hub, db, orgs):
@@ -57,8 +47,9 @@ def test_empty_page_ends_or_continues_the_listing(run, hub, db, orgs):
     nxt = {"Link": f'<{hub.url}/api/models?author=Qwen&cursor=2>; rel="next"'}
     hub.script("/api/models", Reply(200, b"[]", nxt), Reply(200, b'[{"_id":"1","id":"Qwen/late"}]'))
     assert collect(run, db, orgs).code == 0
-    assert query(db, "SELECT model_id, rank FROM hf_model_downloads") == [("Qwen/late", 1)]
-    assert query(db, "SELECT pages, model_count FROM hf_snapshots") == [(2, 1)]
+    assert query(db, """SELECT model_id, rank FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
+                        WHERE scope = 'author:Qwen'""") == [("Qwen/late", 1)]
+    assert query(db, "SELECT pages, model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(2, 1)]
 
 
 def test_oversized_response_is_refused(run, hub, db, orgs, monkeypatch):
@@ -77,7 +68,7 @@ def test_odd_ids_are_stored_verbatim(run, hub, db, orgs, model_id):
     assert collect(run, db, orgs).code == 0
     assert query(db, "SELECT model_id FROM hf_model_downloads WHERE downloads_30d = 7") == [(model_id,)]
     assert query(db, "SELECT parent_id FROM hf_lineage WHERE child_id = ?", [model_id]) == [(model_id,)]
-    assert query(db, "SELECT count(*) FROM hf_models")[0][0] == 4
+    assert query(db, "SELECT count(*) FROM hf_models")[0][0] == 5  # Qwen's 3 + deepseek-ai's 1 + this one
 
 
 def test_counter_going_down_is_stored_as_observed(run, hub, db, orgs, monkeypatch):
@@ -110,7 +101,7 @@ def test_kill_9_mid_run_then_rerun(db, orgs, tmp_path):
         again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
         assert again.returncode == 0, again.stderr
     assert query(db, "SELECT status FROM runs ORDER BY run_id") == [("abandoned",), ("ok",)]
-    assert query(db, "SELECT model_count FROM hf_snapshots") == [(5,)]
+    assert query(db, "SELECT scope, model_count FROM hf_snapshots ORDER BY scope") == [("author:Qwen", 5), ("author:deepseek-ai", 0)]
     assert [p.name for p in (db.parent / "staging").iterdir()] == []
 
 
