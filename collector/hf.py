@@ -27,6 +27,7 @@ from huggingface_hub.utils import build_hf_headers, get_session
 from collector import __version__, clock
 from collector.errors import CollectorError
 from collector.http import FixedWindowPacer, RequestStats, RetryPolicy, env_float, send
+from collector.secrets import secret
 from collector.staging import ParquetStage
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ class ScopeResult:
 @dataclass
 class HubClient:
     base_url: str = field(default_factory=endpoint)
-    token: str | None = field(default_factory=lambda: os.environ.get("HF_TOKEN") or None)
+    token: str | None = field(default_factory=lambda: secret("HF_TOKEN"))
     policy: RetryPolicy = field(default_factory=RetryPolicy.from_env)
     pacer: FixedWindowPacer = field(default_factory=FixedWindowPacer)
     stats: RequestStats = field(default_factory=RequestStats)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from collector import clock, hf, refdata, store
 from collector.errors import CollectorError
+from collector.secrets import secret
 from collector.staging import StagingDir
 
 log = logging.getLogger(__name__)
@@ -111,9 +112,7 @@ def collect_hf(
 
 
 def _has_token() -> bool:
-    import os
-
-    return bool(os.environ.get("HF_TOKEN"))
+    return secret("HF_TOKEN") is not None
 
 
 def _one_line(exc: BaseException) -> str:

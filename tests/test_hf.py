@@ -216,3 +216,25 @@ def test_coverage_mode_stops_at_threshold_without_extra_requests(run, hub, db, o
     coverage_requests = [r for r in hub.requests_to("/api/models") if r.param("author") is None]
     assert len(coverage_requests) == 3  # page 3 holds the first model below the threshold; no page 4
     assert run("--db", str(db), "collect", "hf", "--top", "0", "--coverage", "0").code == 1
+
+
+def test_token_from_a_named_file(run, hub, db, orgs, monkeypatch, tmp_path):
+    (tmp_path / "hf.key").write_text("hf_fromFILE\n")
+    monkeypatch.setenv("HF_TOKEN_FILE", str(tmp_path / "hf.key"))
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    assert hub.requests_to("/api/models")[0].headers.get("authorization") == "Bearer hf_fromFILE"
+    monkeypatch.setenv("HF_TOKEN_FILE", str(tmp_path / "missing.key"))
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 2 and "HF_TOKEN_FILE" in result.err and "cannot read it" in result.err
+
+
+def test_tls_verification_is_on():
+    import ssl
+
+    from huggingface_hub.utils import get_session
+
+    from collector import hf
+
+    hf.HubClient()
+    pool = get_session()._transport._pool
+    assert pool._ssl_context.verify_mode == ssl.CERT_REQUIRED
