@@ -15,6 +15,8 @@ os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="collector-hf-home-")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ.pop("HF_TOKEN", None)
 os.environ.pop("OPENROUTER_API_KEY", None)
+# Like HF_ENDPOINT: a test that forgets its fake OpenRouter gets a refused connection, never the internet.
+os.environ["OPENROUTER_BASE_URL"] = "http://127.0.0.1:9/api/v1"
 
 import duckdb  # noqa: E402
 import pytest  # noqa: E402
@@ -38,6 +40,8 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("COLLECTOR_LOCK_TIMEOUT", "2")
     monkeypatch.setenv("COLLECTOR_NOW", "2026-05-01T06:00:00Z")
     monkeypatch.delenv("COLLECTOR_DB", raising=False)
+    monkeypatch.delenv("OPENROUTER_DAILY_BUDGET", raising=False)
+    monkeypatch.setenv("OPENROUTER_REQUESTS_PER_MINUTE", "0")  # unpaced; tests that pace set their own
     monkeypatch.chdir(tmp_path)
 
 
