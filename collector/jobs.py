@@ -200,8 +200,8 @@ def collect_openrouter(
         warnings.append(f"{openrouter.KEY_ENV} is not set: rankings skipped (models catalog collected)")
     elif left:
         warnings.append(
-            f"daily request budget reached ({used_today + pacer.used} of "
-            f"{budget} used today, OPENROUTER_DAILY_BUDGET): committed {len(pulls.pulls)} complete pulls; "
+            f"daily request budget of {budget} reached (OPENROUTER_DAILY_BUDGET; {used_today + pacer.used} requests "
+            f"to OpenRouter today): committed {len(pulls.pulls)} complete pulls; "
             f"left for the next run: {'; '.join(openrouter.summarize_left(left))}"
         )
     elif keyed and not windows:

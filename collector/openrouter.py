@@ -179,7 +179,7 @@ def plan(
     restate_days: int = DEFAULT_RESTATE_DAYS,
     series: Iterable[Series] = SERIES,
 ) -> list[Window]:
-    """Windows to request, oldest first per series.
+    """Windows to request, oldest first (then in SERIES order).
 
     A bucket is fetched when (a) `since` is given and the bucket ends on or after it, (b) some day of
     it is covered by no stored pull, or (c) it overlaps the last `restate_days` completed days and was
@@ -195,7 +195,9 @@ def plan(
                 latest[day] = pull.fetched_on
             day += timedelta(days=1)
     windows: list[Window] = []
+    order: dict[Series, int] = {}
     for s in series:
+        order[s] = len(order)
         fetched = by_series.get(s.key, {})
         needed: list[tuple[date, date]] = []
         for first, end in _units(s, DATA_START, last):
@@ -210,6 +212,9 @@ def plan(
             if forced or missing or restate:
                 needed.append((first, end))
         windows.extend(_group(s, needed))
+    # Oldest first across series: when the daily budget cuts a run short, the next run resumes the
+    # backfill where it stopped, and no series starves behind another's restatements.
+    windows.sort(key=lambda w: (w.start, order[w.series]))
     return windows
 
 

@@ -69,6 +69,19 @@ def hub(monkeypatch):
         yield server
 
 
+@pytest.fixture
+def openrouter(monkeypatch):
+    """A fake OpenRouter (catalog of 4 real models, sample usage 2025-01-01..2026-12-31, top 3 + other)
+    with OPENROUTER_BASE_URL and OPENROUTER_API_KEY pointing at it."""
+    from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
+
+    # per_minute: tests run unpaced (OPENROUTER_REQUESTS_PER_MINUTE=0); those about the limit lower it.
+    with FakeOpenRouter(models=demo_models(), top=3, per_minute=100_000, **sample_data()) as server:
+        monkeypatch.setenv("OPENROUTER_BASE_URL", server.api_url)
+        monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
+        yield server
+
+
 @dataclass
 class Result:
     code: int

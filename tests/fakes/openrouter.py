@@ -83,9 +83,6 @@ class FakeOpenRouter(FakeServer):
         port: int = 0,
     ):
         super().__init__(host, port)
-        # Headers and body go out in separate writes: without TCP_NODELAY each keep-alive response
-        # waits ~40 ms for a delayed ACK, which a backfill of a hundred requests would feel.
-        self.httpd.RequestHandlerClass.disable_nagle_algorithm = True
         self.models = list(models)
         self.catalog_body = catalog_body
         self.daily: Usage = daily if daily is not None else {}
@@ -266,6 +263,36 @@ def synthetic_apps(first: date, last: date, apps: int = 30) -> AppUsage:
         ]
         day += timedelta(days=1)
     return usage
+
+
+SAMPLE_MODELS = (  # real permaslugs; the figures are made up
+    "anthropic/claude-4-sonnet-20250522",
+    "google/gemini-2.5-flash",
+    "deepseek/deepseek-chat-v3-0324",
+    "qwen/qwen3-coder-480b-a35b-07-25",
+    "openai/gpt-4o",
+)
+SAMPLE_APPS = (("cline", "Cline"), ("roo-code", "Roo Code"), ("kilo-code", "Kilo Code"))
+
+
+def sample_data(first: date = DATA_START, last: date = date(2026, 12, 31)) -> dict:
+    """Small usage for tests (use with top=3, so every bucket has an `other` row): five models a day
+    whose order shifts over time, four in the programming category, three coding apps."""
+    daily: Usage = {}
+    programming: Usage = {}
+    apps: AppUsage = {}
+    day = first
+    while day <= last:
+        n = (day - first).days
+        key = day.isoformat()
+        daily[key] = [(slug, 40_000_000_000 - i * 7_000_000_000 + ((n * (i + 3) * 104_729) % 9_000_000_000))
+                      for i, slug in enumerate(SAMPLE_MODELS)]
+        programming[key] = [(slug, 9_000_000_000 - i * 1_500_000_000 + n * 1_000 * (i + 1))
+                            for i, slug in enumerate(SAMPLE_MODELS[1:])]
+        apps[key] = [(app_id, name, 3_000_000_000 // (i + 1) + n * 10, 40_000 // (i + 1) + n)
+                     for i, (app_id, name) in enumerate(SAMPLE_APPS)]
+        day += timedelta(days=1)
+    return {"daily": daily, "categories": {"programming": programming}, "apps": {"coding": apps}}
 
 
 def demo_models() -> list[dict]:
