@@ -173,12 +173,11 @@ def collect_openrouter(
                 for stage in stages.values():
                     stage.close()
             left = pulls.left
-            run_counts: dict = {}
             with store.writer(db) as con:
                 con.execute("BEGIN TRANSACTION")
                 try:
                     counts, unchanged = openrouter.commit(con, staging.path, catalog, pulls.pulls, run_id, day)
-                    run_counts = dict(counts)
+                    run_counts: dict = dict(counts)
                     if left:
                         run_counts["left_for_next_run"] = [w.describe() for w in left]
                     store.finish_run(con, run_id, status="ok", row_counts=run_counts, requests=client.stats.requests)

@@ -15,7 +15,7 @@
 Usage is held per day (`daily[date] = [(permaslug, tokens), ...]`, every model, not just the top):
 the fake ranks and aggregates it per request, as the real API does from its own data.
 
-Run it by hand for a demo: `python -m tests.fakes.openrouter --port 8766` (key `demo-key`).
+Run it by hand for a demo: `python -m tests.fakes.openrouter --port 8766 [--per-minute 0]` (key `demo-key`).
 """
 
 from __future__ import annotations
@@ -324,6 +324,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--key", default="demo-key", help="the API key the fake accepts")
+    parser.add_argument("--per-minute", type=int, default=30,
+                        help="keyed requests allowed per minute, as documented (0: no limit, for a quick demo)")
     args = parser.parse_args()
     last = clock.today() - timedelta(days=1)
     fake = FakeOpenRouter(
@@ -332,6 +334,7 @@ def main() -> None:
         categories={"programming": synthetic_usage(DATA_START, last, models=55, seed=11)},
         apps={"coding": synthetic_apps(DATA_START, last)},
         api_key=args.key,
+        per_minute=args.per_minute or 10**9,
         port=args.port,
     ).start()
     print(f"fake OpenRouter on {fake.api_url} (key {args.key!r}), usage {DATA_START}..{last} (Ctrl-C to stop)", flush=True)
