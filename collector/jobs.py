@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from collector import clock, hf, openrouter, refdata, store
+from collector import clock, hf, openrouter, openrouter_plan, refdata, store
 from collector.errors import CollectorError, ConfigError
 from collector.staging import ParquetStage, StagingDir
 
@@ -111,24 +111,24 @@ def collect_openrouter(
     db: Path,
     *,
     since: date | None = None,
-    restate_days: int = openrouter.DEFAULT_RESTATE_DAYS,
+    restate_days: int = openrouter_plan.DEFAULT_RESTATE_DAYS,
     progress: Callable[[str], None] | None = None,
     client: openrouter.OpenRouterClient | None = None,
 ) -> JobResult:
     """Today's catalog snapshot, and (with OPENROUTER_API_KEY) every rankings bucket still missing
     plus the restatement window, within the daily request budget. All or nothing, except that a
     budget stop commits the pulls completed before it and says what is left for the next run."""
-    if not 0 <= restate_days <= openrouter.MAX_SPAN_DAYS:
-        raise ConfigError(f"--restate-days must be between 0 and {openrouter.MAX_SPAN_DAYS}, got {restate_days}")
+    if not 0 <= restate_days <= openrouter_plan.MAX_SPAN_DAYS:
+        raise ConfigError(f"--restate-days must be between 0 and {openrouter_plan.MAX_SPAN_DAYS}, got {restate_days}")
     day = clock.today()
-    last = openrouter.last_completed_day(day)
+    last = openrouter_plan.last_completed_day(day)
     notes: list[str] = []
     if since is not None:
         if since > last:
             raise ConfigError(f"--since {since} is after the last completed UTC day ({last}): nothing to fetch")
-        if since < openrouter.DATA_START:
-            notes.append(f"--since {since} starts before the Data API's first day: from {openrouter.DATA_START}")
-            since = openrouter.DATA_START
+        if since < openrouter_plan.DATA_START:
+            notes.append(f"--since {since} starts before the Data API's first day: from {openrouter_plan.DATA_START}")
+            since = openrouter_plan.DATA_START
     budget = openrouter.daily_budget()
     client = client or openrouter.OpenRouterClient()
     keyed = bool(client.key)
@@ -144,14 +144,14 @@ def collect_openrouter(
     started = time.monotonic()
     run_id = store.start_run(db, "collect openrouter", "openrouter", params)
     warnings: list[str] = []
-    left: list[openrouter.Window] = []
+    left: list[openrouter_plan.Window] = []
     try:
-        windows: list[openrouter.Window] = []
+        windows: list[openrouter_plan.Window] = []
         used_today = 0
         if keyed:
             with store.reader(db) as con:
-                stored, used_today = openrouter.read_state(con, run_id, day)
-            windows = openrouter.plan(stored, today=day, since=since, restate_days=restate_days)
+                stored, used_today = openrouter_plan.read_state(con, run_id, day)
+            windows = openrouter_plan.plan(stored, today=day, since=since, restate_days=restate_days)
         pacer = openrouter.BudgetedPacer(client.pacer, max(0, budget - used_today))
         with StagingDir(db, run_id) as staging:
             stages = {
@@ -201,7 +201,7 @@ def collect_openrouter(
         warnings.append(
             f"daily request budget of {budget} reached (OPENROUTER_DAILY_BUDGET; {used_today + pacer.used} requests "
             f"to OpenRouter today): committed {len(pulls.pulls)} complete pulls; "
-            f"left for the next run: {'; '.join(openrouter.summarize_left(left))}"
+            f"left for the next run: {'; '.join(openrouter_plan.summarize_left(left))}"
         )
     elif keyed and not windows:
         notes.append("rankings up to date (nothing missing, restatement window already fetched today)")

@@ -195,6 +195,8 @@ def test_next_day_fetches_missing_and_restated_days_and_keeps_both(run, openrout
     assert query(db, "SELECT count(DISTINCT pull_id) FROM or_app_rankings JOIN or_pulls USING (pull_id) "
                      "WHERE start_date = '2025-01-13'") == [(1,)]
     assert query(db, "SELECT count(*) FROM or_pulls") == [(10,)]  # every pull is kept with its meta
+    assert query(db, "SELECT snapshot_date::VARCHAR, model_count FROM or_catalog_snapshots ORDER BY 1") == [
+        ("2025-01-20", 4), ("2025-01-21", 4)]  # every day's catalog is kept
     latest = query(db, """SELECT model_permaslug, total_tokens, observations, citation FROM or_rankings_latest
                           WHERE period = 'day' AND bucket_date = '2025-01-18' ORDER BY rank""")
     want = expected_bucket(restated)
@@ -286,6 +288,7 @@ def test_daily_budget_stops_cleanly_and_the_next_runs_resume(run, openrouter, db
     assert query(db, "SELECT status, row_counts->>'$.left_for_next_run' FROM runs") == [
         ("ok", '["coding apps weekly 2025-01-01..2025-01-05","coding apps weekly 2025-01-06..2025-01-12",'
                '"coding apps weekly 2025-01-13..2025-01-19"]')]
+    assert run("--db", str(db), "status").code == 0
     # the same day: the budget is spent (3 keyed + 1 catalog request), nothing more is asked
     result = collect(run, db, "--quiet")
     assert result.code == 0 and "left for the next run: coding apps weekly" in result.err
@@ -426,7 +429,7 @@ def test_fake_behaves_as_documented(openrouter):
 
 
 def test_plan_restates_recent_buckets_once_a_day():
-    from collector.openrouter import SERIES, StoredPull, plan
+    from collector.openrouter_plan import SERIES, StoredPull, plan
 
     today = date(2026, 6, 10)  # a Wednesday
     stored = [StoredPull(s.key, date(2025, 1, 1), date(2026, 6, 7), date(2026, 6, 8)) for s in SERIES]
