@@ -63,6 +63,8 @@ def collect() -> None:
     \b
     Example:
       collector collect hf
+      collector collect openrouter
+      collector collect all
     """
 
 
@@ -92,7 +94,70 @@ def collect_hf(obj: Context, top_n: int, coverage: int | None, orgs_file: Path |
                                  progress=progress)
     finally:
         progress.done()
+    _report(result)
+
+
+def _report(result: jobs.JobResult) -> None:
+    for line in result.warnings:
+        log.warning(line)
     log.info(result.summary())
+
+
+@collect.command("openrouter")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Fetch every rankings bucket from this UTC day again, even if stored (default: only what is "
+                   "missing, back to 2025-01-01, plus the restatement window).")
+@click.option("--restate-days", type=int, default=3, show_default=True,
+              help="Re-fetch buckets touching the last N completed days (OpenRouter may restate them).")
+@click.pass_obj
+def collect_openrouter(obj: Context, since, restate_days: int) -> None:
+    """Snapshot OpenRouter's model catalog and store its usage rankings (Data API) back to 2025-01-01.
+
+    The rankings need OPENROUTER_API_KEY (without it only the catalog is collected);
+    OPENROUTER_BASE_URL redirects every call.
+
+    \b
+    Example:
+      OPENROUTER_API_KEY=... collector collect openrouter
+      collector collect openrouter --since 2025-01-01
+    """
+    progress = obj.progress()
+    try:
+        result = jobs.collect_openrouter(
+            obj.db, since=since.date() if since else None, restate_days=restate_days, progress=progress
+        )
+    finally:
+        progress.done()
+    _report(result)
+
+
+@collect.command("all")
+@click.pass_obj
+def collect_all(obj: Context) -> None:
+    """Run `collect hf` then `collect openrouter` with their defaults; one failing does not stop the other.
+
+    Prints one line per source; exits non-zero if any source failed.
+
+    \b
+    Example:
+      OPENROUTER_API_KEY=... collector collect all
+    """
+    failed = []
+    for name, job in (("hf", jobs.collect_hf), ("openrouter", jobs.collect_openrouter)):
+        progress = obj.progress()
+        try:
+            result = job(obj.db, progress=progress)
+        except CollectorError as exc:
+            progress.done()
+            if obj.verbose:
+                traceback.print_exc()
+            failed.append((name, exc))
+            click.echo(f"error: collect {name}: {' '.join(str(exc).split())}", err=True)
+            continue
+        progress.done()
+        _report(result)
+    if failed:
+        sys.exit(max(exc.exit_code for _, exc in failed))
 
 
 @cli.command()

@@ -10,12 +10,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from collector import clock, hf, refdata, store
-from collector.errors import CollectorError
+from collector import clock, hf, openrouter, openrouter_plan, refdata, store
+from collector.errors import CollectorError, ConfigError
 from collector.secrets import secret
-from collector.staging import StagingDir
+from collector.staging import ParquetStage, StagingDir
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ class JobResult:
     requests: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # Lines a user must see even with --quiet (e.g. a skipped part of the job), printed before the summary.
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         rows = ", ".join(f"{k} {v:,}" for k, v in self.row_counts.items()) or "no rows"
@@ -106,6 +109,118 @@ def collect_hf(
     result = JobResult("collect hf", run_id, "ok", counts, client.stats.requests, time.monotonic() - started)
     if client.pacer.waited:
         result.notes.append(f"waited {client.pacer.waited:.0f} s for rate-limit windows")
+    if client.stats.retries:
+        result.notes.append(f"{client.stats.retries} retries")
+    return result
+
+
+def collect_openrouter(
+    db: Path,
+    *,
+    since: date | None = None,
+    restate_days: int = openrouter_plan.DEFAULT_RESTATE_DAYS,
+    progress: Callable[[str], None] | None = None,
+    client: openrouter.OpenRouterClient | None = None,
+) -> JobResult:
+    """Today's catalog snapshot, and (with OPENROUTER_API_KEY) every rankings bucket still missing
+    plus the restatement window, within the daily request budget. All or nothing, except that a
+    budget stop commits the pulls completed before it and says what is left for the next run."""
+    if not 0 <= restate_days <= openrouter_plan.MAX_SPAN_DAYS:
+        raise ConfigError(f"--restate-days must be between 0 and {openrouter_plan.MAX_SPAN_DAYS}, got {restate_days}")
+    day = clock.today()
+    last = openrouter_plan.last_completed_day(day)
+    notes: list[str] = []
+    if since is not None:
+        if since > last:
+            raise ConfigError(f"--since {since} is after the last completed UTC day ({last}): nothing to fetch")
+        if since < openrouter_plan.DATA_START:
+            notes.append(f"--since {since} starts before the Data API's first day: from {openrouter_plan.DATA_START}")
+            since = openrouter_plan.DATA_START
+    budget = openrouter.daily_budget()
+    client = client or openrouter.OpenRouterClient()
+    keyed = bool(client.key)
+    params = {
+        "since": since.isoformat() if since else None,
+        "restate_days": restate_days,
+        "base_url": client.base_url,
+        "authenticated": keyed,
+        "requests_per_minute": client.pacer.per_minute,
+        "daily_budget": budget,
+        "snapshot_date": day.isoformat(),
+    }
+    started = time.monotonic()
+    run_id = store.start_run(db, "collect openrouter", "openrouter", params)
+    warnings: list[str] = []
+    left: list[openrouter_plan.Window] = []
+    try:
+        windows: list[openrouter_plan.Window] = []
+        used_today = 0
+        if keyed:
+            with store.reader(db) as con:
+                stored, used_today = openrouter_plan.read_state(con, run_id, day)
+            windows = openrouter_plan.plan(stored, today=day, since=since, restate_days=restate_days)
+        pacer = openrouter.BudgetedPacer(client.pacer, max(0, budget - used_today))
+        with StagingDir(db, run_id) as staging:
+            stages = {
+                name: ParquetStage(staging.path / f"{name}.parquet", schema)
+                for name, schema in (
+                    ("or_models", openrouter.CATALOG_SCHEMA),
+                    ("or_rankings", openrouter.RANKINGS_SCHEMA),
+                    ("or_app_rankings", openrouter.APPS_SCHEMA),
+                )
+            }
+            try:
+                if progress:
+                    progress("OpenRouter models catalog")
+                catalog = openrouter.fetch_catalog(client, stages["or_models"])
+                pulls = openrouter.fetch_pulls(
+                    client, windows, pacer, stages["or_rankings"], stages["or_app_rankings"], progress
+                )
+            finally:
+                for stage in stages.values():
+                    stage.close()
+            left = pulls.left
+            with store.writer(db) as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    counts, unchanged = openrouter.commit(con, staging.path, catalog, pulls.pulls, run_id, day)
+                    run_counts: dict = dict(counts)
+                    if left:
+                        run_counts["left_for_next_run"] = [w.describe() for w in left]
+                    store.finish_run(con, run_id, status="ok", row_counts=run_counts, requests=client.stats.requests)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+    except BaseException as exc:
+        message = _one_line(exc)
+        store.fail_run(db, run_id, message, requests=client.stats.requests)
+        if isinstance(exc, CollectorError):
+            raise
+        if isinstance(exc, Exception):
+            raise CollectorError(f"collect openrouter failed: {message}") from exc
+        raise
+    finally:
+        client.close()
+    if not keyed:
+        warnings.append(f"{openrouter.KEY_ENV} is not set: rankings skipped (models catalog collected)")
+    elif left:
+        warnings.append(
+            f"daily request budget of {budget} reached (OPENROUTER_DAILY_BUDGET; {used_today + pacer.used} requests "
+            f"to OpenRouter today): committed {len(pulls.pulls)} complete pulls; "
+            f"left for the next run: {'; '.join(openrouter_plan.summarize_left(left))}"
+        )
+    elif keyed and not windows:
+        notes.append("rankings up to date (nothing missing, restatement window already fetched today)")
+    result = JobResult("collect openrouter", run_id, "ok", counts, client.stats.requests, time.monotonic() - started)
+    result.warnings = warnings
+    result.notes = notes
+    if unchanged:
+        result.notes.append(f"{unchanged} re-fetched bucket{'s' if unchanged != 1 else ''} unchanged (not stored again)")
+    if catalog.duplicates:
+        result.notes.append(f"{catalog.duplicates} repeated catalog ids (first kept)")
+    if pacer.waited:
+        result.notes.append(f"waited {pacer.waited:.0f} s for the rate limit")
     if client.stats.retries:
         result.notes.append(f"{client.stats.retries} retries")
     return result

@@ -15,6 +15,8 @@ os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="collector-hf-home-")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ.pop("HF_TOKEN", None)
 os.environ.pop("OPENROUTER_API_KEY", None)
+# Like HF_ENDPOINT: a test that forgets its fake OpenRouter gets a refused connection, never the internet.
+os.environ["OPENROUTER_BASE_URL"] = "http://127.0.0.1:9/api/v1"
 
 import duckdb  # noqa: E402
 import pytest  # noqa: E402
@@ -38,6 +40,8 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("COLLECTOR_LOCK_TIMEOUT", "2")
     monkeypatch.setenv("COLLECTOR_NOW", "2026-05-01T06:00:00Z")
     monkeypatch.delenv("COLLECTOR_DB", raising=False)
+    monkeypatch.delenv("OPENROUTER_DAILY_BUDGET", raising=False)
+    monkeypatch.setenv("OPENROUTER_REQUESTS_PER_MINUTE", "0")  # unpaced; tests that pace set their own
     monkeypatch.chdir(tmp_path)
 
 
@@ -71,6 +75,19 @@ def orgs(tmp_path) -> Path:
     path = tmp_path / "orgs.csv"
     path.write_text("namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\ndeepseek-ai,DeepSeek,developer,yes\n")
     return path
+
+
+@pytest.fixture
+def openrouter(monkeypatch):
+    """A fake OpenRouter (catalog of 4 real models, sample usage 2025-01-01..2026-12-31, top 3 + other)
+    with OPENROUTER_BASE_URL and OPENROUTER_API_KEY pointing at it."""
+    from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
+
+    # per_minute: tests run unpaced (OPENROUTER_REQUESTS_PER_MINUTE=0); those about the limit lower it.
+    with FakeOpenRouter(models=demo_models(), top=3, per_minute=100_000, **sample_data()) as server:
+        monkeypatch.setenv("OPENROUTER_BASE_URL", server.api_url)
+        monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
+        yield server
 
 
 @dataclass

@@ -49,6 +49,9 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body are separate writes: without TCP_NODELAY every keep-alive response
+            # waits ~40 ms for the client's delayed ACK.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # keep test output clean
                 return
@@ -61,7 +64,8 @@ class FakeServer:
 
         self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll interval: stop() (shutdown) waits up to one interval for the loop to notice.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:
