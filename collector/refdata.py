@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from collector.errors import ConfigError
 
@@ -163,10 +164,10 @@ def load_into(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -
         for spec in TABLES:
             cols = ", ".join(f'"{c}" VARCHAR' for c in spec.columns)
             con.execute(f"CREATE OR REPLACE TABLE {spec.table} ({cols})")
-            rows = [tuple(r[c] or None for c in spec.columns) for r in data[spec.file]]
-            if rows:
-                marks = ", ".join("?" for _ in spec.columns)
-                con.executemany(f"INSERT INTO {spec.table} VALUES ({marks})", rows)
+            # One Arrow table per file: executemany costs ~0.15 s on every write connection.
+            columns = {c: pa.array([r[c] or None for r in data[spec.file]], pa.string()) for c in spec.columns}
+            rows = pa.table(columns)  # noqa: F841 - read by DuckDB's replacement scan below
+            con.execute(f"INSERT INTO {spec.table} SELECT * FROM rows")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
