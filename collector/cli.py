@@ -160,6 +160,110 @@ def collect_all(obj: Context) -> None:
         sys.exit(max(exc.exit_code for _, exc in failed))
 
 
+@cli.command("run")
+@click.argument("job", type=click.Choice(["hf", "openrouter", "export"]))
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=Path("schedules.yaml"),
+              show_default=True, help="Take the job's settings from this schedule file (if it exists).")
+@click.pass_obj
+def run_cmd(obj: Context, job: str, config: Path) -> None:
+    """Run one scheduled job once, with its settings from schedules.yaml (for system cron or CI).
+
+    Goes through the same code as `collector schedule`. SIGTERM / SIGINT stop it before its next
+    request; nothing partial is committed.
+
+    \b
+    Example:
+      collector run hf
+      15 2 * * *  cd /srv/collector && .venv/bin/collector --quiet run hf   # a crontab line
+    """
+    from collector import schedule, schedules_config
+
+    settings = {}
+    if config.exists():
+        spec = next((j for j in schedules_config.load(config).jobs if j.name == job), None)
+        settings = spec.settings if spec else {}
+    _install_stop_signals()
+    progress = obj.progress()
+    try:
+        result = schedule.run_job(obj.db, job, settings, progress=progress)
+    finally:
+        progress.done()
+    _report(result)
+
+
+def _install_stop_signals() -> None:
+    import signal
+
+    from collector import cancel
+
+    def stop(signum, _frame):
+        cancel.request(f"{signal.Signals(signum).name} received")
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+@cli.command("schedule")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("schedules.yaml"),
+              show_default=True, help="The schedule: jobs, cron expressions (UTC) and settings.")
+@click.option("--check", is_flag=True, help="Validate the schedule, print the next run of each job, and exit.")
+@click.pass_obj
+def schedule_cmd(obj: Context, config: Path, check: bool) -> None:
+    """Run the jobs of schedules.yaml on their cron schedules (UTC) until SIGTERM / SIGINT.
+
+    Missed runs (machine asleep, scheduler stopped) are made up once when within the grace.
+
+    \b
+    Example:
+      collector schedule --config schedules.yaml
+      collector schedule --check
+    """
+    from collector import clock, schedule, schedules_config
+
+    plan = schedules_config.load(config)
+    if check:
+        now = clock.now()
+        for spec in plan.jobs:
+            nxt = spec.trigger().get_next_fire_time(None, now)
+            click.echo(f"{spec.name:<11} '{spec.cron}'  next run {nxt:%Y-%m-%d %H:%M} UTC  settings {spec.settings}")
+        return
+    schedule.serve(obj.db, plan)
+
+
+@cli.command("sql")
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_obj
+def sql_cmd(obj: Context, query: str, fmt: str) -> None:
+    """Run a read-only SQL query against the store (tables and views) and print the result.
+
+    \b
+    Example:
+      collector sql "SELECT claim_id, verdict FROM claims"
+      collector sql --format csv "SELECT * FROM hf_downloads_by_country"
+    """
+    from collector import sqlout
+
+    sqlout.run(obj.db, query, fmt)
+
+
+@cli.command("export")
+@click.option("--week", default=None, metavar="YYYY-Www", help="ISO week to export (default: the last complete week).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"), show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing export of that week.")
+@click.pass_obj
+def export_cmd(obj: Context, week: str | None, out: Path, force: bool) -> None:
+    """Write the weekly export: CSV reports, PNG charts and a manifest, in OUT/YYYY-Www/.
+
+    \b
+    Example:
+      collector export
+      collector export --week 2026-W20 --out /srv/exports
+    """
+    from collector import export
+
+    _report(export.export_job(obj.db, out=out, week=week, force=force))
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from collector import clock
+from collector import cancel, clock
 from collector.errors import CollectorError, ConfigError
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class FixedWindowPacer:
 
     When the window is spent (r=0) the next request waits for the reset instead of earning a 429."""
 
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = cancel.sleep
     monotonic: Callable[[], float] = time.monotonic
     remaining: int | None = None
     reset_at: float | None = None
@@ -112,7 +112,7 @@ class MinIntervalPacer:
     """At most `per_minute` requests a minute, spaced evenly (OpenRouter's Data API: 30/min per key)."""
 
     per_minute: float
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = cancel.sleep
     monotonic: Callable[[], float] = time.monotonic
     last: float | None = None
     waited: float = 0.0
@@ -182,13 +182,14 @@ def send(
     policy: RetryPolicy,
     transport_errors: tuple[type[BaseException], ...],
     stats: RequestStats,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = cancel.sleep,
 ) -> Response:
     """One logical request: paced, retried on 408/429/5xx and transport errors, then either a 2xx
     response or a CollectorError naming `what`, the status and the server's reason."""
     attempt = 0
     while True:
         attempt += 1
+        cancel.check()
         if pacer is not None:
             pacer.before_request()
         stats.requests += 1

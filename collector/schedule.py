@@ -1,0 +1,143 @@
+"""Jobs by name, run once (`collector run JOB`) or on a schedule (`collector schedule`), through the
+same `run_job` function.
+
+The scheduler is APScheduler 3.x in UTC with coalescing and one instance per job, on one worker
+thread (one writer at a time). Catch-up across restarts does not rely on APScheduler's memory: on
+start, each job's last successful run is read from the `runs` table, and a fire time missed since
+then (within the misfire grace) is run once, coalesced. SIGTERM / SIGINT stop the scheduler after
+the running job has committed or rolled back.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from collector import cancel, clock, jobs, store
+from collector.errors import CollectorError
+from collector.schedules_config import JobSpec, Schedule
+
+log = logging.getLogger("collector.schedule")
+
+# schedule job name -> the `runs.job` value its runs are recorded under
+RUNS_JOB = {"hf": "collect hf", "openrouter": "collect openrouter", "export": "export"}
+
+
+def run_job(db: Path, name: str, settings: dict | None = None,
+            progress: Callable[[str], None] | None = None) -> jobs.JobResult:
+    """Run one job once; the single entry point of `collector run` and the scheduler."""
+    settings = dict(settings or {})
+    if name == "hf":
+        orgs = settings.get("orgs")
+        return jobs.collect_hf(db, top_n=settings.get("top", 1000), coverage=settings.get("coverage"),
+                               orgs_file=Path(orgs) if orgs else None,
+                               page_size=settings.get("page_size", 1000), progress=progress)
+    if name == "openrouter":
+        since = settings.get("since")
+        kwargs = {"since": since if isinstance(since, date) or since is None else date.fromisoformat(str(since))}
+        if "restate_days" in settings:
+            kwargs["restate_days"] = settings["restate_days"]
+        return jobs.collect_openrouter(db, progress=progress, **kwargs)
+    if name == "export":
+        from collector import export
+
+        return export.export_job(db, out=Path(settings.get("out", "exports")), week=settings.get("week"))
+    raise CollectorError(f"unknown job {name!r} (known: {', '.join(RUNS_JOB)})")
+
+
+def last_success(db: Path, name: str) -> datetime | None:
+    """When the job last started a run that ended ok (None if never, or no database yet)."""
+    if not db.exists():
+        return None
+    with store.reader(db) as con:
+        return con.execute(
+            "SELECT max(started_at) FROM runs WHERE job = ? AND status = 'ok'", [RUNS_JOB[name]]
+        ).fetchone()[0]
+
+
+def missed_fire(trigger: CronTrigger, last_run: datetime | None, now: datetime, grace: timedelta) -> datetime | None:
+    """The latest fire time in (last_run, now] if it is at most `grace` old, else None.
+
+    Several missed fire times coalesce into this one run; older misses are dropped (a snapshot is of
+    the day it is taken, so running a missed day late cannot recover it anyway)."""
+    start = now - grace
+    if last_run is not None and last_run > start:
+        start = last_run
+    fire = trigger.get_next_fire_time(None, start)
+    latest = None
+    while fire is not None and fire <= now:
+        if fire > start or (last_run is None and fire >= start):
+            latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return latest
+
+
+def _logged_run(db: Path, spec: JobSpec, why: str) -> jobs.JobResult | None:
+    started = time.monotonic()
+    log.info("job %s: start (%s)", spec.name, why)
+    try:
+        result = run_job(db, spec.name, spec.settings)
+    except cancel.Interrupted as exc:
+        log.warning("job %s: %s", spec.name, exc)
+        return None
+    except CollectorError as exc:
+        log.error("job %s: failed after %.1f s: %s", spec.name, time.monotonic() - started, " ".join(str(exc).split()))
+        return None
+    except Exception as exc:  # a scheduler must outlive one bad run; the runs table has the details
+        log.error("job %s: failed after %.1f s: %s: %s", spec.name, time.monotonic() - started, type(exc).__name__, exc)
+        return None
+    log.info("job %s: end: %s", spec.name, result.summary())
+    return result
+
+
+def catch_up(db: Path, schedule: Schedule, now: datetime) -> list[tuple[str, datetime]]:
+    """Jobs whose scheduled run was missed (within the grace) since their last successful run."""
+    due = []
+    for spec in schedule.jobs:
+        fire = missed_fire(spec.trigger(), last_success(db, spec.name), now, schedule.grace)
+        if fire is not None:
+            due.append((spec.name, fire))
+    return due
+
+
+def serve(db: Path, schedule: Schedule) -> None:
+    """Run until SIGTERM / SIGINT: catch up on missed runs, then follow the crons."""
+    scheduler = BlockingScheduler(
+        timezone="UTC",
+        executors={"default": ThreadPoolExecutor(max_workers=1)},  # one writer at a time
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": int(schedule.grace.total_seconds()) or None},
+    )
+    specs = {spec.name: spec for spec in schedule.jobs}
+    stopping = threading.Event()
+
+    def stop(signum, _frame) -> None:
+        name = signal.Signals(signum).name
+        if stopping.is_set():
+            return
+        stopping.set()
+        log.info("%s received: stopping after the running job commits or rolls back", name)
+        cancel.request(f"{name} received")
+        threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for spec in schedule.jobs:
+        scheduler.add_job(_logged_run, spec.trigger(), args=[db, spec, "scheduled"], id=spec.name,
+                          name=spec.name, replace_existing=True)
+    for name, fire in catch_up(db, schedule, clock.now()):
+        log.info("job %s: missed its run of %s, running it once now", name, fire.strftime("%Y-%m-%d %H:%M UTC"))
+        scheduler.add_job(_logged_run, args=[db, specs[name], f"catch-up of {fire:%Y-%m-%d %H:%M} UTC"],
+                          id=f"{name}-catch-up", name=f"{name} (catch-up)")
+    log.info("scheduler started (UTC): %s", "; ".join(f"{s.name} '{s.cron}'" for s in schedule.jobs))
+    scheduler.start()
+    log.info("scheduler stopped")

@@ -1,0 +1,163 @@
+"""schedules.yaml: which jobs run when (cron, UTC) and with which settings, validated with line numbers.
+
+    misfire_grace_hours: 20        # optional: how late a missed run may still be made up
+    jobs:
+      hf:
+        cron: "15 2 * * *"         # every day 02:15 UTC
+        top: 1000
+      openrouter:
+        cron: "45 2 * * *"
+      export:
+        cron: "0 6 * * 1"          # Mondays 06:00 UTC: the week that just ended
+        out: exports
+
+Every problem reads `schedules.yaml:LINE: what is wrong`; all problems are reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
+from apscheduler.triggers.cron import CronTrigger
+
+from collector.errors import ConfigError
+
+DEFAULT_GRACE_HOURS = 20.0
+
+
+def _positive_int(value):
+    if type(value) is not int or value < 0:
+        return "must be a whole number, 0 or more"
+    return None
+
+
+def _int_at_least_1(value):
+    if type(value) is not int or value < 1:
+        return "must be a whole number, 1 or more"
+    return None
+
+
+def _text(value):
+    return None if isinstance(value, str) and value.strip() else "must be a non-empty string"
+
+
+def _iso_date(value):
+    if isinstance(value, date):
+        return None
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return "must be a date YYYY-MM-DD"
+    return None
+
+
+# job -> setting -> check. The settings are the job's command-line options.
+JOB_SETTINGS = {
+    "hf": {"top": _positive_int, "coverage": _int_at_least_1, "orgs": _text, "page_size": _int_at_least_1},
+    "openrouter": {"since": _iso_date, "restate_days": _positive_int},
+    "export": {"out": _text},
+}
+
+
+@dataclass
+class JobSpec:
+    name: str
+    cron: str
+    settings: dict = field(default_factory=dict)
+    line: int = 0
+
+    def trigger(self) -> CronTrigger:
+        return CronTrigger.from_crontab(self.cron, timezone="UTC")
+
+
+@dataclass
+class Schedule:
+    jobs: list[JobSpec]
+    grace: timedelta
+    path: Path
+
+
+def load(path: Path) -> Schedule:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise ConfigError(f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    errors: list[str] = []
+
+    def err(node, message: str) -> None:
+        errors.append(f"{path}:{node.start_mark.line + 1}: {message}")
+
+    if not isinstance(root, yaml.MappingNode):
+        raise ConfigError(f"{path}:1: expected a mapping with a `jobs:` key")
+    grace = timedelta(hours=DEFAULT_GRACE_HOURS)
+    jobs: list[JobSpec] = []
+    seen_jobs_key = False
+    for key_node, value_node in root.value:
+        key = key_node.value
+        if key == "misfire_grace_hours":
+            value = yaml.safe_load(yaml.serialize(value_node))
+            if type(value) not in (int, float) or value < 0:
+                err(value_node, "misfire_grace_hours must be a number of hours, 0 or more")
+            else:
+                grace = timedelta(hours=value)
+        elif key == "jobs":
+            seen_jobs_key = True
+            if not isinstance(value_node, yaml.MappingNode):
+                err(value_node, "jobs must be a mapping of job name to its settings")
+                continue
+            for job_key, job_node in value_node.value:
+                jobs.extend(_job(job_key, job_node, err))
+        else:
+            err(key_node, f"unknown key {key!r} (known: jobs, misfire_grace_hours)")
+    if not seen_jobs_key:
+        errors.append(f"{path}:1: no `jobs:` key: nothing would run")
+    if errors:
+        raise ConfigError("\n".join(errors))
+    return Schedule(jobs, grace, path)
+
+
+def _job(key_node, node, err) -> list[JobSpec]:
+    name = key_node.value
+    if name not in JOB_SETTINGS:
+        err(key_node, f"unknown job {name!r} (known: {', '.join(JOB_SETTINGS)})")
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        err(node, f"job {name}: expected its settings (at least `cron:`)")
+        return []
+    spec = JobSpec(name, "", {}, key_node.start_mark.line + 1)
+    for setting_node, value_node in node.value:
+        setting = setting_node.value
+        value = yaml.safe_load(yaml.serialize(value_node))
+        if setting == "cron":
+            if not isinstance(value, str):
+                err(value_node, f"job {name}: cron must be a string such as \"15 2 * * *\"")
+                continue
+            try:
+                CronTrigger.from_crontab(value, timezone="UTC")
+            except ValueError as exc:
+                err(value_node, f"job {name}: bad cron expression {value!r}: {exc}")
+                continue
+            spec.cron = value
+        elif setting in JOB_SETTINGS[name]:
+            problem = JOB_SETTINGS[name][setting](value)
+            if problem:
+                err(value_node, f"job {name}: {setting} {problem}, got {value!r}")
+            else:
+                spec.settings[setting] = value
+        else:
+            known = ", ".join(["cron", *JOB_SETTINGS[name]])
+            err(setting_node, f"job {name}: unknown setting {setting!r} (known: {known})")
+    if not spec.cron:
+        if not any(setting_node.value == "cron" for setting_node, _ in node.value):
+            err(key_node, f"job {name}: no cron expression")
+        return []
+    return [spec]
