@@ -16,6 +16,7 @@ Every problem reads `schedules.yaml:LINE: what is wrong`; all problems are repor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -70,7 +71,40 @@ class JobSpec:
     line: int = 0
 
     def trigger(self) -> CronTrigger:
-        return CronTrigger.from_crontab(self.cron, timezone="UTC")
+        return cron_trigger(self.cron)
+
+
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _cron_days(field_text: str) -> str:
+    """Standard cron numbers days 0-7 from Sunday; APScheduler 3 reads 0 as Monday. Use names."""
+    parts = []
+    for part in field_text.split(","):
+        base, _, step = part.partition("/")
+        if re.fullmatch(r"\d+-\d+", base) and not step:
+            low, high = (int(x) for x in base.split("-"))
+            if not 0 <= low <= high <= 7:
+                raise ValueError(f"day-of-week range {base!r} is not within 0-7")
+            parts.extend(_DAY_NAMES[d] for d in range(low, high + 1))
+            continue
+        if base.isdigit():
+            if int(base) > 7:
+                raise ValueError(f"day of week {base!r} is not within 0-7")
+            base = _DAY_NAMES[int(base)]
+        elif re.search(r"\d", base):
+            raise ValueError(f"day-of-week {part!r}: use numbers 0-7, ranges a-b, or names")
+        parts.append(base + (f"/{step}" if step else ""))
+    return ",".join(dict.fromkeys(parts))
+
+
+def cron_trigger(expression: str) -> CronTrigger:
+    """A UTC CronTrigger from a standard 5-field crontab expression (0 or 7 = Sunday)."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"expected 5 fields (minute hour day month day-of-week), got {len(fields)}")
+    minute, hour, day, month, dow = fields
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=_cron_days(dow), timezone="UTC")
 
 
 @dataclass
@@ -142,7 +176,7 @@ def _job(key_node, node, err) -> list[JobSpec]:
                 err(value_node, f"job {name}: cron must be a string such as \"15 2 * * *\"")
                 continue
             try:
-                CronTrigger.from_crontab(value, timezone="UTC")
+                cron_trigger(value)
             except ValueError as exc:
                 err(value_node, f"job {name}: bad cron expression {value!r}: {exc}")
                 continue

@@ -1,0 +1,148 @@
+"""Unattended operation as processes: SIGTERM mid-job, two writers, readers between commits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import query
+from tests.fakes.server import Reply
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "collector", "--db", str(db), *args]
+
+
+def env_for(hub) -> dict:
+    return {**os.environ, "HF_ENDPOINT": hub.url, "PYTHONPATH": str(ROOT)}
+
+
+def wait_until(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def try_query(db: Path, sql: str):
+    """query(), or None while a writer holds the file (DuckDB allows no reader then)."""
+    import duckdb
+
+    try:
+        return query(db, sql) if db.exists() else None
+    except duckdb.IOException:
+        return None
+
+
+def write_schedule(tmp_path: Path, orgs: Path, cron: str = "15 2 * * *") -> Path:
+    path = tmp_path / "schedules.yaml"
+    path.write_text(f"jobs:\n  hf:\n    cron: '{cron}'\n    top: 0\n    orgs: {orgs}\n")
+    return path
+
+
+def test_sigterm_mid_run_commits_nothing_and_rerun_completes(hub, db, orgs, tmp_path):
+    write_schedule(tmp_path, orgs)
+    hub.script("/api/models", Reply(200, b"[]", delay=3))
+    proc = subprocess.Popen(cli(db, "run", "hf"), env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    assert wait_until(lambda: hub.requests_to("/api/models"))
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1].startswith("error: stopped: SIGTERM received; nothing of this run was committed")
+    assert "Traceback" not in err
+    assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
+    assert query(db, "SELECT status FROM runs") == [("failed",)]
+    again = subprocess.run(cli(db, "run", "hf"), env=env_for(hub), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert query(db, "SELECT scope, model_count FROM hf_snapshots ORDER BY scope") == [
+        ("author:Qwen", 3), ("author:deepseek-ai", 1)]
+
+
+def test_scheduler_catches_up_then_stops_cleanly_on_sigterm(hub, db, orgs, tmp_path):
+    """Started at 06:00 after a missed 02:15 run: it runs the job once at start; SIGTERM during
+    that job stops the scheduler after the job rolled back."""
+    config = write_schedule(tmp_path, orgs)
+    hub.script("/api/models", Reply(200, b"[]", delay=3))
+    proc = subprocess.Popen(cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path,
+                            stderr=subprocess.PIPE, text=True)
+    assert wait_until(lambda: hub.requests_to("/api/models")), "the catch-up run never started"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "missed its run of 2026-05-01 02:15 UTC, running it once now" in err
+    assert "job hf: start (catch-up of 2026-05-01 02:15 UTC)" in err
+    assert "SIGTERM received: stopping after the running job commits or rolls back" in err
+    assert "scheduler stopped" in err
+    assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
+
+
+def test_scheduler_runs_a_due_job_and_logs_start_and_end(hub, db, orgs, tmp_path):
+    config = write_schedule(tmp_path, orgs)
+    proc = subprocess.Popen(cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_until(lambda: try_query(db, "SELECT count(*) FROM runs WHERE status = 'ok'") == [(1,)])
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert "job hf: end: collect hf: ok" in err and "hf_model_downloads 4" in err
+    assert query(db, "SELECT count(*) FROM hf_snapshots") == [(2,)]
+
+
+def test_two_writers_at_once_both_finish_without_duplicates(hub, db, orgs):
+    hub.script("/api/models", Reply(200, b"[]", delay=1))  # overlap the two runs
+    procs = [subprocess.Popen(cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "5"), env=env_for(hub),
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert query(db, "SELECT status, count(*) FROM runs GROUP BY 1") == [("ok", 2)]
+    assert query(db, "SELECT count(*), count(DISTINCT scope) FROM hf_snapshots") == [(3, 3)]
+    assert query(db, "SELECT count(*) FROM (SELECT snapshot_id, model_id FROM hf_model_downloads GROUP BY ALL HAVING count(*) > 1)") == [(0,)]
+
+
+def test_readers_open_the_store_while_a_run_fetches(hub, db, orgs):
+    assert subprocess.run(cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0"), env=env_for(hub),
+                          capture_output=True, timeout=60).returncode == 0
+    hub.script("/api/models", Reply(200, b"[]", delay=4))
+    writer = subprocess.Popen(cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0"), env=env_for(hub),
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_until(lambda: len(hub.requests_to("/api/models")) > 2)
+        reader = subprocess.run(cli(db, "sql", "--format", "csv", "SELECT count(*) AS n FROM hf_snapshots"),
+                                env=env_for(hub), capture_output=True, text=True, timeout=30)
+        assert reader.returncode == 0, reader.stderr
+        assert reader.stdout.splitlines() == ["n", "2"]
+        duckdb_cli = Path(sys.executable).parent / "duckdb"
+        if duckdb_cli.exists():
+            plain = subprocess.run([str(duckdb_cli), "-readonly", str(db), "-csv", "-c", "SELECT count(*) FROM runs"],
+                                   capture_output=True, text=True, timeout=30)
+            assert plain.returncode == 0, plain.stderr
+            assert plain.stdout.splitlines()[-1] == "2"
+    finally:
+        writer.communicate(timeout=60)
+    assert writer.returncode == 0
+
+
+def test_sql_command_formats_and_refuses_writes(run, hub, db, orgs):
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    table = run("--db", str(db), "sql", "SELECT scope, model_count FROM hf_snapshots ORDER BY scope")
+    assert table.code == 0 and "author:Qwen" in table.out and "(2 rows)" in table.out
+    as_json = run("--db", str(db), "sql", "--format", "json", "SELECT 1990781795145::HUGEINT AS t, 'x' AS s")
+    assert as_json.code == 0 and '"t": 1990781795145' in as_json.out
+    big = run("--db", str(db), "sql", "--format", "json", "SELECT 12345678901234567890::HUGEINT AS t")
+    assert '"t": "12345678901234567890"' in big.out
+    refused = run("--db", str(db), "sql", "DELETE FROM runs")
+    assert refused.code == 1 and refused.err.startswith("error: query failed:") and refused.err.count("\n") == 1
+    assert query(db, "SELECT count(*) FROM runs") == [(1,)]
+    bad = run("--db", str(db), "sql", "SELEC nothing")
+    assert bad.code == 1 and "Parser Error" in bad.err
