@@ -1,0 +1,129 @@
+"""Weekly exports (CSV, charts, manifest; atomic; never silently overwritten) and the notebook."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from collector import charts, export
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def populated(run, hub, openrouter, db, orgs, monkeypatch):
+    """Two weekly Hub snapshots and OpenRouter history, collected through the real commands."""
+    for day, bump in (("2026-05-04T06:00:00Z", 0), ("2026-05-08T06:00:00Z", 1000)):
+        monkeypatch.setenv("COLLECTOR_NOW", day)
+        for model in hub.models:
+            model["downloads"] += bump
+        assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "10").code == 0
+    assert run("--db", str(db), "collect", "openrouter").code == 0
+    monkeypatch.setenv("COLLECTOR_NOW", "2026-05-12T06:00:00Z")
+    return db
+
+
+def test_export_writes_reports_charts_and_manifest(run, populated, tmp_path):
+    out = tmp_path / "exports"
+    result = run("--db", str(populated), "export", "--week", "2026-W19", "--out", str(out))
+    assert result.code == 0, result.err
+    folder = out / "2026-W19"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted([r.file for r in export.REPORTS] + [
+        "hf_download_share_by_country.png", "openrouter_token_share_by_country.png", "qwen_vs_llama.png",
+        "manifest.json", "README.md"])
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["week"] == "2026-W19" and manifest["from"] == "2026-05-04" and manifest["to"] == "2026-05-10"
+    for name, entry in manifest["reports"].items():
+        with (folder / name).open() as handle:
+            assert sum(1 for _ in csv.reader(handle)) - 1 == entry["rows"], name
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == entry["sha256"]
+    assert manifest["reports"]["hf_downloads_by_country.csv"]["rows"] > 0
+    assert manifest["reports"]["claims.csv"]["rows"] >= 9
+    # the Hub reports hold the latest snapshot inside the week (May 8), not May 4
+    with (folder / "hf_downloads_by_family.csv").open() as handle:
+        assert {row["snapshot_date"] for row in csv.DictReader(handle)} == {"2026-05-08"}
+    assert manifest["as_of"]["hf"].startswith("2026-05-08")
+    assert manifest["citation"] == f"Source: OpenRouter (openrouter.ai/rankings), as of {manifest['as_of']['openrouter']}."
+    assert "CC BY 4.0" in manifest["licence"]
+    readme = (folder / "README.md").read_text()
+    assert manifest["citation"] in readme and "CC BY 4.0" in readme
+    for chart in ("hf_download_share_by_country.png", "openrouter_token_share_by_country.png", "qwen_vs_llama.png"):
+        data = (folder / chart).read_bytes()
+        assert data.startswith(PNG) and len(data) > 5000, chart
+        assert hashlib.sha256(data).hexdigest() == manifest["charts"][chart]["sha256"]
+    import matplotlib.image
+
+    assert matplotlib.image.imread(folder / "qwen_vs_llama.png").shape[0] > 100
+
+
+def test_existing_week_is_never_silently_overwritten(run, populated, tmp_path):
+    out = tmp_path / "exports"
+    assert run("--db", str(populated), "export", "--week", "2026-W19", "--out", str(out)).code == 0
+    before = (out / "2026-W19" / "manifest.json").read_bytes()
+    again = run("--db", str(populated), "export", "--week", "2026-W19", "--out", str(out))
+    assert again.code == 1 and "already exists" in again.err and "--force" in again.err
+    assert (out / "2026-W19" / "manifest.json").read_bytes() == before
+    forced = run("--db", str(populated), "export", "--week", "2026-W19", "--out", str(out), "--force")
+    assert forced.code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["2026-W19"]
+
+
+def test_failed_export_leaves_nothing_behind(run, populated, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(charts, "families", broken)
+    out = tmp_path / "exports"
+    result = run("--db", str(populated), "export", "--week", "2026-W19", "--out", str(out))
+    assert result.code == 1 and "disk full" in result.err
+    assert list(out.iterdir()) == []
+
+
+def test_default_week_and_empty_store(run, db, tmp_path):
+    assert run("--db", str(db), "status").code == 1  # no store yet
+    from collector import store
+
+    with store.writer(db):
+        pass
+    out = tmp_path / "exports"
+    result = run("--db", str(db), "export", "--out", str(out))  # today 2026-05-01 (Fri): last complete week W17
+    assert result.code == 0, result.err
+    manifest = json.loads((out / "2026-W17" / "manifest.json").read_text())
+    assert manifest["from"] == "2026-04-20"
+    assert manifest["reports"]["hf_downloads_by_country.csv"] == {
+        "source": "hf", "rows": 0, "note": "no data in scope for this week",
+        "sha256": manifest["reports"]["hf_downloads_by_country.csv"]["sha256"]}
+    assert manifest["citation"] is None
+    assert (out / "2026-W17" / "qwen_vs_llama.png").read_bytes().startswith(PNG)
+
+
+@pytest.mark.parametrize("week, message", [("2026-18", "--week must look like"), ("2026-W54", "no such ISO week"),
+                                           ("2026-W18", "not complete yet")])
+def test_bad_weeks(run, db, week, message):
+    from collector import store
+
+    with store.writer(db):
+        pass
+    result = run("--db", str(db), "export", "--week", week)
+    assert result.code == 2 and message in result.err
+
+
+def test_notebook_runs_headless(populated, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.read(ROOT / "notebooks" / "analysis.ipynb", as_version=4)
+    monkeypatch.setenv("COLLECTOR_DB", str(populated))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                                     resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client.execute()
+    outputs = "".join(str(o) for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", []))
+    assert "Traceback" not in outputs and "error" not in [o.get("output_type") for c in notebook.cells for o in c.get("outputs", [])]
+    assert "claim_id" in outputs and "llama_1b_downloads" in outputs
+    assert "Qwen ahead since" in outputs
