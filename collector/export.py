@@ -59,7 +59,8 @@ class Report:
 
 # Hub reports: the latest snapshot day inside the week. OpenRouter reports: the week's bucket.
 REPORTS = (
-    Report("claims.csv", "both", "SELECT * FROM claims_at(as_of_date := $sunday, asked_week := $monday)", "claims_at"),
+    # claims_at(as_of_date, week): its parameter names are read from the database (see _claims_sql)
+    Report("claims.csv", "both", "", "claims_at"),
     Report("hf_downloads_by_organisation.csv", "hf",
            "SELECT * FROM hf_downloads_by_organisation WHERE snapshot_date = (SELECT max(snapshot_date) FROM "
            "hf_downloads_by_organisation WHERE snapshot_date BETWEEN $monday AND $sunday)", "hf_downloads_by_organisation"),
@@ -92,6 +93,17 @@ def _write_csv(path: Path, cursor) -> int:
         for row in rows:
             writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, (date, datetime)) else v) for v in row])
     return len(rows)
+
+
+def _claims_sql(con) -> str:
+    """claims_at's two parameters (the as-of day, the ISO week's Monday) take defaults, so DuckDB
+    wants them by name: ask the database for the names rather than hard-coding them."""
+    names = con.execute(
+        "SELECT parameters FROM duckdb_functions() WHERE function_name = 'claims_at' AND function_type = 'table_macro'"
+    ).fetchone()[0]
+    if len(names) != 2:
+        raise CollectorError(f"claims_at in this database takes {names}, expected (as_of_date, week)")
+    return f"SELECT * FROM claims_at({names[0]} := $sunday, {names[1]} := $monday)"
 
 
 def _as_of(con, sql: str, params: dict) -> str | None:
@@ -133,11 +145,13 @@ def export_week(db: Path, out: Path, monday: date, *, force: bool = False) -> tu
                     entry["note"] = f"{report.view} is not in this database (views are created by the first collect run)"
                     path.write_text("", encoding="utf-8")
                 else:
-                    entry["rows"] = _write_csv(path, con.execute(report.sql, params))
+                    sql = report.sql or _claims_sql(con)
+                    used = {k: v for k, v in params.items() if f"${k}" in sql}  # DuckDB rejects unused ones
+                    entry["rows"] = _write_csv(path, con.execute(sql, used))
                     if entry["rows"] == 0:
                         entry["note"] = "no data in scope for this week"
                     if report.source in ("hf", "openrouter"):
-                        as_of = _as_of(con, report.sql, params)
+                        as_of = _as_of(con, sql, used)
                         current = manifest["as_of"][report.source]
                         manifest["as_of"][report.source] = max(filter(None, [current, as_of]), default=None)
                 manifest["reports"][report.file] = entry

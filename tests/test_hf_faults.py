@@ -108,13 +108,13 @@ def test_kill_9_mid_run_then_rerun(db, orgs, tmp_path):
 def test_disk_full_during_commit_leaves_previous_state(run, hub, db, orgs, tmp_path):
     mount = tmp_path / "tiny"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True).returncode:
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True).returncode:
         pytest.skip("cannot mount a tmpfs here (needs root)")
     try:
         small = mount / "adoption.duckdb"
         assert collect(run, small, orgs).code == 0
         before = query(small, "SELECT count(*) FROM hf_model_downloads")
-        hub.models.extend(make_model(f"Qwen/filler-{i}-" + "x" * 200, i, tags=["t" * 300] * 20) for i in range(3000))
+        hub.models.extend(make_model(f"Qwen/filler-{i}-" + "x" * 200, i, tags=["t" * 300] * 20) for i in range(5000))
         result = collect(run, small, orgs)
         assert result.code == 1 and result.err.count("\n") == 1 and "Traceback" not in result.err
         assert query(small, "SELECT count(*) FROM hf_model_downloads") == before
