@@ -1,0 +1,143 @@
+"""Seeding small DuckDB stores with SQL INSERTs, for golden tests of the views: every row is written
+by the test, so the right answer is known by construction. Tables are the migrations' schema."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from collector import store
+
+
+def _day(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _at(day: date, hour: int = 6) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc)
+
+
+class Seed:
+    def __init__(self, con):
+        self.con = con
+        self.run_id = con.execute(
+            "INSERT INTO runs (job, source, params, started_at, status) VALUES ('seed', 'test', '{}', now(), 'ok') "
+            "RETURNING run_id").fetchone()[0]
+
+    # ---- Hugging Face -----------------------------------------------------------------------
+
+    def hf_model(self, model_id: str, *, pipeline_tag: str | None = "text-generation", created: str = "2025-01-15",
+                 params: int | None = None, gated: str = "false", seen: str | date = "2026-05-01") -> None:
+        day = _day(seen)
+        self.con.execute(
+            """INSERT INTO hf_models VALUES (?, ?, ?, ?, ?, 'transformers', [], ?, ?, ?, ?)
+               ON CONFLICT (model_id) DO UPDATE SET pipeline_tag = excluded.pipeline_tag,
+                   created_at = excluded.created_at, safetensors_total = excluded.safetensors_total,
+                   gated = excluded.gated, first_seen = least(hf_models.first_seen, excluded.first_seen),
+                   last_seen = greatest(hf_models.last_seen, excluded.last_seen)""",
+            [model_id, model_id.split("/")[0] if "/" in model_id else None, f"{created}T10:00:00Z",
+             f"{created}T10:00:00Z", pipeline_tag, params, gated, day, day],
+        )
+
+    def hf_snapshot(self, day: str | date, scope: str, models: Iterable[tuple], *, as_of: datetime | None = None) -> int:
+        """models: (model_id, downloads_30d, downloads_all_time[, pipeline_tag]) in rank order."""
+        day = _day(day)
+        models = list(models)
+        snapshot_id = self.con.execute(
+            """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
+               VALUES (?, ?, ?, ?, ?, 'GET /api/models (seeded)', 1, ?, 0) RETURNING snapshot_id""",
+            [scope, day, _at(day), as_of or _at(day, 7), self.run_id, len(models)],
+        ).fetchone()[0]
+        for rank, row in enumerate(models, start=1):
+            model_id, d30, all_time = row[:3]
+            tag = row[3] if len(row) > 3 else "text-generation"
+            self.con.execute("INSERT INTO hf_model_downloads VALUES (?, ?, ?, ?, ?, 0, 0)",
+                             [snapshot_id, model_id, rank, d30, all_time])
+            exists = self.con.execute("SELECT count(*) FROM hf_models WHERE model_id = ?", [model_id]).fetchone()[0]
+            if not exists:
+                self.hf_model(model_id, pipeline_tag=tag, seen=day)
+            else:
+                self.con.execute("UPDATE hf_models SET first_seen = least(first_seen, ?), last_seen = greatest(last_seen, ?) "
+                                 "WHERE model_id = ?", [day, day, model_id])
+        return snapshot_id
+
+    def lineage(self, child: str, parent: str, relation: str = "finetune", day: str = "2026-05-01") -> None:
+        self.con.execute("INSERT INTO hf_lineage VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                         [child, parent, relation, _day(day), _day(day)])
+
+    # ---- OpenRouter -------------------------------------------------------------------------
+
+    def or_catalog(self, day: str | date, models: Iterable[dict]) -> int:
+        """models: dicts with id, canonical_slug and optionally hugging_face_id, name, prompt, completion
+        (USD per token, as strings like the API)."""
+        day = _day(day)
+        models = list(models)
+        snapshot_id = self.con.execute(
+            """INSERT INTO or_catalog_snapshots (snapshot_date, fetched_at, as_of, run_id, request, model_count)
+               VALUES (?, ?, ?, ?, 'GET /api/v1/models (seeded)', ?) RETURNING snapshot_id""",
+            [day, _at(day), _at(day), self.run_id, len(models)],
+        ).fetchone()[0]
+        for m in models:
+            self.con.execute(
+                """INSERT INTO or_models (snapshot_id, id, canonical_slug, author, name, hugging_face_id,
+                                          price_prompt, price_completion)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [snapshot_id, m["id"], m.get("canonical_slug", m["id"].split(":")[0]), m["id"].split("/")[0],
+                 m.get("name"), m.get("hugging_face_id") or None, m.get("prompt"), m.get("completion")],
+            )
+        return snapshot_id
+
+    def or_pull(self, *, period: str, start: str | date, end: str | date, rows: Iterable[tuple],
+                category: str | None = None, as_of: datetime | None = None) -> int:
+        """rows: (bucket_date, model_permaslug, total_tokens); ranks follow the order given per bucket
+        ('other' last, as the API serves it)."""
+        start, end = _day(start), _day(end)
+        rows = list(rows)
+        pull_id = self.con.execute(
+            """INSERT INTO or_pulls (dataset, period, category, start_date, end_date, as_of, version, estimated,
+                                     fetched_at, run_id, request, row_count)
+               VALUES ('rankings-daily', ?, ?, ?, ?, ?, 'v1', ?, ?, ?, 'GET /datasets/rankings-daily (seeded)', ?)
+               RETURNING pull_id""",
+            [period, category, start, end, as_of or _at(end + timedelta(days=1), 1), category is not None,
+             _at(end + timedelta(days=1), 2), self.run_id, len(rows)],
+        ).fetchone()[0]
+        ranks: dict = {}
+        for bucket, slug, tokens in rows:
+            ranks[bucket] = ranks.get(bucket, 0) + 1
+            self.con.execute("INSERT INTO or_rankings VALUES (?, ?, ?, ?, ?)",
+                             [pull_id, _day(bucket), slug, int(tokens), ranks[bucket]])
+        return pull_id
+
+    def or_week(self, week_start: str | date, models: Iterable[tuple[str, int]], *, category: str | None = None,
+                other: int = 0, as_of: datetime | None = None) -> int:
+        """One period=week pull for one complete ISO week: models in rank order, then 'other'."""
+        start = _day(week_start)
+        rows = [(start, slug, tokens) for slug, tokens in models] + [(start, "other", other)]
+        return self.or_pull(period="week", start=start, end=start + timedelta(days=6), rows=rows,
+                            category=category, as_of=as_of)
+
+    def or_apps(self, start: str | date, end: str | date, apps: Iterable[str], *, category: str = "coding",
+                as_of: datetime | None = None) -> int:
+        start, end = _day(start), _day(end)
+        apps = list(apps)
+        pull_id = self.con.execute(
+            """INSERT INTO or_pulls (dataset, period, category, sort, start_date, end_date, as_of, version, estimated,
+                                     fetched_at, run_id, request, row_count)
+               VALUES ('app-rankings', NULL, ?, 'popular', ?, ?, ?, 'v1', false, ?, ?, 'GET /datasets/app-rankings (seeded)', ?)
+               RETURNING pull_id""",
+            [category, start, end, as_of or _at(end + timedelta(days=1), 1), _at(end + timedelta(days=1), 2),
+             self.run_id, len(apps)],
+        ).fetchone()[0]
+        for rank, name in enumerate(apps, start=1):
+            self.con.execute("INSERT INTO or_app_rankings VALUES (?, ?, ?, ?, ?, ?)",
+                             [pull_id, rank, name.lower().replace(" ", "-"), name, 10**9 // rank, 10**6 // rank])
+        return pull_id
+
+
+@contextlib.contextmanager
+def seeded(db: Path) -> Iterator[Seed]:
+    """A store with migrations, reference tables and views, open for INSERTs; committed on exit."""
+    with store.writer(db) as con:
+        yield Seed(con)
