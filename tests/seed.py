@@ -50,17 +50,19 @@ class Seed:
                VALUES (?, ?, ?, ?, ?, 'GET /api/models (seeded)', 1, ?, 0) RETURNING snapshot_id""",
             [scope, day, _at(day), as_of or _at(day, 7), self.run_id, len(models)],
         ).fetchone()[0]
-        for rank, row in enumerate(models, start=1):
-            model_id, d30, all_time = row[:3]
-            tag = row[3] if len(row) > 3 else "text-generation"
-            self.con.execute("INSERT INTO hf_model_downloads VALUES (?, ?, ?, ?, ?, 0, 0)",
-                             [snapshot_id, model_id, rank, d30, all_time])
-            exists = self.con.execute("SELECT count(*) FROM hf_models WHERE model_id = ?", [model_id]).fetchone()[0]
-            if not exists:
-                self.hf_model(model_id, pipeline_tag=tag, seen=day)
-            else:
-                self.con.execute("UPDATE hf_models SET first_seen = least(first_seen, ?), last_seen = greatest(last_seen, ?) "
-                                 "WHERE model_id = ?", [day, day, model_id])
+        rows = [(snapshot_id, row[0], rank, row[1], row[2]) for rank, row in enumerate(models, start=1)]
+        if rows:
+            self.con.executemany("INSERT INTO hf_model_downloads VALUES (?, ?, ?, ?, ?, 0, 0)", rows)
+            # metadata for models not seen before (pipeline tag from the 4th field), else widen first/last seen
+            self.con.executemany(
+                """INSERT INTO hf_models (model_id, author, created_at, last_modified, pipeline_tag, library_name, tags, gated,
+                                          first_seen, last_seen)
+                   VALUES (?, ?, '2025-01-15T10:00:00Z', '2025-01-15T10:00:00Z', ?, 'transformers', [], 'false', ?, ?)
+                   ON CONFLICT (model_id) DO UPDATE SET first_seen = least(hf_models.first_seen, excluded.first_seen),
+                       last_seen = greatest(hf_models.last_seen, excluded.last_seen)""",
+                [(row[0], row[0].split("/")[0] if "/" in row[0] else None,
+                  row[3] if len(row) > 3 else "text-generation", day, day) for row in models],
+            )
         return snapshot_id
 
     def lineage(self, child: str, parent: str, relation: str = "finetune", day: str = "2026-05-01") -> None:
