@@ -81,14 +81,11 @@ class Seed:
                VALUES (?, ?, ?, ?, 'GET /api/v1/models (seeded)', ?) RETURNING snapshot_id""",
             [day, _at(day), _at(day), self.run_id, len(models)],
         ).fetchone()[0]
-        for m in models:
-            self.con.execute(
-                """INSERT INTO or_models (snapshot_id, id, canonical_slug, author, name, hugging_face_id,
-                                          price_prompt, price_completion)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [snapshot_id, m["id"], m.get("canonical_slug", m["id"].split(":")[0]), m["id"].split("/")[0],
-                 m.get("name"), m.get("hugging_face_id") or None, m.get("prompt"), m.get("completion")],
-            )
+        self._insert("or_models", ["snapshot_id", "id", "canonical_slug", "author", "name", "hugging_face_id",
+                                   "price_prompt", "price_completion"],
+                     [(snapshot_id, m["id"], m.get("canonical_slug", m["id"].split(":")[0]), m["id"].split("/")[0],
+                       m.get("name"), m.get("hugging_face_id") or None, m.get("prompt"), m.get("completion"))
+                      for m in models])
         return snapshot_id
 
     def or_pull(self, *, period: str, start: str | date, end: str | date, rows: Iterable[tuple],
@@ -106,10 +103,11 @@ class Seed:
              _at(end + timedelta(days=1), 2), self.run_id, len(rows)],
         ).fetchone()[0]
         ranks: dict = {}
+        ranked = []
         for bucket, slug, tokens in rows:
             ranks[bucket] = ranks.get(bucket, 0) + 1
-            self.con.execute("INSERT INTO or_rankings VALUES (?, ?, ?, ?, ?)",
-                             [pull_id, _day(bucket), slug, int(tokens), ranks[bucket]])
+            ranked.append((pull_id, _day(bucket), slug, str(int(tokens)), ranks[bucket]))
+        self._insert("or_rankings", ["pull_id", "bucket_date", "model_permaslug", "total_tokens", "rank"], ranked)
         return pull_id
 
     def or_week(self, week_start: str | date, models: Iterable[tuple[str, int]], *, category: str | None = None,
@@ -136,6 +134,21 @@ class Seed:
             self.con.execute("INSERT INTO or_app_rankings VALUES (?, ?, ?, ?, ?, ?)",
                              [pull_id, rank, name.lower().replace(" ", "-"), name, 10**9 // rank, 10**6 // rank])
         return pull_id
+
+
+    def _insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Many rows in one statement (row-by-row INSERTs take seconds for a real capture); values go
+        through Arrow as strings and are cast by DuckDB to the table's types on the way in."""
+        if not rows:
+            return
+        import pyarrow as pa
+
+        batch = pa.table({c: [None if r[i] is None else str(r[i]) for r in rows] for i, c in enumerate(columns)})
+        self.con.register("seed_batch", batch)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM seed_batch")
+        finally:
+            self.con.unregister("seed_batch")
 
 
 @contextlib.contextmanager

@@ -233,3 +233,17 @@ def test_variants_merged_ranking(db):
     merged = query(db, "SELECT rank, model_slug, variants, total_tokens FROM or_weekly_top_models_merged ORDER BY rank")
     assert merged == [(1, "qwen/a", ["qwen/a", "qwen/a:free"], 110), (2, "anthropic/x", ["anthropic/x"], 100),
                       (3, "google/g", ["google/g"], 90)]
+
+
+def test_cycle_beside_a_real_parent_keeps_every_share(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2026-05-01", "top_downloads:10", [("x/a", 10, 10), ("x/b", 1, 1), ("Qwen/Qwen3-8B", 1, 1)])
+        s.lineage("x/a", "x/b", "merge")
+        s.lineage("x/a", "Qwen/Qwen3-8B", "merge")
+        s.lineage("x/b", "x/a", "finetune")
+    # x/a is half Qwen directly, and half x/b, which is x/a again: the walk goes round the cycle for 20
+    # steps, collecting Qwen's half each time round, and what is left after 20 steps is 'other'
+    shares = {f: w for f, w, *_ in family_rows(db, "x/a")}
+    assert set(shares) == {"Qwen", "other"}
+    assert shares["Qwen"] == pytest.approx(1 - 0.5 ** 10) and shares["other"] == pytest.approx(0.5 ** 10)
+    assert query(db, "SELECT model_key, sum(weight) FROM hf_model_family GROUP BY ALL HAVING abs(sum(weight) - 1) > 1e-9") == []
