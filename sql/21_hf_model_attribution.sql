@@ -9,7 +9,7 @@
 --     organisation and everything else is 'unknown'. Never a repackager's own name.
 --   * country from ref_organisations ('unknown' when the organisation's is unknown).
 --   * language_model: the pipeline tag is in ref_hf_language_pipeline_tags; a model without a tag
---     (many GGUF repos) takes the tag of the base model its lineage reaches.
+--     (many GGUF repos) is one when a base model its lineage reaches is one.
 -- Columns: model_key, model_id, namespace, publisher, publisher_role, first_party (published by a
 -- developer namespace), family, family_weight, family_first_party (matches the family's own
 -- pattern), base_model_ids, relation, organisation, country, pipeline_tag, language_model.
@@ -32,15 +32,23 @@ publishers AS (
     FROM models m
     LEFT JOIN ref_hf_namespaces n ON lower(n.namespace) = lower(m.namespace)
 ),
+base_language AS (   -- whether any base model the lineage reaches is a language model (for untagged derivatives)
+    SELECT f.model_key, bool_or(lt.pipeline_tag IS NOT NULL) AS base_is_lm
+    FROM hf_model_family f, unnest(f.base_model_ids) AS b(base_id)
+    JOIN hf_models bm ON bm.model_id = b.base_id
+    LEFT JOIN ref_hf_language_pipeline_tags lt ON lt.pipeline_tag = bm.pipeline_tag
+    GROUP BY f.model_key
+),
 with_family AS (
     SELECT p.*, f.family, f.family_organisation, f.weight AS family_weight, f.first_party AS family_first_party,
-           f.base_model_ids, f.relation,
-           md.pipeline_tag,
-           (SELECT any_value(bm.pipeline_tag) FROM hf_models bm
-             WHERE list_contains(f.base_model_ids, bm.model_id)) AS base_pipeline_tag
+           f.base_model_ids, f.relation, md.pipeline_tag,
+           CASE WHEN md.pipeline_tag IS NOT NULL THEN lt.pipeline_tag IS NOT NULL
+                ELSE coalesce(bl.base_is_lm, false) END AS language_model
     FROM publishers p
     JOIN hf_model_family f USING (model_key)
     LEFT JOIN metadata md USING (model_key)
+    LEFT JOIN ref_hf_language_pipeline_tags lt ON lt.pipeline_tag = md.pipeline_tag
+    LEFT JOIN base_language bl USING (model_key)
 ),
 attributed AS (
     SELECT *,
@@ -54,8 +62,6 @@ SELECT a.model_key, a.model_id, a.namespace, a.publisher, a.publisher_role,
        a.publisher_role = 'developer' AS first_party,
        a.family, a.family_weight, a.family_first_party, a.base_model_ids, a.relation,
        a.organisation, coalesce(o.country, 'unknown') AS country,
-       a.pipeline_tag,
-       coalesce(coalesce(a.pipeline_tag, a.base_pipeline_tag) IN (SELECT pipeline_tag FROM ref_hf_language_pipeline_tags),
-                false) AS language_model
+       a.pipeline_tag, a.language_model
 FROM attributed a
 LEFT JOIN ref_organisations o ON o.organisation = a.organisation;

@@ -151,6 +151,54 @@ class Seed:
             self.con.unregister("seed_batch")
 
 
+LINEAGE_TAG = r"^base_model:(adapter|finetune|merge|quantized):(.+)$"
+
+
+def load_hub_sample(seed: Seed, parquet: Path, day: date, scope: str = "sample:hub_stats") -> int:
+    """A hub-stats dump (id, author, createdAt, downloads, downloadsAllTime, tags, safetensors, ...) as one
+    snapshot; lineage from the Hub's base_model:<relation>:<parent> tags, the way `collect hf` reads it."""
+    con = seed.con
+    snapshot_id = con.execute(
+        """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
+           VALUES (?, ?, ?, ?, ?, ?, 1, (SELECT count(*) FROM read_parquet(?)), 0) RETURNING snapshot_id""",
+        [scope, day, _at(day), _at(day, 7), seed.run_id, parquet.name, str(parquet)]).fetchone()[0]
+    con.execute("""INSERT INTO hf_model_downloads
+                   SELECT ?, id, row_number() OVER (ORDER BY downloads DESC, id), downloads, downloadsAllTime,
+                          likes, trendingScore
+                   FROM read_parquet(?)""", [snapshot_id, str(parquet)])
+    con.execute("""INSERT INTO hf_models
+                   SELECT id, author, createdAt, lastModified, pipeline_tag, library_name, tags,
+                          safetensors.total, NULL, ?, ?
+                   FROM read_parquet(?)""", [day, day, str(parquet)])
+    con.execute("""INSERT INTO hf_lineage
+                   SELECT DISTINCT id, regexp_extract(tag, $re, 2), regexp_extract(tag, $re, 1), $day, $day
+                   FROM (SELECT id, unnest(tags) AS tag FROM read_parquet($file)) WHERE regexp_matches(tag, $re)""",
+                {"re": LINEAGE_TAG, "day": day, "file": str(parquet)})
+    return snapshot_id
+
+
+def load_openrouter_capture(seed: Seed, catalog_json: Path, rankings_json: Path) -> tuple[list, dict]:
+    """A raw GET /models response as one catalog snapshot (dated by its file name), and a rankings-daily
+    capture regrouped as {date: {permaslug: row}} as one period=day pull (its meta was not kept: as_of is
+    set to the day after the last bucket)."""
+    import json
+
+    catalog = json.loads(catalog_json.read_text())["data"]
+    rankings = json.loads(rankings_json.read_text())
+    seed.or_catalog(catalog_json.stem.split("_")[-1], [
+        {"id": m["id"], "canonical_slug": m["canonical_slug"], "name": m["name"],
+         "hugging_face_id": m.get("hugging_face_id") or None,
+         "prompt": m["pricing"]["prompt"], "completion": m["pricing"]["completion"]} for m in catalog])
+    rows = []
+    for day, by_slug in sorted(rankings.items()):
+        ordered = sorted(by_slug.values(), key=lambda r: (r["model_permaslug"] == "other", -int(r["total_tokens"])))
+        rows += [(day, r["model_permaslug"], int(r["total_tokens"])) for r in ordered]
+    days = sorted(rankings)
+    seed.or_pull(period="day", start=days[0], end=days[-1], rows=rows,
+                 as_of=_at(date.fromisoformat(days[-1]) + timedelta(days=1), 1))
+    return catalog, rankings
+
+
 @contextlib.contextmanager
 def seeded(db: Path) -> Iterator[Seed]:
     """A store with migrations, reference tables and views, open for INSERTs; committed on exit."""

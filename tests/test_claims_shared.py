@@ -3,20 +3,19 @@ independent computation in this file (plain Python over the same files and refer
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 
 from collector import refdata
 from tests.conftest import query
-from tests.seed import seeded
+from tests.seed import LINEAGE_TAG, load_hub_sample, load_openrouter_capture, seeded
 
 pytestmark = pytest.mark.shared
 
-LINEAGE = re.compile(r"^base_model:(adapter|finetune|merge|quantized):(.+)$")
+LINEAGE = re.compile(LINEAGE_TAG)
 SNAPSHOT_DAY = date(2026, 5, 28)
 
 
@@ -32,23 +31,7 @@ def hub_db(tmp_path_factory):
         pytest.skip("../shared/data is absent (a user's clone has none)")
     db = tmp_path_factory.mktemp("hub") / "hub.duckdb"
     with seeded(db) as s:
-        snapshot_id = s.con.execute(
-            """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
-               VALUES ('sample:hub_stats', ?, now(), now(), ?, 'hub_stats_sample_2026-06.parquet', 1, 0, 0)
-               RETURNING snapshot_id""", [SNAPSHOT_DAY, s.run_id]).fetchone()[0]
-        s.con.execute("""INSERT INTO hf_model_downloads
-                         SELECT ?, id, row_number() OVER (ORDER BY downloads DESC, id), downloads, downloadsAllTime,
-                                likes, trendingScore
-                         FROM read_parquet(?)""", [snapshot_id, str(sample)])
-        s.con.execute("""INSERT INTO hf_models
-                         SELECT id, author, createdAt, lastModified, pipeline_tag, library_name, tags,
-                                safetensors.total, NULL, ?, ?
-                         FROM read_parquet(?)""", [SNAPSHOT_DAY, SNAPSHOT_DAY, str(sample)])
-        # lineage the way `collect hf` derives it: from the Hub's base_model:<relation>:<parent> tags
-        s.con.execute("""INSERT INTO hf_lineage
-                         SELECT DISTINCT id, regexp_extract(tag, ?, 2), regexp_extract(tag, ?, 1), ?, ?
-                         FROM (SELECT id, unnest(tags) AS tag FROM read_parquet(?)) WHERE regexp_matches(tag, ?)""",
-                      [LINEAGE.pattern, LINEAGE.pattern, SNAPSHOT_DAY, SNAPSHOT_DAY, str(sample), LINEAGE.pattern])
+        load_hub_sample(s, sample, SNAPSHOT_DAY)
     import polars as pl
 
     return db, pl.read_parquet(sample, columns=["id", "downloads", "downloadsAllTime", "tags", "pipeline_tag"])
@@ -210,21 +193,9 @@ def or_db(tmp_path_factory):
     rankings_file = SHARED_DATA / "openrouter" / "rankings_daily_2026-05-24_2026-08-21.json"
     if not (catalog_file.exists() and rankings_file.exists()):
         pytest.skip("../shared/data is absent (a user's clone has none)")
-    catalog = json.loads(catalog_file.read_text())["data"]
-    rankings = json.loads(rankings_file.read_text())
     db = tmp_path_factory.mktemp("or") / "or.duckdb"
     with seeded(db) as s:
-        s.or_catalog("2025-12-18", [{"id": m["id"], "canonical_slug": m["canonical_slug"], "name": m["name"],
-                                     "hugging_face_id": m.get("hugging_face_id") or None,
-                                     "prompt": m["pricing"]["prompt"], "completion": m["pricing"]["completion"]}
-                                    for m in catalog])
-        rows = []
-        for day, by_slug in sorted(rankings.items()):
-            ordered = sorted(by_slug.values(), key=lambda r: (r["model_permaslug"] == "other", -int(r["total_tokens"])))
-            rows += [(day, r["model_permaslug"], int(r["total_tokens"])) for r in ordered]
-        days = sorted(rankings)
-        s.or_pull(period="day", start=days[0], end=days[-1], rows=rows,
-                  as_of=datetime.fromisoformat(days[-1]).replace(tzinfo=timezone.utc) + timedelta(days=1, hours=1))
+        catalog, rankings = load_openrouter_capture(s, catalog_file, rankings_file)
     return db, catalog, rankings
 
 
