@@ -154,6 +154,19 @@ def views_version(files: list[Path] | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
+_CREATES = re.compile(r"^CREATE OR REPLACE (VIEW|MACRO) (\w+)", re.MULTILINE)
+
+
+def missing_views(con: duckdb.DuckDBPyConnection, files: list[Path] | None = None) -> list[str]:
+    """Views and macros the files in sql/ create that the database lacks (e.g. dropped by hand)."""
+    files = files if files is not None else sorted(VIEWS_DIR.glob("*.sql"))
+    wanted = [name for file in files for _kind, name in _CREATES.findall(file.read_text(encoding="utf-8"))]
+    present = {r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal "
+        "UNION SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')").fetchall()}
+    return [name for name in wanted if name not in present]
+
+
 def stored_views_version(con: duckdb.DuckDBPyConnection) -> str | None:
     """The digest the database's views were last built from (None: never built by this mechanism)."""
     found = con.execute(
@@ -173,7 +186,7 @@ def refresh_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> lis
         return names
     files = sorted(VIEWS_DIR.glob("*.sql"))
     version = views_version(files)
-    if not force and stored_views_version(con) == version:
+    if not force and stored_views_version(con) == version and not missing_views(con, files):
         return names
     for file in files:
         try:

@@ -247,3 +247,17 @@ def test_cycle_beside_a_real_parent_keeps_every_share(db):
     assert set(shares) == {"Qwen", "other"}
     assert shares["Qwen"] == pytest.approx(1 - 0.5 ** 10) and shares["other"] == pytest.approx(0.5 ** 10)
     assert query(db, "SELECT model_key, sum(weight) FROM hf_model_family GROUP BY ALL HAVING abs(sum(weight) - 1) > 1e-9") == []
+
+
+def test_category_rankings_kept_apart_from_the_main_ranking(db):
+    with seeded(db) as s:
+        s.or_week("2026-08-10", [("anthropic/x", 100), ("qwen/a", 60)], other=40)
+        s.or_week("2026-08-10", [("qwen/a", 30), ("anthropic/x", 20)], category="programming", other=10)
+    assert query(db, "SELECT rank, model_permaslug, share FROM or_weekly_top_models") == [
+        (1, "anthropic/x", 0.5), (2, "qwen/a", 0.3)]
+    assert query(db, """SELECT category, rank, model_permaslug, estimated FROM or_weekly_top_models_by_category
+                        ORDER BY category, rank""") == [
+        ("all", 1, "anthropic/x", False), ("all", 2, "qwen/a", False),
+        ("programming", 1, "qwen/a", True), ("programming", 2, "anthropic/x", True)]
+    assert query(db, "SELECT country, total_tokens FROM or_token_share_by_country ORDER BY total_tokens DESC") == [
+        ("United States", 100), ("China", 60), ("other (outside the top 50)", 40)]
