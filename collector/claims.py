@@ -109,7 +109,7 @@ def _table(rows: list[dict], width: int) -> str:
             current = row["claim_id"]
             if out:
                 out.append("")
-            out.append(f"{row['claim_id']}: {row['statement']}")
+            out.extend(textwrap.wrap(f"{row['claim_id']}: {row['statement']}", width, subsequent_indent="    "))
             out.extend(textwrap.wrap(f"source: {row['source']}", width, initial_indent="  ", subsequent_indent="    "))
         verdict = f"  [{row['verdict']}]".ljust(len(indent))
         out.extend(textwrap.wrap(row["scope"], width, initial_indent=verdict, subsequent_indent=indent))

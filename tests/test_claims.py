@@ -32,20 +32,14 @@ def test_empty_store_every_claim_present_and_inconclusive_with_a_reason(db):
     with seeded(db):
         pass
     rows = claims(db)
+    from collector import refdata
+    assert [r["claim_id"] for r in refdata.load()["claims.csv"]] == CLAIM_IDS
     assert [c for c in CLAIM_IDS if c not in {r["claim_id"] for r in rows}] == []
     assert {r["verdict"] for r in rows} == {"inconclusive"}
     assert all(r["detail"] for r in rows)
     # the view is the macro with its defaults, same rows in the same order
     assert query(db, "SELECT * FROM claims") == query(db, "SELECT * FROM claims_at()")
     assert [c[0] for c in query(db, "SELECT column_name FROM (DESCRIBE claims)")] == COLUMNS
-
-
-def test_every_claim_in_reference_is_in_the_report(db):
-    from collector import refdata
-    with seeded(db):
-        pass
-    assert [r["claim_id"] for r in refdata.load()["claims.csv"]] == CLAIM_IDS
-    assert sorted({r["claim_id"] for r in claims(db)}) == sorted(CLAIM_IDS)
 
 
 # ---- 1 and 2: cumulative thresholds ------------------------------------------------------------
@@ -331,13 +325,3 @@ def test_article_models_found_missing_and_uncrawled(db):
     assert rows["Goku"]["verdict"] == "inconclusive" and "not crawled" in rows["Goku"]["detail"]
     # found under its old namespace, reported under the new one
     assert rows["CogView-4"]["verdict"] == "supported" and "zai-org/CogView4-6B" in rows["CogView-4"]["detail"]
-
-
-def test_report_is_deterministic_and_verdicts_valid(db):
-    with seeded(db) as s:
-        s.hf_snapshot("2026-05-01", "top_downloads:10", [("Qwen/Qwen3-8B", 100, 1000)])
-        s.or_week("2026-08-10", week_models(7), other=10)
-    first, second = claims(db), claims(db)
-    assert first == second
-    assert {r["verdict"] for r in first} <= {"supported", "refuted", "inconclusive"}
-    assert all(r["scope"] and r["expected"] for r in first)
