@@ -37,7 +37,8 @@ SELECT s.snapshot_date, s.as_of, s.scopes, coalesce(s.namespaces, []) AS namespa
        || ' (' || concat_ws(' + ',
               CASE WHEN s.top_n IS NOT NULL THEN format('the Hub-wide top {:,} by 30-day downloads', s.top_n) END,
               CASE WHEN len(coalesce(s.namespaces, [])) > 0
-                   THEN format('every model of {} tracked namespaces', len(s.namespaces)) END)
+                   THEN format('every model of {} tracked namespace{}', len(s.namespaces),
+                               CASE WHEN len(s.namespaces) = 1 THEN '' ELSE 's' END) END)
        || '); the Hub-wide total is not collected, so the share of all Hub downloads this set covers is unknown'
        || CASE WHEN c.top_cutoff_30d IS NOT NULL
                THEN format(' (each model outside it has at most {:,} 30-day downloads)', c.top_cutoff_30d)
