@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from collector import __version__, jobs, refdata, store
+from collector import __version__, claims as claims_report, jobs, refdata, store
 from collector.errors import CollectorError
 from collector.progress import Progress
 
@@ -294,6 +294,33 @@ def status(obj: Context, as_json: bool) -> None:
     click.echo("tables:")
     for table, count in info["tables"].items():
         click.echo(f"  {table:<28} {count:>12,} rows")
+
+
+@cli.command()
+@click.option("--format", "fmt", default="table", show_default=True, metavar="table|csv|json|markdown",
+              help="Output format; json is a list of objects with the report's nine keys.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Judge with the data known on this UTC day (YYYY-MM-DD); default: everything stored.")
+@click.option("--week", default=None, metavar="YYYY-Www",
+              help="Also count the weekly OpenRouter claims for this ISO week (e.g. 2025-W44).")
+@click.pass_obj
+def claims(obj: Context, fmt: str, as_of: str | None, week: str | None) -> None:
+    """Test the news claims against the stored data: one row per claim and scope, with the verdict.
+
+    Rows come from the `claims_at` macro in the database (the `claims` view is the same with the
+    defaults), so any DuckDB client gets the same report. The database is opened read-only.
+
+    \b
+    Example:
+      collector claims
+      collector claims --format json --as-of 2025-11-10 --week 2025-W44
+      duckdb data/adoption.duckdb -c "SELECT claim_id, verdict FROM claims"
+    """
+    fmt = claims_report.parse_format(fmt)
+    day = claims_report.parse_day(as_of)
+    monday = claims_report.parse_week(week)
+    rows = claims_report.fetch(obj.db, day, monday)
+    click.echo(claims_report.render(rows, fmt), nl=False)
 
 
 @cli.group()

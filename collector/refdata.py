@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,31 @@ def _matches(pattern: re.Pattern, what: str) -> Callable[[str], str | None]:
 
 def _non_empty(value: str) -> str | None:
     return None if value.strip() else "must not be empty"
+
+
+# Patterns are applied by DuckDB (RE2) in the views, and checked here with Python's `re`: allow only
+# what both engines read the same way (no look-around, no back-references).
+_NOT_RE2 = re.compile(r"\(\?[=!<]|\\[1-9]")
+
+
+def _regex(value: str) -> str | None:
+    if _NOT_RE2.search(value):
+        return f"uses look-around or a back-reference, which DuckDB's regular expressions (RE2) lack: {value!r}"
+    try:
+        re.compile(value)
+    except re.error as exc:
+        return f"is not a valid regular expression ({exc}): {value!r}"
+    return None
+
+
+def _iso_date(value: str) -> str | None:
+    try:
+        if len(value) != 10:
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        return f"must be a date YYYY-MM-DD, got {value!r}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -93,6 +119,60 @@ TABLES: tuple[RefTable, ...] = (
         {"author": _matches(_SLUG, "OpenRouter author slug")},
         optional=("note",),
         references={"organisation": ("organisations.csv", "organisation")},
+    ),
+    # How a first-party model of a family is recognised: its (current) namespace and a pattern on the
+    # repo name. Derivatives reach a family through lineage (see sql/20_hf_model_family.sql).
+    RefTable(
+        "families.csv",
+        "ref_families",
+        ("family", "organisation", "namespace", "id_pattern", "note"),
+        ("namespace", "id_pattern"),
+        {"family": _non_empty, "namespace": _matches(_NAMESPACE, "Hub namespace"), "id_pattern": _regex},
+        optional=("note",),
+        references={
+            "organisation": ("organisations.csv", "organisation"),
+            "namespace": ("hf_namespaces.csv", "namespace"),
+        },
+    ),
+    # Pipeline tags counted as language models in the "language models only" scope.
+    RefTable(
+        "hf_language_pipeline_tags.csv",
+        "ref_hf_language_pipeline_tags",
+        ("pipeline_tag", "note"),
+        ("pipeline_tag",),
+        {"pipeline_tag": _matches(_SLUG, "pipeline tag")},
+        optional=("note",),
+    ),
+    # The claims the report tests: wording, article, and the date the claim speaks of.
+    RefTable(
+        "claims.csv",
+        "ref_claims",
+        ("claim_id", "statement", "source", "dated", "note"),
+        ("claim_id",),
+        {"claim_id": _matches(re.compile(r"^[a-z][a-z0-9_]*$"), "claim id"), "statement": _non_empty,
+         "source": _non_empty, "dated": _iso_date},
+        optional=("note",),
+    ),
+    # Claim 9: the models the articles present as open, and how to find their repos on the Hub.
+    RefTable(
+        "article_models.csv",
+        "ref_article_models",
+        ("model", "source", "namespace", "id_pattern", "note"),
+        ("model",),
+        {"source": _one_of("a", "b", "c", "d"), "namespace": _matches(_NAMESPACE, "Hub namespace"),
+         "id_pattern": _regex},
+        optional=("note",),
+        references={"namespace": ("hf_namespaces.csv", "namespace")},
+    ),
+    # Claim 7: the DeepSeek / OpenAI pairs whose catalog prices are compared (OpenRouter model ids).
+    RefTable(
+        "claim_price_pairs.csv",
+        "ref_claim_price_pairs",
+        ("deepseek_model", "openai_model", "note"),
+        ("deepseek_model", "openai_model"),
+        {"deepseek_model": _matches(re.compile(r"^deepseek/[a-z0-9._-]+$"), "DeepSeek OpenRouter id"),
+         "openai_model": _matches(re.compile(r"^openai/[a-z0-9._-]+$"), "OpenAI OpenRouter id")},
+        optional=("note",),
     ),
 )
 

@@ -1,0 +1,37 @@
+-- hf_downloads_by_country: Hub downloads per country of the maker and snapshot day, in the two scopes
+-- of hf_downloads_by_organisation ('first-party', 'with derivatives'), with the share of the 30-day
+-- downloads of every model collected that day (in 'first-party' the shares leave out repackagers'
+-- and community uploads, so they add up to less than 1; in 'with derivatives' they add up to 1,
+-- 'unknown' included).
+-- Columns: snapshot_date, country, scope, models, downloads_30d, downloads_all_time, share_30d,
+-- lm_downloads_30d, lm_downloads_all_time, lm_share_30d (of the language models' 30-day downloads),
+-- as_of, coverage.
+CREATE OR REPLACE VIEW hf_downloads_by_country AS
+WITH by_country AS (
+    SELECT snapshot_date, country, scope,
+           sum(models) AS models,
+           sum(downloads_30d) AS downloads_30d,
+           sum(downloads_all_time) AS downloads_all_time,
+           sum(lm_downloads_30d) AS lm_downloads_30d,
+           sum(lm_downloads_all_time) AS lm_downloads_all_time
+    FROM hf_downloads_by_organisation
+    GROUP BY snapshot_date, country, scope
+),
+set_totals AS (
+    SELECT d.snapshot_date,
+           sum(d.downloads_30d) AS downloads_30d,
+           sum(d.downloads_30d) FILTER (WHERE a.language_model) AS lm_downloads_30d
+    FROM hf_daily_downloads d
+    JOIN (SELECT model_key, any_value(language_model) AS language_model FROM hf_model_attribution GROUP BY model_key) a
+      USING (model_key)
+    GROUP BY d.snapshot_date
+)
+SELECT c.snapshot_date, c.country, c.scope, c.models, c.downloads_30d, c.downloads_all_time,
+       CAST(c.downloads_30d AS DOUBLE) / nullif(t.downloads_30d, 0) AS share_30d,
+       c.lm_downloads_30d, c.lm_downloads_all_time,
+       CAST(c.lm_downloads_30d AS DOUBLE) / nullif(t.lm_downloads_30d, 0) AS lm_share_30d,
+       s.as_of, s.coverage
+FROM by_country c
+JOIN set_totals t USING (snapshot_date)
+JOIN hf_snapshot_sets s USING (snapshot_date)
+ORDER BY c.snapshot_date, c.scope, c.downloads_30d DESC NULLS LAST, c.country;

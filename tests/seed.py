@@ -1,0 +1,209 @@
+"""Seeding small DuckDB stores with SQL INSERTs, for golden tests of the views: every row is written
+by the test, so the right answer is known by construction. Tables are the migrations' schema."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from collector import store
+
+
+def _day(value: str | date) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _at(day: date, hour: int = 6) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc)
+
+
+class Seed:
+    def __init__(self, con):
+        self.con = con
+        self.run_id = con.execute(
+            "INSERT INTO runs (job, source, params, started_at, status) VALUES ('seed', 'test', '{}', now(), 'ok') "
+            "RETURNING run_id").fetchone()[0]
+
+    # ---- Hugging Face -----------------------------------------------------------------------
+
+    def _put_model(self, model_id: str, day: date, always: dict, on_insert: dict | None = None) -> None:
+        """hf_models has no unique constraint (the collector keeps it unique): update or insert by hand."""
+        if self.con.execute("SELECT count(*) FROM hf_models WHERE model_id = ?", [model_id]).fetchone()[0]:
+            sets = "".join(f"{column} = ?, " for column in always)
+            self.con.execute(
+                f"UPDATE hf_models SET {sets}first_seen = least(first_seen, ?), last_seen = greatest(last_seen, ?) "
+                "WHERE model_id = ?", [*always.values(), day, day, model_id])
+            return
+        row = {"model_id": model_id, "author": model_id.split("/")[0] if "/" in model_id else None,
+               "created_at": "2025-01-15T10:00:00Z", "last_modified": "2025-01-15T10:00:00Z",
+               "pipeline_tag": "text-generation", "library_name": "transformers", "tags": [],
+               "safetensors_total": None, "gated": "false", "meta_hash": 0, **(on_insert or {}), **always,
+               "first_seen": day, "last_seen": day}
+        self.con.execute(f"INSERT INTO hf_models ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                         list(row.values()))
+
+    def hf_model(self, model_id: str, *, pipeline_tag: str | None = "text-generation", created: str = "2025-01-15",
+                 params: int | None = None, gated: str = "false", seen: str | date = "2026-05-01") -> None:
+        self._put_model(model_id, _day(seen), {
+            "pipeline_tag": pipeline_tag, "created_at": f"{created}T10:00:00Z", "last_modified": f"{created}T10:00:00Z",
+            "safetensors_total": params, "gated": gated})
+
+    def hf_snapshot(self, day: str | date, scope: str, models: Iterable[tuple], *, as_of: datetime | None = None) -> int:
+        """models: (model_id, downloads_30d, downloads_all_time[, pipeline_tag]) in rank order."""
+        day = _day(day)
+        models = list(models)
+        snapshot_id = self.con.execute(
+            """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
+               VALUES (?, ?, ?, ?, ?, 'GET /api/models (seeded)', 1, ?, 0) RETURNING snapshot_id""",
+            [scope, day, _at(day), as_of or _at(day, 7), self.run_id, len(models)],
+        ).fetchone()[0]
+        rows = [(snapshot_id, row[0], rank, row[1], row[2]) for rank, row in enumerate(models, start=1)]
+        if rows:
+            self.con.executemany("INSERT INTO hf_model_downloads VALUES (?, ?, ?, ?, ?, 0, 0)", rows)
+            # metadata for models not seen before (pipeline tag from the 4th field), else widen first/last seen
+            for row in models:
+                self._put_model(row[0], day, {}, {"pipeline_tag": row[3] if len(row) > 3 else "text-generation"})
+        return snapshot_id
+
+    def lineage(self, child: str, parent: str, relation: str = "finetune", day: str = "2026-05-01") -> None:
+        self.con.execute("""INSERT INTO hf_lineage SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (
+                                SELECT 1 FROM hf_lineage WHERE child_id = ? AND parent_id = ? AND relation = ?)""",
+                         [child, parent, relation, _day(day), _day(day), child, parent, relation])
+
+    # ---- OpenRouter -------------------------------------------------------------------------
+
+    def or_catalog(self, day: str | date, models: Iterable[dict]) -> int:
+        """models: dicts with id, canonical_slug and optionally hugging_face_id, name, prompt, completion
+        (USD per token, as strings like the API)."""
+        day = _day(day)
+        models = list(models)
+        snapshot_id = self.con.execute(
+            """INSERT INTO or_catalog_snapshots (snapshot_date, fetched_at, as_of, run_id, request, model_count)
+               VALUES (?, ?, ?, ?, 'GET /api/v1/models (seeded)', ?) RETURNING snapshot_id""",
+            [day, _at(day), _at(day), self.run_id, len(models)],
+        ).fetchone()[0]
+        self._insert("or_models", ["snapshot_id", "id", "canonical_slug", "author", "name", "hugging_face_id",
+                                   "price_prompt", "price_completion"],
+                     [(snapshot_id, m["id"], m.get("canonical_slug", m["id"].split(":")[0]), m["id"].split("/")[0],
+                       m.get("name"), m.get("hugging_face_id") or None, m.get("prompt"), m.get("completion"))
+                      for m in models])
+        return snapshot_id
+
+    def or_pull(self, *, period: str, start: str | date, end: str | date, rows: Iterable[tuple],
+                category: str | None = None, as_of: datetime | None = None) -> int:
+        """rows: (bucket_date, model_permaslug, total_tokens); ranks follow the order given per bucket
+        ('other' last, as the API serves it)."""
+        start, end = _day(start), _day(end)
+        rows = list(rows)
+        pull_id = self.con.execute(
+            """INSERT INTO or_pulls (dataset, period, category, start_date, end_date, as_of, version, estimated,
+                                     fetched_at, run_id, request, row_count)
+               VALUES ('rankings-daily', ?, ?, ?, ?, ?, 'v1', ?, ?, ?, 'GET /datasets/rankings-daily (seeded)', ?)
+               RETURNING pull_id""",
+            [period, category, start, end, as_of or _at(end + timedelta(days=1), 1), category is not None,
+             _at(end + timedelta(days=1), 2), self.run_id, len(rows)],
+        ).fetchone()[0]
+        ranks: dict = {}
+        ranked = []
+        for bucket, slug, tokens in rows:
+            ranks[bucket] = ranks.get(bucket, 0) + 1
+            ranked.append((pull_id, _day(bucket), slug, str(int(tokens)), ranks[bucket]))
+        self._insert("or_rankings", ["pull_id", "bucket_date", "model_permaslug", "total_tokens", "rank"], ranked)
+        return pull_id
+
+    def or_week(self, week_start: str | date, models: Iterable[tuple[str, int]], *, category: str | None = None,
+                other: int = 0, as_of: datetime | None = None) -> int:
+        """One period=week pull for one complete ISO week: models in rank order, then 'other'."""
+        start = _day(week_start)
+        rows = [(start, slug, tokens) for slug, tokens in models] + [(start, "other", other)]
+        return self.or_pull(period="week", start=start, end=start + timedelta(days=6), rows=rows,
+                            category=category, as_of=as_of)
+
+    def or_apps(self, start: str | date, end: str | date, apps: Iterable[str], *, category: str = "coding",
+                as_of: datetime | None = None) -> int:
+        start, end = _day(start), _day(end)
+        apps = list(apps)
+        pull_id = self.con.execute(
+            """INSERT INTO or_pulls (dataset, period, category, sort, start_date, end_date, as_of, version, estimated,
+                                     fetched_at, run_id, request, row_count)
+               VALUES ('app-rankings', NULL, ?, 'popular', ?, ?, ?, 'v1', false, ?, ?, 'GET /datasets/app-rankings (seeded)', ?)
+               RETURNING pull_id""",
+            [category, start, end, as_of or _at(end + timedelta(days=1), 1), _at(end + timedelta(days=1), 2),
+             self.run_id, len(apps)],
+        ).fetchone()[0]
+        for rank, name in enumerate(apps, start=1):
+            self.con.execute("INSERT INTO or_app_rankings VALUES (?, ?, ?, ?, ?, ?)",
+                             [pull_id, rank, name.lower().replace(" ", "-"), name, 10**9 // rank, 10**6 // rank])
+        return pull_id
+
+
+    def _insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Many rows in one statement (row-by-row INSERTs take seconds for a real capture); values go
+        through Arrow as strings and are cast by DuckDB to the table's types on the way in."""
+        if not rows:
+            return
+        import pyarrow as pa
+
+        batch = pa.table({c: [None if r[i] is None else str(r[i]) for r in rows] for i, c in enumerate(columns)})
+        self.con.register("seed_batch", batch)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM seed_batch")
+        finally:
+            self.con.unregister("seed_batch")
+
+
+LINEAGE_TAG = r"^base_model:(adapter|finetune|merge|quantized):(.+)$"
+
+
+def load_hub_sample(seed: Seed, parquet: Path, day: date, scope: str = "sample:hub_stats") -> int:
+    """A hub-stats dump (id, author, createdAt, downloads, downloadsAllTime, tags, safetensors, ...) as one
+    snapshot; lineage from the Hub's base_model:<relation>:<parent> tags, the way `collect hf` reads it."""
+    con = seed.con
+    snapshot_id = con.execute(
+        """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
+           VALUES (?, ?, ?, ?, ?, ?, 1, (SELECT count(*) FROM read_parquet(?)), 0) RETURNING snapshot_id""",
+        [scope, day, _at(day), _at(day, 7), seed.run_id, parquet.name, str(parquet)]).fetchone()[0]
+    con.execute("""INSERT INTO hf_model_downloads
+                   SELECT ?, id, row_number() OVER (ORDER BY downloads DESC, id), downloads, downloadsAllTime,
+                          likes, trendingScore
+                   FROM read_parquet(?)""", [snapshot_id, str(parquet)])
+    con.execute("""INSERT INTO hf_models
+                   SELECT id, author, createdAt, lastModified, pipeline_tag, library_name, tags,
+                          safetensors.total, NULL, 0, ?, ?
+                   FROM read_parquet(?)""", [day, day, str(parquet)])
+    con.execute("""INSERT INTO hf_lineage
+                   SELECT DISTINCT id, regexp_extract(tag, $re, 2), regexp_extract(tag, $re, 1), $day, $day
+                   FROM (SELECT id, unnest(tags) AS tag FROM read_parquet($file)) WHERE regexp_matches(tag, $re)""",
+                {"re": LINEAGE_TAG, "day": day, "file": str(parquet)})
+    return snapshot_id
+
+
+def load_openrouter_capture(seed: Seed, catalog_json: Path, rankings_json: Path) -> tuple[list, dict]:
+    """A raw GET /models response as one catalog snapshot (dated by its file name), and a rankings-daily
+    capture regrouped as {date: {permaslug: row}} as one period=day pull (its meta was not kept: as_of is
+    set to the day after the last bucket)."""
+    import json
+
+    catalog = json.loads(catalog_json.read_text())["data"]
+    rankings = json.loads(rankings_json.read_text())
+    seed.or_catalog(catalog_json.stem.split("_")[-1], [
+        {"id": m["id"], "canonical_slug": m["canonical_slug"], "name": m["name"],
+         "hugging_face_id": m.get("hugging_face_id") or None,
+         "prompt": m["pricing"]["prompt"], "completion": m["pricing"]["completion"]} for m in catalog])
+    rows = []
+    for day, by_slug in sorted(rankings.items()):
+        ordered = sorted(by_slug.values(), key=lambda r: (r["model_permaslug"] == "other", -int(r["total_tokens"])))
+        rows += [(day, r["model_permaslug"], int(r["total_tokens"])) for r in ordered]
+    days = sorted(rankings)
+    seed.or_pull(period="day", start=days[0], end=days[-1], rows=rows,
+                 as_of=_at(date.fromisoformat(days[-1]) + timedelta(days=1), 1))
+    return catalog, rankings
+
+
+@contextlib.contextmanager
+def seeded(db: Path) -> Iterator[Seed]:
+    """A store with migrations, reference tables and views, open for INSERTs; committed on exit."""
+    with store.writer(db) as con:
+        yield Seed(con)

@@ -1,0 +1,327 @@
+"""Golden tests of the claims: small seeded stores where the right verdict is known by construction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from tests.conftest import query
+from tests.seed import seeded
+
+CLAIM_IDS = ["llama_1b_downloads", "hf_cn_540m_downloads", "openrouter_cn_7_of_top20",
+             "openrouter_cn_4_of_top10_programming", "qwq_5pct_of_r1_params", "cn_41_of_top100",
+             "deepseek_40x_cheaper", "qwen_overtakes_llama", "article_models_open_on_hf"]
+COLUMNS = ["claim_id", "statement", "source", "scope", "measured", "expected", "verdict", "as_of", "detail"]
+
+
+def claims(db, claim_id=None, as_of=None, week=None):
+    """The report's rows; for one claim, straight from its part (the whole report takes ~1 s to plan)."""
+    if claim_id is None:
+        rows = query(db, "SELECT * FROM claims_at(?, ?)", [as_of, week])
+    else:
+        rows = query(db, f"SELECT {', '.join(COLUMNS)} FROM claim_{claim_id}(?, ?) ORDER BY row_no", [as_of, week])
+    return [dict(zip(COLUMNS, r)) for r in rows]
+
+
+def verdicts(db, claim_id, **kw):
+    return [(r["verdict"], r["measured"]) for r in claims(db, claim_id, **kw)]
+
+
+def test_empty_store_every_claim_present_and_inconclusive_with_a_reason(db):
+    with seeded(db):
+        pass
+    rows = claims(db)
+    from collector import refdata
+    assert [r["claim_id"] for r in refdata.load()["claims.csv"]] == CLAIM_IDS
+    assert [c for c in CLAIM_IDS if c not in {r["claim_id"] for r in rows}] == []
+    assert {r["verdict"] for r in rows} == {"inconclusive"}
+    assert all(r["detail"] for r in rows)
+    # the view is the macro with its defaults, same rows in the same order
+    assert query(db, "SELECT * FROM claims") == query(db, "SELECT * FROM claims_at()")
+    assert [c[0] for c in query(db, "SELECT column_name FROM (DESCRIBE claims)")] == COLUMNS
+
+
+# ---- 1 and 2: cumulative thresholds ------------------------------------------------------------
+
+
+def test_llama_exactly_at_threshold_is_passed(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2025-03-18", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 600_000_000),
+                                                          ("meta-llama/Llama-2-7b-hf", 5, 400_000_000)])
+    rows = claims(db, "llama_1b_downloads")
+    assert [(r["verdict"], r["measured"], r["expected"]) for r in rows] == [
+        ("supported", "1,000,000,000", ">= 1,000,000,000"), ("supported", "1,000,000,000", ">= 1,000,000,000")]
+    assert "every distribution channel" in rows[0]["detail"]
+    assert rows[0]["as_of"] == "2025-03-18T07:00:00Z"
+    assert "first-party" in rows[0]["scope"] and "with derivatives" in rows[1]["scope"]
+
+
+def test_llama_below_threshold_later_on_full_crawl_refutes_first_party_only(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2026-05-01", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 600_000_000)])
+    assert verdicts(db, "llama_1b_downloads") == [("refuted", "600,000,000"), ("inconclusive", "600,000,000")]
+    detail = claims(db, "llama_1b_downloads")[0]["detail"]
+    assert "days after" in detail and "below it then too" in detail
+
+
+def test_llama_below_threshold_on_partial_crawl_is_a_lower_bound(db):
+    with seeded(db) as s:   # meta-llama not crawled: only its repos in the top N
+        s.hf_snapshot("2025-03-18", "top_downloads:1000", [("meta-llama/Llama-3.1-8B", 10, 600_000_000)])
+    assert verdicts(db, "llama_1b_downloads") == [("inconclusive", "600,000,000"), ("inconclusive", "600,000,000")]
+    assert "lower bound" in claims(db, "llama_1b_downloads")[0]["detail"]
+
+
+def test_llama_above_threshold_later_is_only_consistent(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2026-05-01", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 1_200_000_000)])
+    assert [v for v, _ in verdicts(db, "llama_1b_downloads")] == ["inconclusive", "inconclusive"]
+    assert "only consistent" in claims(db, "llama_1b_downloads")[0]["detail"]
+
+
+def test_judged_at_the_snapshot_nearest_the_claims_date(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2025-03-20", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 999_999_999)])
+        s.hf_snapshot("2026-05-01", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 1_500_000_000)])
+    rows = claims(db, "llama_1b_downloads")
+    assert (rows[0]["verdict"], rows[0]["measured"]) == ("refuted", "999,999,999")
+    assert "2025-03-20" in rows[0]["scope"] and "2 days off" in rows[0]["detail"]
+    # with --as-of before the later snapshot nothing changes; before both, there is no data
+    assert claims(db, "llama_1b_downloads", as_of=date(2025, 6, 1))[0]["measured"] == "999,999,999"
+    early = claims(db, "llama_1b_downloads", as_of=date(2025, 3, 1))
+    assert [r["verdict"] for r in early] == ["inconclusive"] * 2 and early[0]["measured"] is None
+    assert "No Hugging Face snapshot in the store on or before 2025-03-01" in early[0]["detail"]
+
+
+CHINESE_NAMESPACES = ["deepseek-ai", "Qwen", "Wan-AI", "Alibaba-NLP", "ATH-MaaS", "Tongyi-MAI", "zai-org", "moonshotai",
+                      "MiniMaxAI", "XiaomiMiMo", "baidu", "PaddlePaddle", "tencent", "stepfun-ai", "ByteDance-Seed",
+                      "ByteDance", "inclusionAI", "internlm", "OpenGVLab", "openbmb", "BAAI", "01-ai", "baichuan-inc",
+                      "meituan-longcat", "Kwai-Kolors", "Skywork"]
+
+
+def test_chinese_downloads_exactly_at_threshold_did_not_exceed_it(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2025-10-31", "author:Qwen", [("Qwen/Qwen3-8B", 10, 500_000_000),
+                                                    ("Qwen/Qwen3-Embedding", 1, 40_000_000, "feature-extraction")])
+        for ns in CHINESE_NAMESPACES:
+            if ns != "Qwen":
+                s.hf_snapshot("2025-10-31", f"author:{ns}", [])
+        s.hf_snapshot("2025-10-31", "top_downloads:1000", [("unsloth/Qwen3-8B-GGUF", 5, 1_000, None)])
+        s.lineage("unsloth/Qwen3-8B-GGUF", "Qwen/Qwen3-8B", "quantized")
+    rows = claims(db, "hf_cn_540m_downloads")
+    got = [(r["scope"].split("; ")[1:3], r["measured"], r["verdict"]) for r in rows]
+    assert got == [
+        (["makers in China, first-party", "all models"], "540,000,000", "refuted"),   # exceeded: strictly more
+        (["makers in China, first-party", "language models only"], "500,000,000", "refuted"),
+        (["makers in China, with derivatives", "all models"], "540,001,000", "supported"),
+        (["makers in China, with derivatives", "language models only"], "500,001,000", "inconclusive"),  # a lower bound
+    ]
+    assert "26 of the 26 Chinese developer namespaces" in rows[0]["detail"]
+
+
+# ---- 3 and 4: OpenRouter weeks ------------------------------------------------------------------
+
+CN = ["qwen/q1", "deepseek/d1", "z-ai/g1", "moonshotai/k1", "minimax/m1", "xiaomi/mimo1", "tencent/h1"]
+US = ["anthropic/c1", "openai/o1", "google/g1", "x-ai/x1", "meta-llama/l1", "nvidia/n1", "anthropic/c2", "openai/o2",
+      "google/g2", "amazon/a1", "microsoft/p1", "cohere/c1", "perplexity/p1", "ai21/j1", "openai/o3", "google/g3",
+      "anthropic/c3", "openai/o4", "google/g4", "x-ai/x2", "nvidia/n2", "amazon/a2", "openai/o5", "google/g5"]
+
+
+def week_models(chinese: int, *, stealth: int = 0, total: int = 20, free_variant_of: str | None = None):
+    slugs = CN[:chinese] + [f"openrouter/stealth-{i}" for i in range(stealth)]
+    slugs += US[: total - len(slugs)]
+    rows = [(slug, 1000 - i) for i, slug in enumerate(slugs)]
+    if free_variant_of:
+        rows.append((f"{free_variant_of}:free", 10))
+    return rows
+
+
+def test_seven_of_top20_exactly_supported_per_variant_and_merged(db):
+    with seeded(db) as s:
+        s.or_week("2025-10-27", week_models(7), other=5000)
+    rows = claims(db, "openrouter_cn_7_of_top20")
+    assert [(r["verdict"], r["measured"]) for r in rows] == [("supported", "7 of 20"), ("supported", "7 of 20")]
+    assert "per permaslug variant" in rows[0]["scope"] and "variants merged" in rows[1]["scope"]
+    assert "2025-W44" in rows[0]["scope"] and "the claim's week" in rows[0]["scope"]
+    assert rows[0]["detail"].endswith("Source: OpenRouter (openrouter.ai/rankings), as of 2025-11-03T01:00:00Z.")
+    assert rows[0]["as_of"] == "2025-11-03T01:00:00Z"
+
+
+def test_week_with_a_stealth_model_is_undecided(db):
+    with seeded(db) as s:
+        s.or_week("2025-10-27", week_models(6, stealth=1), other=5000)
+    rows = claims(db, "openrouter_cn_7_of_top20")
+    assert [(r["verdict"], r["measured"]) for r in rows] == [("inconclusive", "6 of 20 (+1 of unknown maker)")] * 2
+    assert "openrouter/stealth-0 (stealth: maker hidden)" in rows[0]["detail"]
+    assert "between 6 and 7 are Chinese" in rows[0]["detail"]
+
+
+def test_stealth_model_cannot_save_a_count_too_low(db):
+    with seeded(db) as s:
+        s.or_week("2025-10-27", week_models(4, stealth=1), other=5000)
+    assert [v for v, _ in verdicts(db, "openrouter_cn_7_of_top20")] == ["refuted", "refuted"]
+
+
+def test_free_variant_counts_per_variant_but_not_merged(db):
+    with seeded(db) as s:
+        # 6 Chinese in the top 19, and qwen/q1:free at 20th place: 7 per variant, 6 once merged
+        rows = week_models(6, total=19)
+        rows.append(("qwen/q1:free", 500))
+        rows.append(("google/g9", 400))
+        s.or_week("2025-10-27", rows, other=5000)
+    assert verdicts(db, "openrouter_cn_7_of_top20") == [("supported", "7 of 20"), ("refuted", "6 of 20")]
+
+
+def test_latest_complete_week_and_week_asked(db):
+    with seeded(db) as s:
+        s.or_week("2026-08-03", week_models(7), other=10)
+        s.or_week("2026-08-10", week_models(3), other=10)
+        # an incomplete current week (3 days of daily buckets) is never "the latest complete week"
+        s.or_pull(period="day", start="2026-08-17", end="2026-08-19",
+                  rows=[(f"2026-08-{d}", "qwen/q1", 5) for d in (17, 18, 19)])
+    latest = claims(db, "openrouter_cn_7_of_top20")
+    assert [(r["verdict"], r["measured"]) for r in latest] == [("refuted", "3 of 20")] * 2
+    assert "2026-08-10" in latest[0]["scope"] and "latest complete week" in latest[0]["scope"]
+    assert "article's week (around 2025-10-27) is not in the store" in latest[0]["detail"]
+    asked = claims(db, "openrouter_cn_7_of_top20", week=date(2026, 8, 3))
+    assert [(r["verdict"], r["measured"]) for r in asked] == [("refuted", "3 of 20")] * 2 + [("supported", "7 of 20")] * 2
+    assert "week asked" in asked[2]["scope"]
+    incomplete = claims(db, "openrouter_cn_7_of_top20", week=date(2026, 8, 17))
+    assert incomplete[2]["verdict"] == "inconclusive" and "3 of 7 days" in incomplete[2]["detail"]
+    missing = claims(db, "openrouter_cn_7_of_top20", week=date(2025, 1, 6))
+    assert missing[2]["verdict"] == "inconclusive" and "No OpenRouter rankings" in missing[2]["detail"]
+    # as known before the second week was pulled
+    before = claims(db, "openrouter_cn_7_of_top20", as_of=date(2026, 8, 12))
+    assert "2026-08-03" in before[0]["scope"] and before[0]["verdict"] == "supported"
+
+
+def test_four_of_top10_programming_both_readings(db):
+    with seeded(db) as s:
+        s.or_week("2025-10-27", week_models(7), other=5000)
+        prog = [("qwen/q1", 100), ("anthropic/c1", 90), ("deepseek/d1", 80), ("z-ai/g1", 70), ("openai/o1", 60),
+                ("moonshotai/k1", 50), ("google/g1", 40), ("x-ai/x1", 30), ("anthropic/c2", 20), ("openai/o2", 10)]
+        s.or_week("2025-10-27", prog, category="programming", other=100)
+        s.or_apps("2025-10-27", "2025-11-02", ["Kilo Code", "Cline", "Roo Code"])
+    rows = claims(db, "openrouter_cn_4_of_top10_programming")
+    assert [(r["verdict"], r["measured"]) for r in rows] == [("supported", "4 of 10"), ("inconclusive", "not measurable")]
+    assert "4 of them are also in that week's overall top 20" in rows[0]["detail"]
+    assert "sampled, weekly estimate" in rows[0]["detail"]
+    assert "1. Kilo Code, 2. Cline, 3. Roo Code" in rows[1]["detail"]
+    assert rows[1]["detail"].endswith("Source: OpenRouter (openrouter.ai/apps), as of 2025-11-03T01:00:00Z.")
+
+
+# ---- 5, 6, 7: parameters, top-100 lists, prices -------------------------------------------------
+
+
+def test_qwq_parameter_ratio(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2026-05-01", "top_downloads:10", [("Qwen/QwQ-32B", 10, 10), ("deepseek-ai/DeepSeek-R1", 10, 10)])
+        s.hf_model("Qwen/QwQ-32B", params=32_763_876_352)
+        s.hf_model("deepseek-ai/DeepSeek-R1", params=684_531_386_000)
+    (row,) = claims(db, "qwq_5pct_of_r1_params")
+    assert (row["measured"], row["verdict"]) == ("4.79%", "supported")
+    assert "32,763,876,352 / 684,531,386,000" in row["detail"] and "out of scope" in row["detail"]
+
+
+def test_qwq_ratio_outside_rounding_is_refuted_and_missing_is_inconclusive(db):
+    with seeded(db) as s:
+        s.hf_model("Qwen/QwQ-32B", params=40_000_000_000)
+        s.hf_model("deepseek-ai/DeepSeek-R1", params=684_531_386_000)
+    assert verdicts(db, "qwq_5pct_of_r1_params") == [("refuted", "5.84%")]
+    other = claims(db, "qwq_5pct_of_r1_params", as_of=date(2026, 4, 1))   # neither seen yet
+    assert other[0]["verdict"] == "inconclusive" and "not in the store" in other[0]["detail"]
+
+
+def test_41_of_top100_on_the_hub_and_openrouter(db):
+    with seeded(db) as s:
+        top = [(f"Qwen/Qwen-m{i}", 10_000 - i, 10) for i in range(41)]
+        top += [(f"google/gemma-m{i}", 5_000 - i, 10) for i in range(59)]
+        top += [(f"google/t5-tail{i}", 10, 10, "text2text-generation") for i in range(20)]
+        s.hf_snapshot("2025-04-01", "top_downloads:120", top)
+        s.or_week("2025-10-27", [(f"qwen/q{i}", 1000 - i) for i in range(21)] + [(f"openai/o{i}", 500 - i) for i in range(29)])
+    rows = claims(db, "cn_41_of_top100")
+    assert [(r["verdict"], r["measured"]) for r in rows] == [
+        ("supported", "41 of 100"), ("supported", "41 of 100"), ("supported", "21 of 50")]
+
+
+def test_41_of_top100_language_models_incomplete_below_cutoff(db):
+    with seeded(db) as s:
+        # 100 models in the top 100, only 60 of them language models: the LM top 100 must reach below the
+        # top-N cut-off, where uncollected language models could sit
+        top = [(f"Qwen/Qwen-m{i}", 10_000 - i, 10) for i in range(60)]
+        top += [(f"BAAI/bge-m{i}", 5_000 - i, 10, "feature-extraction") for i in range(40)]
+        s.hf_snapshot("2025-04-01", "top_downloads:100", top)
+        s.hf_snapshot("2025-04-01", "author:meta-llama", [(f"meta-llama/Llama-m{i}", 5, 5) for i in range(40)])
+    rows = claims(db, "cn_41_of_top100")
+    assert (rows[0]["verdict"], rows[0]["measured"]) == ("refuted", "100 of 100")
+    assert rows[1]["verdict"] == "inconclusive" and "cut-off" in rows[1]["detail"]
+
+
+def test_deepseek_price_ratios_per_pair_and_maximum(db):
+    with seeded(db) as s:
+        s.or_catalog("2025-12-18", [
+            {"id": "deepseek/deepseek-r1", "prompt": "0.0000003", "completion": "0.0000012"},
+            {"id": "openai/o1", "prompt": "0.000015", "completion": "0.00006"},
+            {"id": "deepseek/deepseek-chat", "prompt": "0.0000003", "completion": "0.0000012"},
+            {"id": "openai/gpt-4o", "prompt": "0.0000025", "completion": "0.00001"},
+            {"id": "deepseek/deepseek-v3.2", "prompt": "0", "completion": "0"}])
+    rows = {r["scope"].split("; ")[1]: r for r in claims(db, "deepseek_40x_cheaper")}
+    pair = rows["deepseek/deepseek-r1 vs openai/o1, per million tokens on 2025-12-18"]
+    assert (pair["measured"], pair["verdict"]) == ("input 50.0x, output 50.0x", "supported")
+    v3 = rows["deepseek/deepseek-chat vs openai/gpt-4o, per million tokens on 2025-12-18"]
+    assert (v3["measured"], v3["verdict"]) == ("input 8.3x, output 8.3x", "refuted")
+    assert rows["deepseek/deepseek-v3.2 vs openai/gpt-5, per million tokens on 2025-12-18"]["verdict"] == "inconclusive"
+    best = rows["the largest ratio over the compared pairs on 2025-12-18"]
+    assert (best["measured"], best["verdict"]) == ("50.0x", "supported")
+    assert "deepseek/deepseek-r1 vs openai/o1 (2 of 5 pairs priced" in best["detail"]
+
+
+def test_deepseek_exactly_40x_reaches_up_to_40(db):
+    with seeded(db) as s:
+        s.or_catalog("2025-12-18", [{"id": "deepseek/deepseek-r1", "prompt": "0.000001", "completion": "0.000002"},
+                                    {"id": "openai/o1", "prompt": "0.00004", "completion": "0.00004"}])
+    best = claims(db, "deepseek_40x_cheaper")[-1]
+    assert (best["measured"], best["verdict"]) == ("40.0x", "supported")
+
+
+# ---- 8: Qwen vs Llama over time ----------------------------------------------------------------
+
+
+def test_qwen_vs_llama_crossover_dated_from_history(db):
+    with seeded(db) as s:
+        for day, qwen, llama in [("2025-04-01", 50, 100), ("2025-05-01", 90, 100), ("2025-06-01", 120, 100)]:
+            s.hf_snapshot(day, "author:Qwen", [("Qwen/Qwen3-8B", qwen, qwen * 10)])
+            s.hf_snapshot(day, "author:meta-llama", [("meta-llama/Llama-3.1-8B", llama, llama * 10)])
+    rows = claims(db, "qwen_overtakes_llama")
+    assert [(r["verdict"], r["measured"]) for r in rows] == [("refuted", "Qwen 50 vs Llama 100")] * 2
+    assert "Latest (2025-06-01): Qwen 120 vs Llama 100." in rows[0]["detail"]
+    assert "Qwen overtook Llama between the snapshots of 2025-05-01 and 2025-06-01." in rows[0]["detail"]
+    # as known on 2025-05-15: no crossover yet
+    early = claims(db, "qwen_overtakes_llama", as_of=date(2025, 5, 15))
+    assert "No crossover in the 2 snapshots from 2025-04-01 to 2025-05-01: Llama ahead throughout." in early[0]["detail"]
+
+
+# ---- 9: the article's open models ---------------------------------------------------------------
+
+
+def test_article_models_found_missing_and_uncrawled(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2026-05-01", "author:XiaomiMiMo", [("XiaomiMiMo/MiMo-7B-RL", 1_000, 50_000),
+                                                          ("XiaomiMiMo/MiMo-7B-Base", 500, 20_000)])
+        s.hf_model("XiaomiMiMo/MiMo-7B-Base", created="2025-04-29", params=7_000_000_000)
+        s.hf_model("XiaomiMiMo/MiMo-7B-RL", created="2025-04-30", params=7_000_000_000)
+        s.hf_snapshot("2026-05-01", "author:moonshotai", [("moonshotai/Kimi-K2-Instruct", 9, 90)])
+        s.hf_model("moonshotai/Kimi-K2-Instruct", created="2025-07-11")
+        s.hf_snapshot("2025-06-01", "author:THUDM", [("THUDM/CogView4-6B", 4, 40)])
+    rows = {r["scope"].split("; ")[1].split(" (")[0]: r for r in claims(db, "article_models_open_on_hf")}
+    assert len(rows) == 15
+    mimo = rows["MiMo"]
+    assert mimo["verdict"] == "supported"
+    assert mimo["measured"] == "published: 2 repo(s) since 2025-04-29; 1,500 downloads in 30 days, 70,000 all-time"
+    assert "XiaomiMiMo/MiMo-7B-Base (created 2025-04-29)" in mimo["detail"]
+    assert (rows["Kimi K1.5"]["verdict"], rows["Kimi K1.5"]["measured"]) == ("refuted", "not published")
+    assert rows["Kimi K2"]["verdict"] == "supported"
+    assert "after the article's date" in rows["Kimi K2"]["detail"]
+    assert rows["Goku"]["verdict"] == "inconclusive" and "not crawled" in rows["Goku"]["detail"]
+    # found under its old namespace, reported under the new one
+    assert rows["CogView-4"]["verdict"] == "supported" and "zai-org/CogView4-6B" in rows["CogView-4"]["detail"]
