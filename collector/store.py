@@ -47,7 +47,7 @@ def lock_timeout() -> float:
 
 
 def write_memory() -> str:
-    raw = os.environ.get("COLLECTOR_DB_MEMORY", "512MB").strip()
+    raw = os.environ.get("COLLECTOR_DB_MEMORY", "256MB").strip()
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", raw, re.IGNORECASE):
         raise ConfigError(f"COLLECTOR_DB_MEMORY must be a size such as 512MB or 2GB, got {raw!r}")
     return raw
@@ -77,7 +77,7 @@ def connect(path: Path, *, read_only: bool = False, timeout: float | None = None
             con = duckdb.connect(str(path), read_only=read_only)
             con.execute("SET TimeZone = 'UTC'")
             if not read_only:
-                # Bounded memory for commits (a 1M-model snapshot spills instead of growing past 1 GB;
+                # Bounded memory for commits (a 1M-model snapshot spills instead of growing past 1 GB:
                 # bench/hf_ingest.py measures it). Row order carries no meaning here: ranks are columns.
                 con.execute(f"SET memory_limit = '{write_memory()}'")
                 con.execute("SET preserve_insertion_order = false")
