@@ -229,12 +229,10 @@ def export_job(db: Path, *, out: Path, week: str | None = None, force: bool = Fa
     run_id = store.start_run(db, "export", "export", {"week": week_label(monday), "out": str(out), "force": force})
     try:
         target, manifest = export_week(db, out, monday, force=force)
+        counts = {name: entry.get("rows", 0) for name, entry in manifest["reports"].items()}
+        jobs.commit_run(db, run_id, lambda con: counts, requests=0)
     except BaseException as exc:
-        store.fail_run(db, run_id, " ".join(str(exc).split()) or type(exc).__name__)
-        raise
-    counts = {name: entry.get("rows", 0) for name, entry in manifest["reports"].items()}
-    with store.writer(db) as con:
-        store.finish_run(con, run_id, status="ok", row_counts=counts, requests=0)
+        jobs.raise_failed(db, run_id, "export", exc, requests=0)
     result = jobs.JobResult("export", run_id, "ok", counts, 0, time.monotonic() - started)
     result.notes.append(f"written to {target}")
     return result

@@ -89,23 +89,10 @@ def collect_hf(
                     log.debug("%s: %d models in %d pages", scope.name, results[-1].models, results[-1].pages)
             finally:
                 stage.close()
-            with store.writer(db) as con:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    counts = hf.commit(con, stage, results, run_id, day)
-                    store.finish_run(con, run_id, status="ok", row_counts=counts, requests=client.stats.requests)
-                    con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
+            counts = commit_run(db, run_id, lambda con: hf.commit(con, stage, results, run_id, day),
+                                requests=client.stats.requests)
     except BaseException as exc:
-        message = _one_line(exc)
-        store.fail_run(db, run_id, message, requests=client.stats.requests)
-        if isinstance(exc, CollectorError):
-            raise
-        if isinstance(exc, Exception):
-            raise CollectorError(f"collect hf failed: {message}") from exc
-        raise
+        raise_failed(db, run_id, "collect hf", exc, requests=client.stats.requests)
     result = JobResult("collect hf", run_id, "ok", counts, client.stats.requests, time.monotonic() - started)
     if client.pacer.waited:
         result.notes.append(f"waited {client.pacer.waited:.0f} s for rate-limit windows")
@@ -180,26 +167,20 @@ def collect_openrouter(
                 for stage in stages.values():
                     stage.close()
             left = pulls.left
-            with store.writer(db) as con:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    counts, unchanged = openrouter.commit(con, staging.path, catalog, pulls.pulls, run_id, day)
-                    run_counts: dict = dict(counts)
-                    if left:
-                        run_counts["left_for_next_run"] = [w.describe() for w in left]
-                    store.finish_run(con, run_id, status="ok", row_counts=run_counts, requests=client.stats.requests)
-                    con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
+            committed: dict = {}
+
+            def write(con) -> dict:
+                counts, committed["unchanged"] = openrouter.commit(con, staging.path, catalog, pulls.pulls, run_id, day)
+                committed["counts"] = counts
+                run_counts: dict = dict(counts)
+                if left:
+                    run_counts["left_for_next_run"] = [w.describe() for w in left]
+                return run_counts
+
+            commit_run(db, run_id, write, requests=client.stats.requests)
+            counts, unchanged = committed["counts"], committed["unchanged"]
     except BaseException as exc:
-        message = _one_line(exc)
-        store.fail_run(db, run_id, message, requests=client.stats.requests)
-        if isinstance(exc, CollectorError):
-            raise
-        if isinstance(exc, Exception):
-            raise CollectorError(f"collect openrouter failed: {message}") from exc
-        raise
+        raise_failed(db, run_id, "collect openrouter", exc, requests=client.stats.requests)
     finally:
         client.close()
     if not keyed:
@@ -224,6 +205,32 @@ def collect_openrouter(
     if client.stats.retries:
         result.notes.append(f"{client.stats.retries} retries")
     return result
+
+
+def commit_run(db: Path, run_id: int, write: Callable, *, requests: int) -> dict:
+    """One short write transaction: the snapshot (`write(con)` returns the row counts) and the run's
+    `ok`, together or not at all."""
+    with store.writer(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            counts = write(con)
+            store.finish_run(con, run_id, status="ok", row_counts=counts, requests=requests)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return counts
+
+
+def raise_failed(db: Path, run_id: int, job: str, exc: BaseException, *, requests: int | None = None):
+    """Record the run as failed, then re-raise as one line (CollectorError) unless it is an interrupt."""
+    message = _one_line(exc)
+    store.fail_run(db, run_id, message, requests=requests)
+    if isinstance(exc, CollectorError):
+        raise exc
+    if isinstance(exc, Exception):
+        raise CollectorError(f"{job} failed: {message}") from exc
+    raise exc
 
 
 def _has_token() -> bool:
