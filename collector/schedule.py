@@ -11,6 +11,7 @@ the running job has committed or rolled back.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -109,8 +110,32 @@ def catch_up(db: Path, schedule: Schedule, now: datetime) -> list[tuple[str, dat
     return due
 
 
+def _single_scheduler(db: Path):
+    """One scheduler per database: a second one would run every job twice. An advisory lock on a file
+    beside the database is held for the scheduler's life (released by the OS if it dies)."""
+    import fcntl
+
+    lock_path = db.parent / f"{db.name}.scheduler.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+")  # noqa: SIM115 - held open for the process's life
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise CollectorError(f"a scheduler is already running for {db} ({holder}): stop it first, "
+                             "or use `collector run JOB` for a one-off run") from exc
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle
+
+
 def serve(db: Path, schedule: Schedule) -> None:
     """Run until SIGTERM / SIGINT: catch up on missed runs, then follow the crons."""
+    lock = _single_scheduler(db)  # noqa: F841 - kept open: the lock lives as long as this function
     scheduler = BlockingScheduler(
         timezone="UTC",
         executors={"default": ThreadPoolExecutor(max_workers=1)},  # one writer at a time

@@ -146,3 +146,36 @@ def test_sql_command_formats_and_refuses_writes(run, hub, db, orgs):
     assert query(db, "SELECT count(*) FROM runs") == [(1,)]
     bad = run("--db", str(db), "sql", "SELEC nothing")
     assert bad.code == 1 and "Parser Error" in bad.err
+
+
+def test_a_second_scheduler_on_the_same_db_is_refused(hub, db, orgs, tmp_path):
+    config = tmp_path / "schedules.yaml"
+    config.write_text(f"jobs:\n  hf:\n    cron: '15 2 1 1 *'\n    top: 0\n    orgs: {orgs}\n")  # not due: idle
+    first = subprocess.Popen(cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_until(lambda: (db.parent / f"{db.name}.scheduler.lock").exists()
+                          and "pid" in (db.parent / f"{db.name}.scheduler.lock").read_text())
+        second = subprocess.run(cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path,
+                                capture_output=True, text=True, timeout=30)
+        assert second.returncode == 1
+        assert f"a scheduler is already running for {db} (pid {first.pid})" in second.stderr
+        assert second.stderr.count("\n") == 1
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=30)
+    assert first.returncode == 0
+
+
+def test_a_run_crossing_utc_midnight_is_the_day_it_started(run, hub, db, orgs, monkeypatch):
+    from datetime import datetime, timezone
+
+    from collector import clock
+
+    times = iter([datetime(2026, 5, 1, 23, 59, 58, tzinfo=timezone.utc)] * 3)
+    later = datetime(2026, 5, 2, 0, 0, 5, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: next(times, later))
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    rows = query(db, "SELECT DISTINCT snapshot_date::VARCHAR, strftime(as_of, '%Y-%m-%d') FROM hf_snapshots")
+    assert rows == [("2026-05-01", "2026-05-02")]
+    assert query(db, "SELECT DISTINCT last_seen::VARCHAR FROM hf_models") == [("2026-05-01",)]
