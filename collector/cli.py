@@ -53,6 +53,7 @@ def cli(ctx: click.Context, db: Path | None, quiet: bool, verbose: bool) -> None
       collector status
     """
     _setup_logging(quiet, verbose)
+    _install_stop_signals()
     ctx.obj = Context(store.db_path(db), quiet, verbose)
 
 
@@ -182,7 +183,6 @@ def run_cmd(obj: Context, job: str, config: Path) -> None:
     if config.exists():
         spec = next((j for j in schedules_config.load(config).jobs if j.name == job), None)
         settings = spec.settings if spec else {}
-    _install_stop_signals()
     progress = obj.progress()
     try:
         result = schedule.run_job(obj.db, job, settings, progress=progress)
@@ -192,14 +192,24 @@ def run_cmd(obj: Context, job: str, config: Path) -> None:
 
 
 def _install_stop_signals() -> None:
+    """SIGTERM / SIGINT ask the running job to stop before its next request (it then rolls back and
+    commits nothing); a second signal forces an immediate stop. A commit in progress is never cut."""
     import signal
 
     from collector import cancel
 
+    cancel.clear()
+
     def stop(signum, _frame):
-        cancel.request(f"{signal.Signals(signum).name} received")
+        name = signal.Signals(signum).name
+        if cancel.requested():
+            raise KeyboardInterrupt
+        cancel.request(f"{name} received")
+        if signum == signal.SIGINT:
+            click.echo("stopping at the next safe point (Ctrl-C again to force)", err=True)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
 
 
 @cli.command("schedule")
@@ -351,8 +361,8 @@ def main() -> None:
     verbose = "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except click.exceptions.Abort:  # click's form of KeyboardInterrupt
+        click.echo("interrupted: nothing partial was written", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()

@@ -8,10 +8,9 @@ so the client keeps up with the Hub's largest quotas).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -172,36 +171,54 @@ class HubClient:
         current = f"{url}?{urlencode(params)}"
         seen = {current}
         fetched = 0
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hub-prefetch") as pool:
-            pending = pool.submit(self._page, url, params, what, current)
-            try:
-                while pending is not None:
-                    response, items = pending.result()
-                    pending = None
-                    items, complete = scope.wanted(items, fetched)
-                    fetched += len(items)
-                    next_url = None if complete else response.links.get("next", {}).get("url")
-                    if next_url:
-                        if next_url in seen:
-                            raise CollectorError(
-                                f"{what}: pagination loop (the server sent the same next link twice): "
-                                "stopped with nothing written; retry later"
-                            )
-                        seen.add(next_url)
-                        pending = pool.submit(self._page, next_url, None, what, next_url)
-                    yield current, items, next_url is None
-                    if next_url is None:
-                        return
-                    current = next_url
-            finally:
-                if pending is not None:
-                    pending.cancel()
-                    with contextlib.suppress(Exception):
-                        pending.result()
+        pending: _Prefetch | None = _Prefetch(self._page, url, params, what, current)
+        while pending is not None:
+            response, items = pending.get()
+            pending = None
+            items, complete = scope.wanted(items, fetched)
+            fetched += len(items)
+            next_url = None if complete else response.links.get("next", {}).get("url")
+            if next_url:
+                if next_url in seen:
+                    raise CollectorError(
+                        f"{what}: pagination loop (the server sent the same next link twice): "
+                        "stopped with nothing written; retry later"
+                    )
+                seen.add(next_url)
+                pending = _Prefetch(self._page, next_url, None, what, next_url)
+            yield current, items, next_url is None
+            if next_url is None:
+                return
+            current = next_url
 
     def _page(self, url: str, params, what: str, shown_url: str) -> tuple[httpx2.Response, list]:
         response = self.get(url, params, what)
         return response, _decode_page(response, shown_url)
+
+
+class _Prefetch:
+    """One request on a daemon thread. A run that stops (error, Ctrl-C) simply drops it: it never
+    waits for an in-flight response, and a daemon thread never holds up the process's exit."""
+
+    def __init__(self, fn, *args):
+        self._done = threading.Event()
+        self._result = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(fn, args), name="hub-prefetch", daemon=True).start()
+
+    def _run(self, fn, args) -> None:
+        try:
+            self._result = fn(*args)
+        except BaseException as exc:  # handed to the consumer, which decides
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def get(self):
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def _bounded_get(session, url, params, headers, timeout, max_bytes: int, what: str) -> httpx2.Response:

@@ -103,12 +103,18 @@ def run(capsys, monkeypatch):
     from collector.cli import main
 
     def invoke(*args: str) -> Result:
+        import signal
+
         monkeypatch.setattr(sys, "argv", ["collector", *args])
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         code = 0
         try:
             main()
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            for sig, handler in handlers.items():  # the CLI installs its own; give pytest its back
+                signal.signal(sig, handler)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

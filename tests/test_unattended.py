@@ -179,3 +179,32 @@ def test_a_run_crossing_utc_midnight_is_the_day_it_started(run, hub, db, orgs, m
     rows = query(db, "SELECT DISTINCT snapshot_date::VARCHAR, strftime(as_of, '%Y-%m-%d') FROM hf_snapshots")
     assert rows == [("2026-05-01", "2026-05-02")]
     assert query(db, "SELECT DISTINCT last_seen::VARCHAR FROM hf_models") == [("2026-05-01",)]
+
+
+def test_ctrl_c_stops_at_a_safe_point(hub, db, orgs, tmp_path):
+    hub.script("/api/models", Reply(200, b"[]", delay=3))
+    cmd = cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    proc = subprocess.Popen(cmd, env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    assert wait_until(lambda: hub.requests_to("/api/models"))
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "stopping at the next safe point" in err and "error: stopped: SIGINT received" in err
+    assert query(db, "SELECT status FROM runs") == [("failed",)]
+    assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
+
+
+def test_second_ctrl_c_forces_the_stop(hub, db, orgs, tmp_path):
+    hub.script("/api/models", Reply(200, b"[]", delay=20))
+    cmd = cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    proc = subprocess.Popen(cmd, env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    assert wait_until(lambda: hub.requests_to("/api/models"))
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert time.monotonic() - started < 15  # did not wait for the 20 s response
+    assert proc.returncode == 130 and "interrupted: nothing partial was written" in err
+    assert query(db, "SELECT status FROM runs") == [("failed",)]
+    assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
