@@ -121,3 +121,34 @@ def test_disk_full_during_commit_leaves_previous_state(run, hub, db, orgs, tmp_p
         assert query(small, "SELECT status FROM runs ORDER BY run_id")[0] == ("ok",)
     finally:
         subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_429_storm_without_hints_backs_off_and_completes(run, hub, db, orgs):
+    hub.script("/api/models", *[Reply(429, b'{"error":"slow down"}')] * 4)
+    result = collect(run, db, orgs)
+    assert result.code == 0, result.err
+    assert [r.status for r in hub.requests_to("/api/models")][:5] == [429, 429, 429, 429, 200]
+
+
+def test_429_with_retry_after_waits_that_long(run, hub, db, orgs):
+    hub.script("/api/models", Reply(429, b'{"error":"slow down"}', {"Retry-After": "1"}))
+    started = time.monotonic()
+    assert collect(run, db, orgs).code == 0
+    assert time.monotonic() - started >= 1.0  # the header wins over the tests' tiny backoff
+
+
+def test_429_storm_that_never_ends_fails_cleanly(run, hub, db, orgs):
+    hub.script("/api/models", *[Reply(429, b'{"error":"rate limited"}')] * 6)
+    result = collect(run, db, orgs)
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "HTTP 429 after 6 attempts: rate limited" in result.err
+    assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
+    assert query(db, "SELECT status FROM runs") == [("failed",)]
+
+
+def test_429_asking_for_too_long_a_wait_stops_at_once(run, hub, db, orgs):
+    hub.script("/api/models", Reply(429, b'{"error":"come back tomorrow"}', {"Retry-After": "86400"}))
+    started = time.monotonic()
+    result = collect(run, db, orgs)
+    assert time.monotonic() - started < 10
+    assert result.code == 1 and "asks to wait 86400 s" in result.err
