@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from collector import __version__, claims as claims_report, jobs, refdata, store
+from collector import __version__, cancel, claims as claims_report, jobs, refdata, store
 from collector.errors import CollectorError
 from collector.progress import Progress
 
@@ -154,6 +154,8 @@ def collect_all(obj: Context) -> None:
                 traceback.print_exc()
             failed.append((name, exc))
             click.echo(f"error: collect {name}: {' '.join(str(exc).split())}", err=True)
+            if isinstance(exc, cancel.Interrupted):
+                break  # the user asked to stop: do not start the next source
             continue
         progress.done()
         _report(result)

@@ -134,7 +134,7 @@ class ScopeResult:
 @dataclass
 class HubClient:
     base_url: str = field(default_factory=endpoint)
-    token: str | None = field(default_factory=lambda: secret("HF_TOKEN"))
+    token: str | None = field(default_factory=lambda: secret("HF_TOKEN"), repr=False)
     policy: RetryPolicy = field(default_factory=RetryPolicy.from_env)
     pacer: FixedWindowPacer = field(default_factory=FixedWindowPacer)
     stats: RequestStats = field(default_factory=RequestStats)

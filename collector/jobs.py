@@ -6,12 +6,15 @@ a `runs` row is opened first, closed as ok / failed / skipped, and a failure wri
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import duckdb
 
 from collector import clock, hf, openrouter, openrouter_plan, refdata, store
 from collector.errors import CollectorError, ConfigError
@@ -76,9 +79,9 @@ def collect_hf(
         "authenticated": bool(client.token) if client else _has_token(),
         "snapshot_date": day.isoformat(),
     }
+    client = client or hf.HubClient()  # reads its settings: a bad one fails before any run is opened
     started = time.monotonic()
     run_id = store.start_run(db, "collect hf", "hf", params)
-    client = client or hf.HubClient()
     try:
         with StagingDir(db, run_id) as staging:
             stage = hf.HfStage(staging.path)
@@ -146,6 +149,8 @@ def collect_openrouter(
             with store.reader(db) as con:
                 stored, used_today = openrouter_plan.read_state(con, run_id, day)
             windows = openrouter_plan.plan(stored, today=day, since=since, restate_days=restate_days)
+        # the budget is for keyed Data API requests (the public catalog is not part of it); requests of
+        # earlier runs today are all counted, the catalog ones included, to err on the safe side
         pacer = openrouter.BudgetedPacer(client.pacer, max(0, budget - used_today))
         with StagingDir(db, run_id) as staging:
             stages = {
@@ -217,7 +222,8 @@ def commit_run(db: Path, run_id: int, write: Callable, *, requests: int) -> dict
             store.finish_run(con, run_id, status="ok", row_counts=counts, requests=requests)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # a broken connection must not hide the real error
+                con.execute("ROLLBACK")
             raise
     return counts
 

@@ -44,6 +44,8 @@ def run_job(db: Path, name: str, settings: dict | None = None,
                                page_size=settings.get("page_size", 1000), progress=progress)
     if name == "openrouter":
         since = settings.get("since")
+        if isinstance(since, datetime):
+            since = since.date()
         kwargs = {"since": since if isinstance(since, date) or since is None else date.fromisoformat(str(since))}
         if "restate_days" in settings:
             kwargs["restate_days"] = settings["restate_days"]
@@ -140,7 +142,8 @@ def serve(db: Path, schedule: Schedule) -> None:
         timezone="UTC",
         executors={"default": ThreadPoolExecutor(max_workers=1)},  # one writer at a time
         job_defaults={"coalesce": True, "max_instances": 1,
-                      "misfire_grace_time": int(schedule.grace.total_seconds()) or None},
+                      # None would mean "however late": 0 hours must mean (almost) never
+                      "misfire_grace_time": max(1, int(schedule.grace.total_seconds()))},
     )
     specs = {spec.name: spec for spec in schedule.jobs}
     stopping = threading.Event()

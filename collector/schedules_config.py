@@ -82,12 +82,19 @@ def _cron_days(field_text: str) -> str:
     parts = []
     for part in field_text.split(","):
         base, _, step = part.partition("/")
-        if re.fullmatch(r"\d+-\d+", base) and not step:
+        if step and not step.isdigit():
+            raise ValueError(f"day-of-week step {step!r} is not a number")
+        if base == "*" and step:
+            base = "0-6"
+        if re.fullmatch(r"\d+-\d+", base):
             low, high = (int(x) for x in base.split("-"))
             if not 0 <= low <= high <= 7:
                 raise ValueError(f"day-of-week range {base!r} is not within 0-7")
-            parts.extend(_DAY_NAMES[d] for d in range(low, high + 1))
+            days = range(low, high + 1, int(step) if step else 1)
+            parts.extend(_DAY_NAMES[d] for d in days)
             continue
+        if step:
+            raise ValueError(f"day-of-week {part!r}: a step needs * or a range before it")
         if base.isdigit():
             if int(base) > 7:
                 raise ValueError(f"day of week {base!r} is not within 0-7")
@@ -104,6 +111,9 @@ def cron_trigger(expression: str) -> CronTrigger:
     if len(fields) != 5:
         raise ValueError(f"expected 5 fields (minute hour day month day-of-week), got {len(fields)}")
     minute, hour, day, month, dow = fields
+    if day != "*" and dow != "*":
+        # crontab runs such a job when EITHER field matches; APScheduler would need BOTH: refuse the ambiguity
+        raise ValueError("set day-of-month or day-of-week, not both (crontab ORs them; use two jobs)")
     return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=_cron_days(dow), timezone="UTC")
 
 

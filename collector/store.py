@@ -305,7 +305,9 @@ def finish_run(
     error: str | None = None,
 ) -> None:
     con.execute(
-        "UPDATE runs SET finished_at = ?, status = ?, row_counts = ?, requests = ?, error = ? WHERE run_id = ?",
+        "UPDATE runs SET finished_at = ?, status = ?, row_counts = ?, requests = ?, error = ? WHERE run_id = ?"
+        # a run already closed (ok, committed) is never re-marked by a later failure
+        + (" AND status = 'running'" if status == "failed" else ""),
         [clock.now(), status, json.dumps(row_counts or {}, sort_keys=True), requests, error, run_id],
     )
 

@@ -238,3 +238,18 @@ def test_tls_verification_is_on():
     hf.HubClient()
     pool = get_session()._transport._pool
     assert pool._ssl_context.verify_mode == ssl.CERT_REQUIRED
+
+
+def test_bad_setting_fails_before_any_run_is_opened(run, hub, db, orgs, monkeypatch):
+    monkeypatch.setenv("COLLECTOR_HTTP_TIMEOUT", "soon")
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 2 and "COLLECTOR_HTTP_TIMEOUT must be a number" in result.err
+    assert not db.exists() or query(db, "SELECT count(*) FROM runs") == [(0,)]
+
+
+def test_a_committed_run_is_never_re_marked_failed(run, hub, db, orgs):
+    from collector import store
+
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
+    store.fail_run(db, 1, "a late interrupt after COMMIT")
+    assert query(db, "SELECT status, error FROM runs") == [("ok", None)]

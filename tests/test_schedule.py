@@ -113,3 +113,20 @@ def test_catch_up_across_a_restart_reads_the_runs_table(db, tmp_path):
     # restarted Monday May 4 09:00 after a weekend off: both are due once
     assert schedule.catch_up(db, plan, at("2026-05-04T09:00:00")) == [
         ("hf", at("2026-05-04T02:15:00")), ("export", at("2026-05-04T06:00:00"))]
+
+
+@pytest.mark.parametrize("expr, after, expected", [
+    ("0 6 * * */2", "2026-11-23T07:00:00", "2026-11-24T06:00:00"),  # crontab: Sun, Tue, Thu, Sat -> Tuesday
+    ("0 6 * * 1-5/2", "2026-11-23T07:00:00", "2026-11-25T06:00:00"),  # Mon, Wed, Fri -> Wednesday
+])
+def test_day_of_week_steps_are_crontabs(expr, after, expected):
+    assert cron_trigger(expr).get_next_fire_time(None, at(after)) == at(expected)
+
+
+def test_day_of_month_and_week_together_are_refused():
+    with pytest.raises(ValueError, match="not both"):
+        cron_trigger("0 6 1 * 1")
+
+
+def test_zero_grace_never_runs_late(db, tmp_path):
+    assert schedule.missed_fire(DAILY, at("2026-04-30T02:15:02"), at("2026-05-01T09:00:00"), timedelta(0)) is None
