@@ -10,6 +10,7 @@ the running job has committed or rolled back.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -135,6 +136,19 @@ def _single_scheduler(db: Path):
     return handle
 
 
+NUDGE_SECONDS = 30.0
+
+
+def _nudge(scheduler, stopping: threading.Event, every: float = NUDGE_SECONDS) -> None:
+    """APScheduler sleeps until the next fire time on a clock that stops while the machine is
+    suspended, so after a night asleep it would wake late by the length of the sleep. Waking it every
+    `every` seconds makes it re-read the wall clock: a run missed while asleep starts within that
+    time of waking (and once, coalesced, within the misfire grace)."""
+    while not stopping.wait(every):
+        with contextlib.suppress(Exception):
+            scheduler.wakeup()
+
+
 def serve(db: Path, schedule: Schedule) -> None:
     """Run until SIGTERM / SIGINT: catch up on missed runs, then follow the crons."""
     lock = _single_scheduler(db)  # noqa: F841 - kept open: the lock lives as long as this function
@@ -167,5 +181,6 @@ def serve(db: Path, schedule: Schedule) -> None:
         scheduler.add_job(_logged_run, args=[db, specs[name], f"catch-up of {fire:%Y-%m-%d %H:%M} UTC"],
                           id=f"{name}-catch-up", name=f"{name} (catch-up)")
     log.info("scheduler started (UTC): %s", "; ".join(f"{s.name} '{s.cron}'" for s in schedule.jobs))
+    threading.Thread(target=_nudge, args=(scheduler, stopping), name="scheduler-nudge", daemon=True).start()
     scheduler.start()
     log.info("scheduler stopped")

@@ -130,3 +130,23 @@ def test_day_of_month_and_week_together_are_refused():
 
 def test_zero_grace_never_runs_late(db, tmp_path):
     assert schedule.missed_fire(DAILY, at("2026-04-30T02:15:02"), at("2026-05-01T09:00:00"), timedelta(0)) is None
+
+
+def test_scheduler_is_nudged_to_reread_the_wall_clock():
+    import threading
+
+    class Recorder:
+        calls = 0
+
+        def wakeup(self):
+            Recorder.calls += 1
+
+    stopping = threading.Event()
+    thread = threading.Thread(target=schedule._nudge, args=(Recorder(), stopping, 0.02), daemon=True)
+    thread.start()
+    import time
+
+    time.sleep(0.2)
+    stopping.set()
+    thread.join(timeout=2)
+    assert not thread.is_alive() and Recorder.calls >= 3
