@@ -103,7 +103,9 @@ def _claims_sql(con) -> str:
     ).fetchone()[0]
     if len(names) != 2:
         raise CollectorError(f"claims_at in this database takes {names}, expected (as_of_date, week)")
-    return f"SELECT * FROM claims_at({names[0]} := $sunday, {names[1]} := $monday)"
+    # As known on the Monday after the week: a week's OpenRouter buckets are published once it has ended,
+    # so "as of Sunday" would leave out the very week being exported.
+    return f"SELECT * FROM claims_at({names[0]} := $known_on, {names[1]} := $monday)"
 
 
 def _as_of(con, sql: str, params: dict) -> str | None:
@@ -129,10 +131,11 @@ def export_week(db: Path, out: Path, monday: date, *, force: bool = False) -> tu
     except OSError as exc:
         raise ConfigError(f"cannot use --out {out}: {exc.strerror or exc}") from exc
     staging = Path(tempfile.mkdtemp(prefix=f".{label}-", dir=out))
-    params = {"monday": monday, "sunday": sunday}
+    params = {"monday": monday, "sunday": sunday, "known_on": sunday + timedelta(days=1)}
     manifest: dict = {
         "week": label, "from": monday.isoformat(), "to": sunday.isoformat(),
         "generated_at": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"), "database": str(db),
+        "claims_known_on": (sunday + timedelta(days=1)).isoformat(),
         "reports": {}, "charts": {}, "as_of": {"hf": None, "openrouter": None}, "notes": [],
     }
     try:

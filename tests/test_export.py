@@ -39,6 +39,7 @@ def test_export_writes_reports_charts_and_manifest(run, populated, tmp_path):
         "manifest.json", "README.md"])
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["week"] == "2026-W19" and manifest["from"] == "2026-05-04" and manifest["to"] == "2026-05-10"
+    assert manifest["claims_known_on"] == "2026-05-11"  # the week's OpenRouter bucket is published after Sunday
     for name, entry in manifest["reports"].items():
         with (folder / name).open() as handle:
             assert sum(1 for _ in csv.reader(handle)) - 1 == entry["rows"], name
