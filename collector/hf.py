@@ -140,8 +140,8 @@ class HubClient:
     stats: RequestStats = field(default_factory=RequestStats)
 
     def __post_init__(self) -> None:
-        self.read_timeout = env_float("COLLECTOR_HTTP_TIMEOUT", READ_TIMEOUT)
-        self.max_bytes = int(env_float("COLLECTOR_MAX_RESPONSE_MB", MAX_RESPONSE_MB) * 1024 * 1024)
+        self.read_timeout = env_float("COLLECTOR_HTTP_TIMEOUT", READ_TIMEOUT, minimum=0.001)
+        self.max_bytes = int(env_float("COLLECTOR_MAX_RESPONSE_MB", MAX_RESPONSE_MB, minimum=0.001) * 1024 * 1024)
         # token=False: never pick up a token from disk; secrets come from the environment only.
         self.headers = build_hf_headers(
             token=self.token or False, library_name="collector", library_version=__version__

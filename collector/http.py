@@ -33,14 +33,18 @@ class Response(Protocol):
     content: bytes
 
 
-def env_float(name: str, default: float) -> float:
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    """A number from the environment (unset or empty: `default`); a bad one is a ConfigError naming it."""
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be {minimum:g} or more, got {raw!r}")
+    return value
 
 
 @dataclass
@@ -58,10 +62,10 @@ class RetryPolicy:
     @classmethod
     def from_env(cls) -> RetryPolicy:
         return cls(
-            max_retries=int(env_float("COLLECTOR_MAX_RETRIES", 5)),
-            base=env_float("COLLECTOR_RETRY_BASE_SECONDS", 1.0),
-            cap=env_float("COLLECTOR_RETRY_CAP_SECONDS", 8.0),
-            max_wait=env_float("COLLECTOR_MAX_WAIT_SECONDS", 900.0),
+            max_retries=int(env_float("COLLECTOR_MAX_RETRIES", 5, minimum=0)),
+            base=env_float("COLLECTOR_RETRY_BASE_SECONDS", 1.0, minimum=0),
+            cap=env_float("COLLECTOR_RETRY_CAP_SECONDS", 8.0, minimum=0),
+            max_wait=env_float("COLLECTOR_MAX_WAIT_SECONDS", 900.0, minimum=0),
         )
 
     def backoff(self, attempt: int) -> float:

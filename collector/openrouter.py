@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from collector import __version__, clock
 from collector.errors import CollectorError, ConfigError
-from collector.http import MinIntervalPacer, RequestStats, RetryPolicy, error_detail, send
+from collector.http import MinIntervalPacer, RequestStats, RetryPolicy, env_float, error_detail, send
 from collector.openrouter_plan import Window, week_start
 from collector.secrets import secret
 from collector.staging import ParquetStage
@@ -49,27 +49,14 @@ def api_key() -> str | None:
     return secret(KEY_ENV)
 
 
-def _env_number(name: str, default: float, *, minimum: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
-    if value < minimum:
-        raise ConfigError(f"{name} must be {minimum:g} or more, got {raw!r}")
-    return value
-
-
 def requests_per_minute() -> float:
     """OPENROUTER_REQUESTS_PER_MINUTE (default 25; 0 disables pacing, for tests against a fake)."""
-    return _env_number("OPENROUTER_REQUESTS_PER_MINUTE", DEFAULT_PER_MINUTE, minimum=0)
+    return env_float("OPENROUTER_REQUESTS_PER_MINUTE", DEFAULT_PER_MINUTE, minimum=0)
 
 
 def daily_budget() -> int:
     """OPENROUTER_DAILY_BUDGET: requests per UTC day this collector allows itself (default 500)."""
-    return int(_env_number("OPENROUTER_DAILY_BUDGET", DEFAULT_DAILY_BUDGET, minimum=0))
+    return int(env_float("OPENROUTER_DAILY_BUDGET", DEFAULT_DAILY_BUDGET, minimum=0))
 
 
 # --------------------------------------------------------------------------------------------
