@@ -23,7 +23,7 @@ import orjson
 import pyarrow as pa
 from huggingface_hub.utils import build_hf_headers, get_session
 
-from collector import __version__, clock
+from collector import __version__, clock, hf_store
 from collector.errors import CollectorError
 from collector.http import FixedWindowPacer, RequestStats, RetryPolicy, env_float, send
 from collector.secrets import secret
@@ -423,24 +423,16 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
     snapshot of the same scopes. The caller holds the transaction."""
     files = {name: str(s.path) for name, s in (("dl", stage.downloads), ("md", stage.models), ("ln", stage.lineage))}
     names = [s.scope for s in scopes]
-    replaced = con.execute(
-        "SELECT count(*) FROM hf_snapshots WHERE snapshot_date = ? AND list_contains(?, scope)", [day, names]
-    ).fetchone()[0]
-    con.execute(
-        """DELETE FROM hf_model_downloads WHERE snapshot_id IN (
-               SELECT snapshot_id FROM hf_snapshots WHERE snapshot_date = ? AND list_contains(?, scope))""",
-        [day, names],
-    )
-    con.execute("DELETE FROM hf_snapshots WHERE snapshot_date = ? AND list_contains(?, scope)", [day, names])
+    replaced = hf_store.delete_day(con, day, names)
     for s in scopes:
         con.execute(
             """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [s.scope, day, s.fetched_at, s.as_of, run_id, s.request, s.pages, s.models, s.duplicates],
         )
-    con.execute(
-        """INSERT INTO hf_model_downloads
-           SELECT h.snapshot_id, d.model_id, d.rank, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score
+    counter_rows = hf_store.append(
+        con,
+        """SELECT h.snapshot_id, d.model_id, d.rank, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score
            FROM read_parquet($dl) d JOIN hf_snapshots h ON h.scope = d.scope AND h.snapshot_date = $day AND h.run_id = $run""",
         {"dl": files["dl"], "day": day, "run": run_id},
     )
@@ -492,6 +484,7 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
     return {
         "hf_snapshots": len(scopes),
         "hf_model_downloads": stage.downloads.rows,
+        "hf_counters": counter_rows,
         "hf_models": stage.models.rows,
         "hf_lineage": stage.lineage.rows,
         "replaced_snapshots": replaced,

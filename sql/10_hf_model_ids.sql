@@ -7,7 +7,7 @@
 CREATE OR REPLACE VIEW hf_model_ids AS
 WITH seen AS (
     SELECT model_id FROM hf_models
-    UNION SELECT model_id FROM hf_model_downloads
+    UNION SELECT model_id FROM hf_model_keys
     UNION SELECT child_id FROM hf_lineage
     UNION SELECT parent_id FROM hf_lineage
 ),

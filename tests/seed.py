@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from collector import store
+from collector import hf_store, store
 
 
 def _day(value: str | date) -> date:
@@ -61,7 +61,11 @@ class Seed:
         ).fetchone()[0]
         rows = [(snapshot_id, row[0], rank, row[1], row[2]) for rank, row in enumerate(models, start=1)]
         if rows:
-            self.con.executemany("INSERT INTO hf_model_downloads VALUES (?, ?, ?, ?, ?, 0, 0)", rows)
+            self.con.execute("CREATE OR REPLACE TEMP TABLE seed_hf_rows (snapshot_id BIGINT, model_id VARCHAR, "
+                             "rank INTEGER, downloads_30d BIGINT, downloads_all_time BIGINT)")
+            self._insert("seed_hf_rows", ["snapshot_id", "model_id", "rank", "downloads_30d", "downloads_all_time"], rows)
+            hf_store.append(self.con, "SELECT *, 0::BIGINT AS likes, 0::DOUBLE AS trending_score FROM seed_hf_rows")
+            self.con.execute("DROP TABLE seed_hf_rows")
             # metadata for models not seen before (pipeline tag from the 4th field), else widen first/last seen
             for row in models:
                 self._put_model(row[0], day, {}, {"pipeline_tag": row[3] if len(row) > 3 else "text-generation"})
@@ -165,10 +169,11 @@ def load_hub_sample(seed: Seed, parquet: Path, day: date, scope: str = "sample:h
         """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
            VALUES (?, ?, ?, ?, ?, ?, 1, (SELECT count(*) FROM read_parquet(?)), 0) RETURNING snapshot_id""",
         [scope, day, _at(day), _at(day, 7), seed.run_id, parquet.name, str(parquet)]).fetchone()[0]
-    con.execute("""INSERT INTO hf_model_downloads
-                   SELECT ?, id, row_number() OVER (ORDER BY downloads DESC, id), downloads, downloadsAllTime,
-                          likes, trendingScore
-                   FROM read_parquet(?)""", [snapshot_id, str(parquet)])
+    hf_store.append(con, """SELECT $id::BIGINT AS snapshot_id, id AS model_id,
+                                   row_number() OVER (ORDER BY downloads DESC, id)::INTEGER AS rank,
+                                   downloads AS downloads_30d, downloadsAllTime AS downloads_all_time,
+                                   likes, trendingScore AS trending_score
+                            FROM read_parquet($file)""", {"id": snapshot_id, "file": str(parquet)})
     con.execute("""INSERT INTO hf_models
                    SELECT id, author, createdAt, lastModified, pipeline_tag, library_name, tags,
                           safetensors.total, NULL, 0, ?, ?

@@ -75,7 +75,7 @@ def test_status_reports_runs_tables_and_size(db, run, hub, tmp_path):
     assert result.code == 0
     assert f"database: {db}" in result.out and "schema version" in result.out
     assert "collect hf" in result.out and "ok" in result.out
-    assert "hf_model_downloads" in result.out
+    assert "hf_listings" in result.out and "hf_counters" in result.out
 
 
 def test_status_without_database(run, tmp_path):

@@ -1,0 +1,126 @@
+"""The compact Hub counter storage (collector/hf_store.py) gives back every observation exactly:
+reruns, snapshots written out of day order, NULL counters, counters going down, models leaving and
+coming back, and files migrated from schema version 3."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import duckdb
+import pyarrow as pa
+
+from collector import hf_store, store
+from tests.conftest import query
+
+ROW_COLUMNS = ["snapshot_id", "model_id", "rank", "downloads_30d", "downloads_all_time", "likes", "trending_score"]
+
+
+def _snapshot(con, scope: str, day: date) -> int:
+    return con.execute(
+        """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
+           VALUES (?, ?, ?, ?, 0, 'test', 1, 0, 0) RETURNING snapshot_id""",
+        [scope, day, f"{day}T06:00:00Z", f"{day}T06:10:00Z"]).fetchone()[0]
+
+
+def _append(con, snapshot_id: int, rows: list[tuple]) -> None:
+    table = pa.table({c: [r[i] for r in rows] for i, c in enumerate(ROW_COLUMNS[1:])}) if rows else None
+    con.register("batch", table)
+    hf_store.append(con, f"SELECT {snapshot_id}::BIGINT AS snapshot_id, model_id, rank::INTEGER AS rank, "
+                         "downloads_30d, downloads_all_time, likes, trending_score FROM batch")
+    con.unregister("batch")
+
+
+def _listing(rng: random.Random, models: list[str], previous: dict) -> list[tuple]:
+    """A day's listing: most counters as before, some changed (down too), some NULL, some models absent."""
+    rows = []
+    for model_id in models:
+        if rng.random() < 0.15:
+            continue  # not listed today
+        old = previous.get(model_id, (100, 1000, 1, 0.0))
+        if rng.random() < 0.3:
+            new = (old[0] + rng.randint(-20, 50), old[1] + rng.randint(-5, 80),
+                   None if rng.random() < 0.2 else rng.randint(0, 9), rng.choice([0.0, 1.5, None]))
+            previous[model_id] = new
+        rows.append((model_id, *previous.get(model_id, old)))
+    rows.sort(key=lambda r: -(r[1] or 0))
+    return [(r[0], rank, *r[1:]) for rank, r in enumerate(rows, start=1)]
+
+
+def _stored(db) -> dict:
+    got = {}
+    for scope, day, model_id, rank, d30, dall, likes, trend in query(db, """
+            SELECT s.scope, s.snapshot_date, d.model_id, d.rank, d.downloads_30d, d.downloads_all_time, d.likes,
+                   d.trending_score
+            FROM hf_model_downloads d JOIN hf_snapshots s USING (snapshot_id) ORDER BY ALL"""):
+        got.setdefault((scope, day), []).append((model_id, rank, d30, dall, likes, trend))
+    return got
+
+
+def test_every_observation_reads_back_exactly(db):
+    rng = random.Random(7)
+    models = [f"org{i % 3}/model-{i}" for i in range(40)] + ["we'ird/ü'; DROP TABLE hf_listings; --"]
+    expected: dict = {}
+    state = {"a": {}, "b": {}}
+    days = [date(2026, 5, 1) + timedelta(days=i) for i in range(8)]
+    order = days[:5] + [days[7], days[5], days[6]]  # two days written after a later one (clock behind)
+    with store.writer(db) as con:
+        for day in order:
+            for scope in ("a", "b"):
+                rows = _listing(rng, models, state[scope])
+                _append(con, _snapshot(con, scope, day), rows)
+                expected[(scope, day)] = sorted((r[0], *r[1:]) for r in rows)
+        # reruns: the same day again (latest and an earlier one), replacing what it had
+        for day in (days[7], days[2]):
+            assert hf_store.delete_day(con, day, ["a"]) == 1
+            rows = _listing(rng, models, state["a"])
+            _append(con, _snapshot(con, "a", day), rows)
+            expected[("a", day)] = sorted((r[0], *r[1:]) for r in rows)
+    got = _stored(db)
+    assert sorted(got) == sorted(expected)
+    for key, rows in expected.items():
+        assert got[key] == rows, key
+    listed, counted = query(db, "SELECT (SELECT count(*) FROM hf_listings), (SELECT count(*) FROM hf_counters)")[0]
+    assert counted < 0.6 * listed  # unchanged counters are not stored again
+    # the cached state is what a rebuild from the counters gives
+    cached = query(db, "SELECT * FROM hf_counter_state ORDER BY ALL")
+    with store.writer(db) as con:
+        hf_store.rebuild_state(con)
+    assert query(db, "SELECT * FROM hf_counter_state ORDER BY ALL") == cached
+
+
+def test_unchanged_day_adds_listings_but_no_counters(db):
+    rows = [("Qwen/a", 1, 50, 500, 1, 0.0), ("Qwen/b", 2, 10, None, None, None)]
+    with store.writer(db) as con:
+        _append(con, _snapshot(con, "author:Qwen", date(2026, 5, 1)), rows)
+        _append(con, _snapshot(con, "author:Qwen", date(2026, 5, 2)), rows)
+        _append(con, _snapshot(con, "author:Qwen", date(2026, 5, 3)), [("Qwen/b", 1, 10, None, None, None)])
+    assert query(db, "SELECT count(*) FROM hf_listings") == [(5,)]
+    assert query(db, "SELECT count(*) FROM hf_counters") == [(2,)]
+    assert query(db, "SELECT count(*) FROM hf_model_downloads") == [(5,)]
+    assert query(db, """SELECT s.snapshot_date::VARCHAR, d.downloads_all_time FROM hf_model_downloads d
+                        JOIN hf_snapshots s USING (snapshot_id) WHERE model_id = 'Qwen/b' ORDER BY 1""") == [
+        ("2026-05-01", None), ("2026-05-02", None), ("2026-05-03", None)]
+
+
+def test_schema_3_file_migrates_with_every_observation(db):
+    con = duckdb.connect(str(db))
+    for migration in store.migrations()[:3]:
+        con.execute(migration.sql)
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [migration.version, migration.name])
+    old = []
+    for snapshot_id, (scope, day) in enumerate([("a", "2026-05-01"), ("a", "2026-05-02"), ("b", "2026-05-02"),
+                                                 ("a", "2026-05-03")], start=1):
+        con.execute("INSERT INTO hf_snapshots VALUES (?, ?, ?, now(), now(), 1, 'r', 1, 2, 0)", [snapshot_id, scope, day])
+        for rank, model_id in enumerate(["x/1", "x/2"], start=1):
+            values = (snapshot_id * (rank == 2), 100, None, 0.5) if scope == "a" else (7, 7, 7, 7.0)
+            old.append((snapshot_id, model_id, rank, *values))
+    con.executemany("INSERT INTO hf_model_downloads VALUES (?, ?, ?, ?, ?, ?, ?)", old)
+    con.close()
+    with store.writer(db):
+        pass
+    assert query(db, "SELECT max(version) FROM schema_migrations") == [(store.migrations()[-1].version,)]
+    assert query(db, "SELECT * FROM hf_model_downloads ORDER BY snapshot_id, rank") == sorted(old)
+    assert query(db, "SELECT count(*) FROM hf_counters") == [(6,)]  # x/1 unchanged in scope a after day 1
+    assert query(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'hf_model_downloads' "
+                     "AND table_type = 'BASE TABLE'") == [(0,)]
