@@ -161,9 +161,12 @@ VIEWS_VERSION_MACRO = "collector_views_version"
 
 
 def views_version(files: list[Path] | None = None) -> str:
-    """A digest of every file in sql/ (names and contents): what the views in a database were built from."""
+    """A digest of every file in sql/ and of the reference CSVs (names and contents): what the views
+    and the roll-ups in a database were built from."""
     digest = hashlib.sha256()
     for file in files if files is not None else sorted(VIEWS_DIR.glob("*.sql")):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    for file in sorted((PACKAGE_DIR / "reference").glob("*.csv")):
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
@@ -202,6 +205,11 @@ def refresh_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> lis
     version = views_version(files)
     if not force and stored_views_version(con) == version and not missing_views(con, files):
         return names
+    if stored_views_version(con) != version:
+        # The roll-ups were computed by other views or reference data: the view files rebuild them.
+        from collector import rollups
+
+        rollups.drop(con)
     for file in files:
         try:
             con.execute(file.read_text(encoding="utf-8"))

@@ -21,13 +21,12 @@ model_country AS (   -- the country holding the largest share of each model (a t
            any_value(language_model) AS language_model
     FROM (SELECT model_key, country, sum(family_weight) AS weight, any_value(language_model) AS language_model,
                  sum(family_weight) = max(sum(family_weight)) OVER (PARTITION BY model_key) AS top
-          FROM hf_model_attribution GROUP BY model_key, country)
+          FROM hf_attribution GROUP BY model_key, country)
     GROUP BY model_key
 ),
 day_models AS (
     SELECT d.*, coalesce(mc.country, 'unknown') AS country, coalesce(mc.language_model, false) AS language_model
-    FROM hf_daily_downloads d
-    JOIN snapshot s USING (snapshot_date)
+    FROM hf_daily_downloads_for((SELECT list(snapshot_date) FROM snapshot), NULL) d
     LEFT JOIN model_country mc USING (model_key)
 ),
 hub_all AS (

@@ -31,7 +31,7 @@ repos AS (
 ),
 newest_counts AS (   -- each repo's counters on the newest day that lists it
     SELECT d.model_key, d.snapshot_date, d.downloads_30d, d.downloads_all_time, d.as_of
-    FROM hf_daily_downloads d
+    FROM hf_daily_downloads_for(NULL, (SELECT list(DISTINCT model_key) FROM repos)) d
     WHERE as_of_date IS NULL OR d.snapshot_date <= CAST(as_of_date AS DATE)
     QUALIFY row_number() OVER (PARTITION BY d.model_key ORDER BY d.snapshot_date DESC) = 1
 ),

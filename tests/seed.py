@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from collector import hf_store, store
+from collector import hf_store, rollups, store
 
 
 def _day(value: str | date) -> date:
@@ -212,3 +212,4 @@ def seeded(db: Path) -> Iterator[Seed]:
     """A store with migrations, reference tables and views, open for INSERTs; committed on exit."""
     with store.writer(db) as con:
         yield Seed(con)
+        rollups.refresh(con)  # what a Hub commit does for its day, for every seeded day

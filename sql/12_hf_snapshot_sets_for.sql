@@ -1,3 +1,5 @@
+-- hf_snapshot_sets_for(days): the rows of hf_snapshot_sets for the snapshot days in the list `days`
+-- (NULL: all), computed from the snapshots (hf_snapshot_sets reads them as rolled up at write time).
 -- hf_snapshot_sets: what was collected each snapshot day, i.e. the set of models every Hub figure of
 -- that day is computed over, and how much of the Hub it covers.
 -- Columns: snapshot_date, as_of (when the day's last listing finished), scopes (list), namespaces
@@ -5,7 +7,7 @@
 -- NULL if none), top_cutoff_30d (the 30-day downloads of the last model of that top N: every model
 -- outside the set has at most this many), models, downloads_30d, downloads_all_time (set totals),
 -- coverage (one sentence for a figure's detail).
-CREATE OR REPLACE VIEW hf_snapshot_sets AS
+CREATE OR REPLACE MACRO hf_snapshot_sets_for(days) AS TABLE
 WITH scopes AS (
     SELECT snapshot_date,
            max(as_of) AS as_of,
@@ -13,19 +15,19 @@ WITH scopes AS (
            list_sort(list(DISTINCT substr(scope, 8)) FILTER (WHERE starts_with(scope, 'author:'))) AS namespaces,
            max(TRY_CAST(substr(scope, 15) AS INTEGER)) FILTER (WHERE starts_with(scope, 'top_downloads:')) AS top_n
     FROM hf_snapshots
+    WHERE days IS NULL OR list_contains(days, snapshot_date)
     GROUP BY snapshot_date
 ),
 top_cutoff AS (
-    SELECT s.snapshot_date, min(d.downloads_30d) AS top_cutoff_30d
-    FROM hf_snapshots s
-    JOIN hf_model_downloads d USING (snapshot_id)
-    JOIN scopes t ON t.snapshot_date = s.snapshot_date AND s.scope = 'top_downloads:' || t.top_n
-    GROUP BY s.snapshot_date
+    SELECT d.snapshot_date, min(d.downloads_30d) AS top_cutoff_30d   -- the Hub-wide top N's last model
+    FROM hf_daily_downloads_for(days, NULL) d
+    JOIN scopes t ON t.snapshot_date = d.snapshot_date AND list_contains(d.scopes, 'top_downloads:' || t.top_n)
+    GROUP BY d.snapshot_date
 ),
 totals AS (
     SELECT snapshot_date, count(*) AS models, sum(downloads_30d) AS downloads_30d,
            sum(downloads_all_time) AS downloads_all_time
-    FROM hf_daily_downloads
+    FROM hf_daily_downloads_for(days, NULL)
     GROUP BY snapshot_date
 )
 SELECT s.snapshot_date, s.as_of, s.scopes, coalesce(s.namespaces, []) AS namespaces, s.top_n,

@@ -1,3 +1,5 @@
+-- hf_downloads_by_organisation_for(days): the rows of hf_downloads_by_organisation for the snapshot days in the list `days` (NULL: all),
+-- computed from the snapshots; hf_downloads_by_organisation reads them as rolled up when each day was written.
 -- hf_downloads_by_organisation: Hub downloads per organisation (and its country) and snapshot day:
 --   * 'first-party': models published under the organisation's developer namespaces (renamed
 --     namespaces merged). Repackagers' and community uploads are not anyone's first-party.
@@ -7,12 +9,12 @@
 -- Only the models collected that day are counted (see coverage).
 -- Columns: snapshot_date, organisation, country, scope, models, downloads_30d, downloads_all_time,
 -- lm_models, lm_downloads_30d, lm_downloads_all_time (language models only), as_of, coverage.
-CREATE OR REPLACE VIEW hf_downloads_by_organisation AS
+CREATE OR REPLACE MACRO hf_downloads_by_organisation_for(days) AS TABLE
 WITH daily AS (
     SELECT d.snapshot_date, d.model_key, d.downloads_30d, d.downloads_all_time,
            a.publisher, a.first_party, a.organisation, a.country, a.family_weight, a.language_model
-    FROM hf_daily_downloads d
-    JOIN hf_model_attribution a USING (model_key)
+    FROM hf_daily_downloads_for(days, NULL) d
+    JOIN hf_attribution a USING (model_key)
 ),
 per_model_first_party AS (   -- one row per model (a developer's merge has one row per family share)
     SELECT snapshot_date, model_key, any_value(publisher) AS organisation,
@@ -60,5 +62,4 @@ both_scopes AS (
 SELECT b.snapshot_date, b.organisation, b.country, b.scope, b.models, b.downloads_30d, b.downloads_all_time,
        b.lm_models, b.lm_downloads_30d, b.lm_downloads_all_time, s.as_of, s.coverage
 FROM both_scopes b
-JOIN hf_snapshot_sets s USING (snapshot_date)
-ORDER BY b.snapshot_date, b.scope, b.downloads_30d DESC NULLS LAST, b.organisation;
+JOIN hf_rollup_sets s USING (snapshot_date);

@@ -1,3 +1,5 @@
+-- hf_downloads_by_family_for(days): the rows of hf_downloads_by_family for the snapshot days in the list `days` (NULL: all),
+-- computed from the snapshots; hf_downloads_by_family reads them as rolled up when each day was written.
 -- hf_downloads_by_family: Hub downloads per family and snapshot day, in two scopes:
 --   * 'first-party': the family's own repos (ref_families: namespace + repo-name pattern).
 --   * 'with derivatives': every collected model that reaches the family through lineage (fine-tunes,
@@ -7,12 +9,12 @@
 -- Counters are summed as observed (a missing counter counts as nothing).
 -- Columns: snapshot_date, family, scope, models, downloads_30d, downloads_all_time,
 -- lm_models, lm_downloads_30d, lm_downloads_all_time (language models only), as_of, coverage.
-CREATE OR REPLACE VIEW hf_downloads_by_family AS
+CREATE OR REPLACE MACRO hf_downloads_by_family_for(days) AS TABLE
 WITH daily AS (
     SELECT d.snapshot_date, d.model_key, d.downloads_30d, d.downloads_all_time,
            a.family, a.family_weight, a.family_first_party, a.language_model
-    FROM hf_daily_downloads d
-    JOIN hf_model_attribution a USING (model_key)
+    FROM hf_daily_downloads_for(days, NULL) d
+    JOIN hf_attribution a USING (model_key)
 ),
 first_party AS (
     SELECT snapshot_date, family, 'first-party' AS scope,
@@ -45,5 +47,4 @@ both_scopes AS (
 SELECT b.snapshot_date, b.family, b.scope, b.models, b.downloads_30d, b.downloads_all_time,
        b.lm_models, b.lm_downloads_30d, b.lm_downloads_all_time, s.as_of, s.coverage
 FROM both_scopes b
-JOIN hf_snapshot_sets s USING (snapshot_date)
-ORDER BY b.snapshot_date, b.scope, b.downloads_30d DESC NULLS LAST, b.family;
+JOIN hf_rollup_sets s USING (snapshot_date);
