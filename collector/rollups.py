@@ -20,6 +20,7 @@ ROLLUPS = (
     ("hf_rollup_organisation", "hf_downloads_by_organisation_for"),
     ("hf_rollup_country", "hf_downloads_by_country_for"),
 )
+BATCH_DAYS = 7
 TABLES = ("hf_attribution",) + tuple(table for table, _ in ROLLUPS)
 
 
@@ -28,13 +29,18 @@ def refresh(con, days: list[date] | None = None) -> None:
     the transaction."""
     con.execute("DELETE FROM hf_attribution")
     con.execute("INSERT INTO hf_attribution SELECT * FROM hf_model_attribution")
-    for table, macro in ROLLUPS:
-        if days is None:
+    if days is None:
+        for table, _ in ROLLUPS:
             con.execute(f"DELETE FROM {table}")
-            con.execute(f"INSERT INTO {table} SELECT * FROM {macro}(NULL)")
-        else:
-            con.execute(f"DELETE FROM {table} WHERE list_contains($days, snapshot_date)", {"days": days})
-            con.execute(f"INSERT INTO {table} SELECT * FROM {macro}($days)", {"days": days})
+        every = [r[0] for r in con.execute("SELECT DISTINCT snapshot_date FROM hf_snapshots ORDER BY 1").fetchall()]
+        # a week at a time: each batch reads only its days' listings (bounded memory on a year of data)
+        batches = [every[i:i + BATCH_DAYS] for i in range(0, len(every), BATCH_DAYS)]
+    else:
+        batches = [days]
+    for batch in batches:
+        for table, macro in ROLLUPS:
+            con.execute(f"DELETE FROM {table} WHERE list_contains($days, snapshot_date)", {"days": batch})
+            con.execute(f"INSERT INTO {table} SELECT * FROM {macro}($days)", {"days": batch})
 
 
 def drop(con) -> None:

@@ -205,10 +205,10 @@ def refresh_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> lis
     version = views_version(files)
     if not force and stored_views_version(con) == version and not missing_views(con, files):
         return names
-    if stored_views_version(con) != version:
-        # The roll-ups were computed by other views or reference data: the view files rebuild them.
-        from collector import rollups
+    from collector import rollups
 
+    stale = stored_views_version(con) != version
+    if stale:  # the roll-ups were computed by other views or reference data: rebuilt below
         rollups.drop(con)
     for file in files:
         try:
@@ -217,8 +217,14 @@ def refresh_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> lis
             # A broken view file is a bug in this collector, but say which file, not only DuckDB's words.
             raise CollectorError(f"{file}: cannot create the view: {' '.join(str(exc).split())}") from exc
         names.append(file.stem)
+    if stale and "hf_snapshots" in _tables(con):
+        rollups.refresh(con)
     con.execute(f"CREATE OR REPLACE MACRO {VIEWS_VERSION_MACRO}() AS '{version}'")
     return names
+
+
+def _tables(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
 
 def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:

@@ -4,6 +4,6 @@
 -- year of 300,000 models a day reads in milliseconds.
 -- Columns: snapshot_date, as_of, scopes, namespaces, top_n, top_cutoff_30d, models, downloads_30d,
 -- downloads_all_time, coverage (see 12_hf_snapshot_sets_for.sql).
-CREATE TABLE IF NOT EXISTS hf_rollup_sets AS SELECT * FROM hf_snapshot_sets_for(NULL);
+CREATE TABLE IF NOT EXISTS hf_rollup_sets AS SELECT * FROM hf_snapshot_sets_for(CAST([] AS DATE[])) LIMIT 0;  -- filled by collector/rollups.py
 CREATE OR REPLACE VIEW hf_snapshot_sets AS
 SELECT * FROM hf_rollup_sets ORDER BY snapshot_date;

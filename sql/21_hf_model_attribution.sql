@@ -69,4 +69,4 @@ LEFT JOIN ref_organisations o ON o.organisation = a.organisation;
 -- The roll-ups and claims read this as a table (hf_attribution), remade on every Hub commit and when
 -- the views or reference data change (collector/rollups.py): the lineage walk over 300,000 models
 -- takes seconds, too long to repeat in every query.
-CREATE TABLE IF NOT EXISTS hf_attribution AS SELECT * FROM hf_model_attribution;
+CREATE TABLE IF NOT EXISTS hf_attribution AS SELECT * FROM hf_model_attribution LIMIT 0;  -- filled by collector/rollups.py

@@ -3,7 +3,7 @@
 -- 300,000 models reads in milliseconds. Re-attributed in full when the views or reference data change.
 -- Columns: snapshot_date, organisation, country, scope, models, downloads_30d, downloads_all_time,
 -- lm_models, lm_downloads_30d, lm_downloads_all_time (language models only), as_of, coverage.
-CREATE TABLE IF NOT EXISTS hf_rollup_organisation AS SELECT * FROM hf_downloads_by_organisation_for(NULL);
+CREATE TABLE IF NOT EXISTS hf_rollup_organisation AS SELECT * FROM hf_downloads_by_organisation_for(CAST([] AS DATE[])) LIMIT 0;  -- filled by collector/rollups.py
 CREATE OR REPLACE VIEW hf_downloads_by_organisation AS
 SELECT * FROM hf_rollup_organisation
 ORDER BY snapshot_date, scope, downloads_30d DESC NULLS LAST, organisation;
