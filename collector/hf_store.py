@@ -25,12 +25,7 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
     with the columns snapshot_id, model_id, rank, downloads_30d, downloads_all_time, likes,
     trending_score; their snapshots are already in hf_snapshots. Returns the counter rows written."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE hf_new_raw AS {rows_sql}", params)
-    con.execute(
-        """INSERT INTO hf_model_keys
-           SELECT ((SELECT coalesce(max(model_no), 0) FROM hf_model_keys) + row_number() OVER (ORDER BY model_id))::INTEGER,
-                  model_id
-           FROM (SELECT DISTINCT model_id FROM hf_new_raw) ANTI JOIN hf_model_keys USING (model_id)"""
-    )
+    register_ids(con, "SELECT model_id FROM hf_new_raw")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE hf_new AS
             SELECT n.snapshot_id, s.scope, s.snapshot_date, k.model_no, n.rank, {_cols('n')}
@@ -79,6 +74,15 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
     con.execute("DROP TABLE hf_changed")
     con.execute("DROP TABLE hf_new")
     return written
+
+
+def register_ids(con, ids_sql: str) -> None:
+    """Number the ids of the query `ids_sql` (constant SQL, one column model_id) not numbered yet."""
+    con.execute(
+        f"""INSERT INTO hf_model_keys
+            SELECT ((SELECT coalesce(max(model_no), 0) FROM hf_model_keys) + row_number() OVER (ORDER BY model_id))::INTEGER,
+                   model_id
+            FROM (SELECT DISTINCT model_id FROM ({ids_sql})) ANTI JOIN hf_model_keys USING (model_id)""")
 
 
 def delete_day(con, day: date, scopes: list[str]) -> int:

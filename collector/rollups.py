@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from collector import hf_store
+
 # (table, macro computing it for a list of days), in dependency order
 ROLLUPS = (
     ("hf_rollup_sets", "hf_snapshot_sets_for"),
@@ -27,6 +29,10 @@ TABLES = ("hf_attribution",) + tuple(table for table, _ in ROLLUPS)
 def refresh(con, days: list[date] | None = None) -> None:
     """Re-attribute every model, then roll up `days` (None: every snapshot day). The caller holds
     the transaction."""
+    # every id in the metadata and the lineage gets a number too, so that hf_model_ids (every id the
+    # store has seen) reads one table instead of a union of four, once per view that uses it
+    hf_store.register_ids(con, "SELECT model_id FROM hf_models UNION SELECT child_id FROM hf_lineage "
+                               "UNION SELECT parent_id FROM hf_lineage")
     con.execute("DELETE FROM hf_attribution")
     con.execute("INSERT INTO hf_attribution SELECT * FROM hf_model_attribution")
     if days is None:

@@ -47,7 +47,7 @@ def lock_timeout() -> float:
 
 
 def write_memory() -> str:
-    raw = os.environ.get("COLLECTOR_DB_MEMORY", "256MB").strip()
+    raw = os.environ.get("COLLECTOR_DB_MEMORY", "1GB").strip()
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", raw, re.IGNORECASE):
         raise ConfigError(f"COLLECTOR_DB_MEMORY must be a size such as 512MB or 2GB, got {raw!r}")
     return raw

@@ -5,11 +5,8 @@
 -- Columns: model_id (as observed), canonical_id, model_key, namespace (current; NULL for a legacy
 -- un-namespaced id), repo_name, renamed_from (the old namespace, when renamed).
 CREATE OR REPLACE VIEW hf_model_ids AS
-WITH seen AS (
-    SELECT model_id FROM hf_models
-    UNION SELECT model_id FROM hf_model_keys
-    UNION SELECT child_id FROM hf_lineage
-    UNION SELECT parent_id FROM hf_lineage
+WITH seen AS (   -- hf_model_keys registers every id seen (collector/rollups.py adds metadata and lineage ids)
+    SELECT model_id FROM hf_model_keys
 ),
 split AS (
     SELECT model_id,

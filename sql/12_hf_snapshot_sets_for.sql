@@ -18,16 +18,19 @@ WITH scopes AS (
     WHERE days IS NULL OR list_contains(days, snapshot_date)
     GROUP BY snapshot_date
 ),
+daily AS MATERIALIZED (
+    SELECT * FROM hf_daily_downloads_for(days, NULL)
+),
 top_cutoff AS (
     SELECT d.snapshot_date, min(d.downloads_30d) AS top_cutoff_30d   -- the Hub-wide top N's last model
-    FROM hf_daily_downloads_for(days, NULL) d
+    FROM daily d
     JOIN scopes t ON t.snapshot_date = d.snapshot_date AND list_contains(d.scopes, 'top_downloads:' || t.top_n)
     GROUP BY d.snapshot_date
 ),
 totals AS (
     SELECT snapshot_date, count(*) AS models, sum(downloads_30d) AS downloads_30d,
            sum(downloads_all_time) AS downloads_all_time
-    FROM hf_daily_downloads_for(days, NULL)
+    FROM daily
     GROUP BY snapshot_date
 )
 SELECT s.snapshot_date, s.as_of, s.scopes, coalesce(s.namespaces, []) AS namespaces, s.top_n,

@@ -14,7 +14,10 @@
 -- developer namespace), family, family_weight, family_first_party (matches the family's own
 -- pattern), base_model_ids, relation, organisation, country, pipeline_tag, language_model.
 CREATE OR REPLACE VIEW hf_model_attribution AS
-WITH models AS (
+WITH family AS MATERIALIZED (   -- the lineage walk, once (it is read twice below)
+    SELECT * FROM hf_model_family
+),
+models AS (
     SELECT model_key, any_value(canonical_id) AS model_id, any_value(namespace) AS namespace
     FROM hf_model_ids
     GROUP BY model_key
@@ -34,7 +37,7 @@ publishers AS (
 ),
 base_language AS (   -- whether any base model the lineage reaches is a language model (for untagged derivatives)
     SELECT f.model_key, bool_or(lt.pipeline_tag IS NOT NULL) AS base_is_lm
-    FROM hf_model_family f, unnest(f.base_model_ids) AS b(base_id)
+    FROM family f, unnest(f.base_model_ids) AS b(base_id)
     JOIN hf_models bm ON bm.model_id = b.base_id
     LEFT JOIN ref_hf_language_pipeline_tags lt ON lt.pipeline_tag = bm.pipeline_tag
     GROUP BY f.model_key
@@ -45,7 +48,7 @@ with_family AS (
            CASE WHEN md.pipeline_tag IS NOT NULL THEN lt.pipeline_tag IS NOT NULL
                 ELSE coalesce(bl.base_is_lm, false) END AS language_model
     FROM publishers p
-    JOIN hf_model_family f USING (model_key)
+    JOIN family f USING (model_key)
     LEFT JOIN metadata md USING (model_key)
     LEFT JOIN ref_hf_language_pipeline_tags lt ON lt.pipeline_tag = md.pipeline_tag
     LEFT JOIN base_language bl USING (model_key)
