@@ -170,6 +170,23 @@ def error_detail(response: Response) -> str:
     return ""
 
 
+def read_bounded(response: Any, max_bytes: int, what: str) -> bytes:
+    """Read a streamed httpx / httpx2 response's body, refusing one over `max_bytes` (declared or
+    actually sent): a runaway response must not exhaust memory. `.content` works afterwards."""
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise CollectorError(f"{what}: response of {int(declared):,} bytes is over the {max_bytes:,}-byte limit "
+                             "(COLLECTOR_MAX_RESPONSE_MB)")
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise CollectorError(f"{what}: response is over the {max_bytes:,}-byte limit (COLLECTOR_MAX_RESPONSE_MB)")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)  # what .content reads after a non-streamed request
+    return response._content
+
+
 @dataclass
 class RequestStats:
     requests: int = 0

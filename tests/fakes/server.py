@@ -17,6 +17,11 @@ class Reply:
     # Cut the connection after sending this many body bytes (simulates a reset mid-body).
     truncate_at: int | None = None
     delay: float = 0.0
+    # Send this many body bytes, then stall for `pause` seconds before the rest (a slow body).
+    pause_at: int | None = None
+    pause: float = 0.0
+    # No Content-Length: the body ends when the connection closes (a size the client learns only by reading).
+    no_length: bool = False
 
 
 @dataclass
@@ -119,8 +124,9 @@ class FakeServer:
         headers = {"Content-Type": "application/json", **reply.headers}
         for key, value in headers.items():
             handler.send_header(key, value)
-        handler.send_header("Content-Length", str(len(reply.body)))
-        if reply.truncate_at is not None:
+        if not reply.no_length:
+            handler.send_header("Content-Length", str(len(reply.body)))
+        if reply.truncate_at is not None or reply.no_length:
             handler.send_header("Connection", "close")
         handler.end_headers()
         if method == "HEAD":
@@ -131,6 +137,17 @@ class FakeServer:
                 handler.wfile.flush()
                 handler.close_connection = True
                 return
-            handler.wfile.write(reply.body)
+            if reply.pause_at is not None:
+                handler.wfile.write(reply.body[: reply.pause_at])
+                handler.wfile.flush()
+                import time
+
+                time.sleep(reply.pause)
+                handler.wfile.write(reply.body[reply.pause_at:])
+            else:
+                handler.wfile.write(reply.body)
+            if reply.no_length:
+                handler.wfile.flush()
+                handler.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
