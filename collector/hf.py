@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx2
 import orjson
@@ -179,6 +179,13 @@ class HubClient:
             fetched += len(items)
             next_url = None if complete else response.links.get("next", {}).get("url")
             if next_url:
+                next_url = urljoin(current, next_url)  # an absolute link (the Hub's) is kept as given
+                if _origin(next_url) != _origin(self.base_url):
+                    # The token goes with every page: never to a host the user did not configure.
+                    raise CollectorError(
+                        f"{what}: the next-page link points to {_origin_text(next_url)}, not to HF_ENDPOINT "
+                        f"{_origin_text(self.base_url)}: refused (the token is sent only there); nothing was written"
+                    )
                 if next_url in seen:
                     raise CollectorError(
                         f"{what}: pagination loop (the server sent the same next link twice): "
@@ -194,6 +201,26 @@ class HubClient:
     def _page(self, url: str, params, what: str, shown_url: str) -> tuple[httpx2.Response, list]:
         response = self.get(url, params, what)
         return response, _decode_page(response, shown_url)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in: what must match for a request to
+    go to the same server."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port: never the same origin as the endpoint's
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port if port is not None else _DEFAULT_PORTS.get(scheme)
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}" if scheme or host else repr(url[:80])
 
 
 class _Prefetch:

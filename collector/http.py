@@ -19,6 +19,7 @@ import orjson
 
 from collector import cancel, clock
 from collector.errors import CollectorError, ConfigError
+from collector.secrets import redact
 
 log = logging.getLogger(__name__)
 
@@ -155,19 +156,37 @@ def retry_after_seconds(headers: Any) -> float | None:
 
 
 def error_detail(response: Response) -> str:
-    """The server's own one-line reason from an error body (`{"error": {"message": ...}}`, `{"error": "..."}`)."""
+    """The server's own one-line reason from an error body (`{"error": {"message": ...}}`, `{"error": "..."}`),
+    with any secret this process holds scrubbed (a server may echo the key it rejected)."""
     try:
         body = orjson.loads(response.content)
     except (orjson.JSONDecodeError, TypeError, ValueError):
-        text = (response.content or b"")[:200].decode("utf-8", "replace").strip()
-        return " ".join(text.split())
+        text = (response.content or b"")[:4000].decode("utf-8", "replace")
+        return redact(" ".join(text.split()))[:200]
     if isinstance(body, dict):
         err = body.get("error", body.get("message"))
         if isinstance(err, dict):
             err = err.get("message") or err.get("code")
         if err is not None:
-            return " ".join(str(err).split())[:300]
+            return redact(" ".join(str(err).split()))[:300]
     return ""
+
+
+def read_bounded(response: Any, max_bytes: int, what: str) -> bytes:
+    """Read a streamed httpx / httpx2 response's body, refusing one over `max_bytes` (declared or
+    actually sent): a runaway response must not exhaust memory. `.content` works afterwards."""
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise CollectorError(f"{what}: response of {int(declared):,} bytes is over the {max_bytes:,}-byte limit "
+                             "(COLLECTOR_MAX_RESPONSE_MB)")
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise CollectorError(f"{what}: response is over the {max_bytes:,}-byte limit (COLLECTOR_MAX_RESPONSE_MB)")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)  # what .content reads after a non-streamed request
+    return response._content
 
 
 @dataclass

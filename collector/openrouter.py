@@ -26,7 +26,15 @@ import pyarrow as pa
 
 from collector import __version__, clock
 from collector.errors import CollectorError, ConfigError
-from collector.http import MinIntervalPacer, RequestStats, RetryPolicy, env_float, error_detail, send
+from collector.http import (
+    MinIntervalPacer,
+    RequestStats,
+    RetryPolicy,
+    env_float,
+    error_detail,
+    read_bounded,
+    send,
+)
 from collector.openrouter_plan import Window, week_start
 from collector.secrets import secret
 from collector.staging import ParquetStage
@@ -36,7 +44,9 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_PER_MINUTE = 25.0
 DEFAULT_DAILY_BUDGET = 500
-TIMEOUT = httpx.Timeout(120.0, connect=15.0)
+# Defaults; COLLECTOR_HTTP_TIMEOUT (seconds per read) and COLLECTOR_MAX_RESPONSE_MB override them, as for the Hub.
+READ_TIMEOUT = 60.0
+MAX_RESPONSE_MB = 256.0
 PRICE_SCALE = 18  # DECIMAL(38, 18) in or_models
 KEY_ENV = "OPENROUTER_API_KEY"
 
@@ -115,7 +125,10 @@ class OpenRouterClient:
     stats: RequestStats = field(default_factory=RequestStats)
 
     def __post_init__(self) -> None:
-        self.http = httpx.Client(timeout=TIMEOUT, headers={"User-Agent": f"collector/{__version__}"})
+        read_timeout = env_float("COLLECTOR_HTTP_TIMEOUT", READ_TIMEOUT, minimum=0.001)
+        self.max_bytes = int(env_float("COLLECTOR_MAX_RESPONSE_MB", MAX_RESPONSE_MB, minimum=0.001) * 1024 * 1024)
+        self.http = httpx.Client(timeout=httpx.Timeout(read_timeout, connect=min(15.0, read_timeout)),
+                                 headers={"User-Agent": f"collector/{__version__}"})
         self.path_prefix = urlsplit(self.base_url).path.rstrip("/")
 
     def close(self) -> None:
@@ -131,7 +144,8 @@ class OpenRouterClient:
         headers = {"Authorization": f"Bearer {self.key}"} if keyed is not None else {}
 
         def do() -> httpx.Response:
-            response = self.http.get(url, params=params, headers=headers)
+            with self.http.stream("GET", url, params=params, headers=headers) as response:
+                read_bounded(response, self.max_bytes, what)
             if keyed is not None and response.status_code == 401:
                 detail = error_detail(response)
                 raise KeyRejected(
@@ -377,8 +391,11 @@ def parse_meta(body: object, request: str) -> tuple[list, date, date, datetime, 
             f"got {meta.get('start_date')!r} / {meta.get('end_date')!r}"
         )
     as_of = meta.get("as_of")
-    if type(as_of) is not str:
+    if as_of is None:
         raise CollectorError(f"bad response to {request}: meta.as_of is missing (every figure must carry it)")
+    if type(as_of) is not str:
+        raise CollectorError(f"bad response to {request}: meta.as_of is {type(as_of).__name__} {str(as_of)[:40]!r}, "
+                             "expected an ISO time string")
     try:
         as_of_time = clock.parse_utc(as_of)
     except ConfigError as exc:

@@ -8,8 +8,26 @@ import os
 
 from collector.errors import ConfigError
 
+# Every secret read in this process, so that text a server sends back (an error body echoing the key)
+# can be scrubbed before it reaches a message, a log line or the `runs` table.
+_seen: set[str] = set()
+
+
+def redact(text: str) -> str:
+    for value in sorted(_seen, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, "[redacted]")
+    return text
+
 
 def secret(name: str) -> str | None:
+    value = _read(name)
+    if value and len(value) >= 4:  # a shorter "secret" would redact ordinary words
+        _seen.add(value)
+    return value
+
+
+def _read(name: str) -> str | None:
     value = os.environ.get(name, "").strip()
     if value:
         return value

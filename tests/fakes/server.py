@@ -17,6 +17,11 @@ class Reply:
     # Cut the connection after sending this many body bytes (simulates a reset mid-body).
     truncate_at: int | None = None
     delay: float = 0.0
+    # Send this many body bytes, then stall for `pause` seconds before the rest (a slow body).
+    pause_at: int | None = None
+    pause: float = 0.0
+    # No Content-Length: the body ends when the connection closes (a size the client learns only by reading).
+    no_length: bool = False
 
 
 @dataclass
@@ -62,7 +67,17 @@ class FakeServer:
             def do_HEAD(self):
                 fake._serve(self, "HEAD")
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                # A client that hangs up mid-response (a refused oversized body, a timeout) is part of
+                # the faults under test, not a server error worth a traceback on stderr.
+                import sys
+
+                if isinstance(sys.exc_info()[1], ConnectionError):
+                    return
+                super().handle_error(request, client_address)
+
+        self.httpd = Server((host, port), Handler)
         self.httpd.daemon_threads = True
         # A short poll interval: stop() (shutdown) waits up to one interval for the loop to notice.
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -119,8 +134,9 @@ class FakeServer:
         headers = {"Content-Type": "application/json", **reply.headers}
         for key, value in headers.items():
             handler.send_header(key, value)
-        handler.send_header("Content-Length", str(len(reply.body)))
-        if reply.truncate_at is not None:
+        if not reply.no_length:
+            handler.send_header("Content-Length", str(len(reply.body)))
+        if reply.truncate_at is not None or reply.no_length:
             handler.send_header("Connection", "close")
         handler.end_headers()
         if method == "HEAD":
@@ -131,6 +147,17 @@ class FakeServer:
                 handler.wfile.flush()
                 handler.close_connection = True
                 return
-            handler.wfile.write(reply.body)
+            if reply.pause_at is not None:
+                handler.wfile.write(reply.body[: reply.pause_at])
+                handler.wfile.flush()
+                import time
+
+                time.sleep(reply.pause)
+                handler.wfile.write(reply.body[reply.pause_at:])
+            else:
+                handler.wfile.write(reply.body)
+            if reply.no_length:
+                handler.wfile.flush()
+                handler.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
