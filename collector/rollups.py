@@ -23,7 +23,7 @@ ROLLUPS = (
     ("hf_rollup_country", "hf_downloads_by_country_for"),
 )
 BATCH_DAYS = 7
-TABLES = ("hf_attribution",) + tuple(table for table, _ in ROLLUPS)
+TABLES = ("hf_ids", "hf_attribution",) + tuple(table for table, _ in ROLLUPS)
 
 
 def refresh(con, days: list[date] | None = None) -> None:
@@ -33,6 +33,9 @@ def refresh(con, days: list[date] | None = None) -> None:
     # store has seen) reads one table instead of a union of four, once per view that uses it
     hf_store.register_ids(con, "SELECT model_id FROM hf_models UNION SELECT child_id FROM hf_lineage "
                                "UNION SELECT parent_id FROM hf_lineage")
+    con.execute("DELETE FROM hf_ids")
+    con.execute("INSERT INTO hf_ids SELECT k.model_no, min(k.model_no) OVER (PARTITION BY i.model_key), i.* "
+                "FROM hf_model_keys k JOIN hf_model_ids i USING (model_id)")
     con.execute("DELETE FROM hf_attribution")
     con.execute("INSERT INTO hf_attribution SELECT * FROM hf_model_attribution")
     if days is None:

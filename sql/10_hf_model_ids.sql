@@ -28,3 +28,9 @@ SELECT model_id,
        repo_name,
        renamed_from
 FROM renamed;
+
+-- The other views read these rows from the table hf_ids (with the id's number, model_no, and key_no,
+-- the smallest model_no of its model_key: one integer per model for grouping), remade at
+-- the end of every Hub write (collector/rollups.py): the string work over every id seen (600,000 in
+-- a store of 300,000 models and their lineage) would otherwise be repeated in each query.
+CREATE TABLE IF NOT EXISTS hf_ids AS SELECT 0::INTEGER AS model_no, 0::INTEGER AS key_no, * FROM hf_model_ids LIMIT 0;  -- filled by collector/rollups.py

@@ -5,10 +5,9 @@
 -- Columns: those of hf_daily_downloads.
 CREATE OR REPLACE MACRO hf_daily_downloads_for(days, keys) AS TABLE
 WITH ids AS (
-    SELECT k.model_no, i.canonical_id, i.model_key, i.renamed_from IS NOT NULL AS old_id
-    FROM hf_model_keys k
-    JOIN hf_model_ids i USING (model_id)
-    WHERE keys IS NULL OR list_contains(keys, i.model_key)
+    SELECT i.model_no, i.key_no, i.canonical_id, i.model_key, i.renamed_from IS NOT NULL AS old_id
+    FROM hf_ids i
+    WHERE keys IS NULL OR i.model_key IN (SELECT unnest(keys))   -- a hash join, not a scan per key
 ),
 snapshots AS (
     SELECT snapshot_id, scope, snapshot_date, as_of, newest FROM (
@@ -16,7 +15,7 @@ snapshots AS (
     WHERE days IS NULL OR list_contains(days, snapshot_date)
 ),
 listed AS MATERIALIZED (
-    SELECT s.*, l.model_no, l.rank, i.canonical_id, i.model_key, i.old_id
+    SELECT s.*, l.model_no, l.rank, i.key_no, i.canonical_id, i.model_key, i.old_id
     FROM hf_listings l
     JOIN snapshots s USING (snapshot_id)
     JOIN ids i USING (model_no)
@@ -31,7 +30,7 @@ counted AS (   -- history, only as far as the older days asked for need it
     WHERE s.snapshot_date <= (SELECT last_day FROM older_days)
       AND (keys IS NULL OR c.model_no IN (SELECT model_no FROM ids))
 ),
-observed AS MATERIALIZED (
+observed AS (
     -- a scope's newest snapshot: its counters are the cached latest row (hf_counter_state)
     SELECT l.*, c.downloads_30d, c.downloads_all_time
     FROM listed l
@@ -42,20 +41,18 @@ observed AS MATERIALIZED (
     SELECT l.*, c.downloads_30d, c.downloads_all_time
     FROM (SELECT * FROM listed WHERE NOT newest) l
     ASOF JOIN counted c ON c.scope = l.scope AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date
-),
-picked AS (
-    SELECT * FROM observed
-    QUALIFY row_number() OVER (PARTITION BY snapshot_date, model_key
-                               ORDER BY old_id, as_of DESC, snapshot_id DESC) = 1
-),
-listed_by AS (
-    SELECT snapshot_date, model_key,
+)
+-- One row per day and model (key_no: one number per model_key): the counters of the listing that
+-- finished last that day, an id under a renamed namespace giving way to the current one (the struct
+-- keeps NULL counters: arg_max of a bare column would skip them).
+SELECT snapshot_date, canonical_id AS model_id, model_key,
+       v.downloads_30d, v.downloads_all_time, v.as_of, scopes, top_rank
+FROM (
+    SELECT snapshot_date, key_no, any_value(canonical_id) AS canonical_id, any_value(model_key) AS model_key,
+           arg_max({'downloads_30d': downloads_30d, 'downloads_all_time': downloads_all_time, 'as_of': as_of},
+                   row(NOT old_id, as_of, snapshot_id)) AS v,
            list_sort(list(DISTINCT scope)) AS scopes,
            min(rank) FILTER (WHERE starts_with(scope, 'top_downloads:')) AS top_rank
     FROM observed
-    GROUP BY snapshot_date, model_key
-)
-SELECT p.snapshot_date, p.canonical_id AS model_id, p.model_key, p.downloads_30d, p.downloads_all_time,
-       p.as_of, l.scopes, l.top_rank
-FROM picked p
-JOIN listed_by l USING (snapshot_date, model_key);
+    GROUP BY snapshot_date, key_no
+);

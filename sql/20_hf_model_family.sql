@@ -17,7 +17,7 @@ CREATE OR REPLACE VIEW hf_model_family AS
 WITH RECURSIVE models AS (
     SELECT model_key, any_value(canonical_id) AS model_id, any_value(namespace) AS namespace,
            any_value(repo_name) AS repo_name
-    FROM hf_model_ids
+    FROM hf_ids
     GROUP BY model_key
 ),
 pattern_matches AS (
@@ -29,8 +29,8 @@ pattern_matches AS (
 edges AS (
     SELECT c.model_key AS child_key, p.model_key AS parent_key, min(l.relation) AS relation
     FROM hf_lineage l
-    JOIN hf_model_ids c ON c.model_id = l.child_id
-    JOIN hf_model_ids p ON p.model_id = l.parent_id
+    JOIN hf_ids c ON c.model_id = l.child_id
+    JOIN hf_ids p ON p.model_id = l.parent_id
     WHERE c.model_key <> p.model_key
     GROUP BY ALL
 ),

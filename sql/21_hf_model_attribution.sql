@@ -19,13 +19,13 @@ WITH family AS MATERIALIZED (   -- the lineage walk, once (it is read twice belo
 ),
 models AS (
     SELECT model_key, any_value(canonical_id) AS model_id, any_value(namespace) AS namespace
-    FROM hf_model_ids
+    FROM hf_ids
     GROUP BY model_key
 ),
 metadata AS (   -- the latest metadata per canonical id (an old-namespace row gives way to the new one)
     SELECT i.model_key, m.pipeline_tag
     FROM hf_models m
-    JOIN hf_model_ids i USING (model_id)
+    JOIN hf_ids i USING (model_id)
     QUALIFY row_number() OVER (PARTITION BY i.model_key ORDER BY i.renamed_from IS NOT NULL, m.last_seen DESC) = 1
 ),
 publishers AS (

@@ -10,7 +10,7 @@ WITH claim AS (
 models AS (
     SELECT i.model_key, m.model_id, m.safetensors_total, m.last_seen
     FROM hf_models m
-    JOIN hf_model_ids i USING (model_id)
+    JOIN hf_ids i USING (model_id)
     WHERE i.model_key IN ('qwen/qwq-32b', 'deepseek-ai/deepseek-r1')
       AND (as_of_date IS NULL OR m.first_seen <= CAST(as_of_date AS DATE))
     QUALIFY row_number() OVER (PARTITION BY i.model_key ORDER BY m.last_seen DESC) = 1

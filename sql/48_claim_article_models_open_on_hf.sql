@@ -25,7 +25,7 @@ articles AS (
 repos AS (
     SELECT a.model AS article_model, i.model_key, i.canonical_id, m.created_at, m.safetensors_total, m.gated
     FROM articles a
-    JOIN hf_model_ids i ON lower(i.namespace) = lower(a.namespace) AND regexp_matches(i.repo_name, a.id_pattern)
+    JOIN hf_ids i ON lower(i.namespace) = lower(a.namespace) AND regexp_matches(i.repo_name, a.id_pattern)
     JOIN hf_models m ON m.model_id = i.model_id
     WHERE as_of_date IS NULL OR m.first_seen <= CAST(as_of_date AS DATE)
 ),
