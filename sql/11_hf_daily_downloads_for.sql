@@ -21,13 +21,28 @@ listed AS MATERIALIZED (
     JOIN ids i USING (model_no)
 ),
 older_days AS (
-    SELECT max(snapshot_date) AS last_day FROM listed WHERE NOT newest
+    SELECT min(snapshot_date) AS first_day, max(snapshot_date) AS last_day FROM listed WHERE NOT newest
 ),
-counted AS (   -- history, only as far as the older days asked for need it
-    SELECT s.scope, s.snapshot_date, c.model_no, c.downloads_30d, c.downloads_all_time
+counted AS (
+    -- history, only as much as the older days asked for need: each scope and model's latest row on or
+    -- before the first of them (one aggregate: bounded memory however long the history), then the rows
+    -- up to the last of them
+    SELECT scope, model_no, v.snapshot_date, v.downloads_30d, v.downloads_all_time
+    FROM (
+        SELECT s.scope, c.model_no,
+               arg_max({'snapshot_date': s.snapshot_date, 'downloads_30d': c.downloads_30d,
+                        'downloads_all_time': c.downloads_all_time}, s.snapshot_date) AS v
+        FROM hf_counters c
+        JOIN hf_snapshots s USING (snapshot_id)
+        WHERE s.snapshot_date <= (SELECT first_day FROM older_days)
+          AND (keys IS NULL OR c.model_no IN (SELECT model_no FROM ids))
+        GROUP BY s.scope, c.model_no
+    )
+    UNION ALL
+    SELECT s.scope, c.model_no, s.snapshot_date, c.downloads_30d, c.downloads_all_time
     FROM hf_counters c
     JOIN hf_snapshots s USING (snapshot_id)
-    WHERE s.snapshot_date <= (SELECT last_day FROM older_days)
+    WHERE s.snapshot_date > (SELECT first_day FROM older_days) AND s.snapshot_date <= (SELECT last_day FROM older_days)
       AND (keys IS NULL OR c.model_no IN (SELECT model_no FROM ids))
 ),
 observed AS (

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import duckdb
 import pyarrow as pa
 
-from collector import hf_store, store
+from collector import hf_store, rollups, store
 from tests.conftest import query
 
 ROW_COLUMNS = ["snapshot_id", "model_id", "rank", "downloads_30d", "downloads_all_time", "likes", "trending_score"]
@@ -124,3 +124,35 @@ def test_schema_3_file_migrates_with_every_observation(db):
     assert query(db, "SELECT count(*) FROM hf_counters") == [(6,)]  # x/1 unchanged in scope a after day 1
     assert query(db, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'hf_model_downloads' "
                      "AND table_type = 'BASE TABLE'") == [(0,)]
+
+
+def test_daily_rows_read_by_day_match_the_full_reconstruction(db):
+    """hf_daily_downloads_for reads a day from the cached state (a scope's newest day) or from a bounded
+    slice of history (older days): both must give what the full reconstruction gives."""
+    rng = random.Random(11)
+    models = [f"org{i % 4}/m-{i}" for i in range(30)]
+    state = {"a": {}, "b": {}}
+    days = [date(2026, 5, 1) + timedelta(days=i) for i in range(6)]
+    with store.writer(db) as con:
+        for day in days:
+            for scope in ("a", "b"):
+                if scope == "b" and day == days[-1]:
+                    continue  # scope b's newest day is not the store's newest day
+                _append(con, _snapshot(con, scope, day), _listing(rng, models, state[scope]))
+        rollups.refresh(con)  # as every Hub commit ends
+    full = """SELECT s.snapshot_date, d.model_id, d.downloads_30d, d.downloads_all_time
+              FROM hf_model_downloads d JOIN hf_snapshots s USING (snapshot_id)
+              QUALIFY row_number() OVER (PARTITION BY s.snapshot_date, d.model_id ORDER BY s.as_of DESC, s.snapshot_id DESC) = 1
+              ORDER BY ALL"""
+    expected = query(db, full)
+    assert expected
+    got = query(db, "SELECT snapshot_date, model_id, downloads_30d, downloads_all_time FROM hf_daily_downloads ORDER BY ALL")
+    assert got == expected
+    for day in days:
+        one = query(db, "SELECT snapshot_date, model_id, downloads_30d, downloads_all_time "
+                        "FROM hf_daily_downloads_for([?::DATE], NULL) ORDER BY ALL", [day])
+        assert one == [r for r in expected if r[0] == day], day
+    two = query(db, "SELECT snapshot_date, model_id, downloads_30d, downloads_all_time "
+                    "FROM hf_daily_downloads_for([?::DATE, ?::DATE], ['org1/m-1', 'org2/m-2']) ORDER BY ALL",
+                [days[1], days[4]])
+    assert two == [r for r in expected if r[0] in (days[1], days[4]) and r[1] in ("org1/m-1", "org2/m-2")]
