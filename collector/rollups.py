@@ -11,22 +11,23 @@ macros and hf_model_attribution); this module only says when to run it:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from collector import hf_store
 
-# (table, macro computing it for a list of days), in dependency order
+# (table, macro computing it from a batch of days' rows), in dependency order
 ROLLUPS = (
-    ("hf_rollup_sets", "hf_snapshot_sets_for"),
-    ("hf_rollup_family", "hf_downloads_by_family_for"),
-    ("hf_rollup_organisation", "hf_downloads_by_organisation_for"),
-    ("hf_rollup_country", "hf_downloads_by_country_for"),
+    ("hf_rollup_sets", "hf_snapshot_sets_from('hf_day_rows', $days)"),
+    ("hf_rollup_family", "hf_downloads_by_family_from('hf_day_rows')"),
+    ("hf_rollup_organisation", "hf_downloads_by_organisation_from('hf_day_rows')"),
+    ("hf_rollup_country", "hf_downloads_by_country_from('hf_day_rows')"),
 )
 BATCH_DAYS = 7
 TABLES = ("hf_ids", "hf_attribution",) + tuple(table for table, _ in ROLLUPS)
 
 
-def refresh(con, days: list[date] | None = None) -> None:
+def refresh(con, days: list[date] | None = None, progress: Callable[[str], None] | None = None) -> None:
     """Re-attribute every model, then roll up `days` (None: every snapshot day). The caller holds
     the transaction."""
     # every id in the metadata and the lineage gets a number too, so that hf_model_ids (every id the
@@ -46,10 +47,16 @@ def refresh(con, days: list[date] | None = None) -> None:
         batches = [every[i:i + BATCH_DAYS] for i in range(0, len(every), BATCH_DAYS)]
     else:
         batches = [days]
-    for batch in batches:
-        for table, macro in ROLLUPS:
+    for done, batch in enumerate(batches, start=1):
+        # the days' rows once (the one read of listings and counters), then every roll-up from them
+        con.execute("CREATE OR REPLACE TEMP TABLE hf_day_rows AS SELECT * FROM hf_daily_downloads_for($days, NULL)",
+                    {"days": batch})
+        for table, source in ROLLUPS:
             con.execute(f"DELETE FROM {table} WHERE list_contains($days, snapshot_date)", {"days": batch})
-            con.execute(f"INSERT INTO {table} SELECT * FROM {macro}($days)", {"days": batch})
+            con.execute(f"INSERT INTO {table} SELECT * FROM {source}", {"days": batch} if "$days" in source else None)
+        if progress and len(batches) > 1:
+            progress(f"roll-ups: {done}/{len(batches)} weeks ({batch[-1]})")
+    con.execute("DELETE FROM hf_day_rows")
 
 
 def drop(con) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -24,6 +25,8 @@ import duckdb
 
 from collector import clock
 from collector.errors import CollectorError, ConfigError
+
+log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
@@ -218,7 +221,10 @@ def refresh_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> lis
             raise CollectorError(f"{file}: cannot create the view: {' '.join(str(exc).split())}") from exc
         names.append(file.stem)
     if stale and "hf_snapshots" in _tables(con):
-        rollups.refresh(con)
+        days = con.execute("SELECT count(DISTINCT snapshot_date) FROM hf_snapshots").fetchone()[0]
+        if days:
+            log.info("views or reference data changed: re-attributing %d Hub snapshot days, a week at a time", days)
+        rollups.refresh(con, progress=log.info)
     con.execute(f"CREATE OR REPLACE MACRO {VIEWS_VERSION_MACRO}() AS '{version}'")
     return names
 

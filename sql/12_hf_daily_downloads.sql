@@ -8,3 +8,7 @@
 -- 'top_downloads:N' listing that day, else NULL).
 CREATE OR REPLACE VIEW hf_daily_downloads AS
 SELECT * FROM hf_daily_downloads_for(NULL, NULL);
+
+-- The roll-ups read a batch of days' rows from a temporary table (collector/rollups.py); the view files
+-- create the roll-up tables from this empty one.
+CREATE OR REPLACE TEMP TABLE hf_day_rows AS SELECT * FROM hf_daily_downloads_for(CAST([] AS DATE[]), NULL);

@@ -1,5 +1,6 @@
--- hf_downloads_by_family_for(days): the rows of hf_downloads_by_family for the snapshot days in the list `days` (NULL: all),
--- computed from the snapshots; hf_downloads_by_family reads them as rolled up when each day was written.
+-- hf_downloads_by_family_from(day_rows): the rows of hf_downloads_by_family for the days of the table named day_rows
+-- (those days' hf_daily_downloads rows, computed once a batch by collector/rollups.py); hf_downloads_by_family
+-- reads them as rolled up when each day was written.
 -- hf_downloads_by_family: Hub downloads per family and snapshot day, in two scopes:
 --   * 'first-party': the family's own repos (ref_families: namespace + repo-name pattern).
 --   * 'with derivatives': every collected model that reaches the family through lineage (fine-tunes,
@@ -9,11 +10,11 @@
 -- Counters are summed as observed (a missing counter counts as nothing).
 -- Columns: snapshot_date, family, scope, models, downloads_30d, downloads_all_time,
 -- lm_models, lm_downloads_30d, lm_downloads_all_time (language models only), as_of, coverage.
-CREATE OR REPLACE MACRO hf_downloads_by_family_for(days) AS TABLE
+CREATE OR REPLACE MACRO hf_downloads_by_family_from(day_rows) AS TABLE
 WITH daily AS (
     SELECT d.snapshot_date, d.model_key, d.downloads_30d, d.downloads_all_time,
            a.family, a.family_weight, a.family_first_party, a.language_model
-    FROM hf_daily_downloads_for(days, NULL) d
+    FROM query_table(day_rows) d
     JOIN hf_attribution a USING (model_key)
 ),
 first_party AS (

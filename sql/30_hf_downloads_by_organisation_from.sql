@@ -1,5 +1,6 @@
--- hf_downloads_by_organisation_for(days): the rows of hf_downloads_by_organisation for the snapshot days in the list `days` (NULL: all),
--- computed from the snapshots; hf_downloads_by_organisation reads them as rolled up when each day was written.
+-- hf_downloads_by_organisation_from(day_rows): the rows of hf_downloads_by_organisation for the days of the table named day_rows
+-- (those days' hf_daily_downloads rows, computed once a batch by collector/rollups.py); hf_downloads_by_organisation
+-- reads them as rolled up when each day was written.
 -- hf_downloads_by_organisation: Hub downloads per organisation (and its country) and snapshot day:
 --   * 'first-party': models published under the organisation's developer namespaces (renamed
 --     namespaces merged). Repackagers' and community uploads are not anyone's first-party.
@@ -9,11 +10,11 @@
 -- Only the models collected that day are counted (see coverage).
 -- Columns: snapshot_date, organisation, country, scope, models, downloads_30d, downloads_all_time,
 -- lm_models, lm_downloads_30d, lm_downloads_all_time (language models only), as_of, coverage.
-CREATE OR REPLACE MACRO hf_downloads_by_organisation_for(days) AS TABLE
+CREATE OR REPLACE MACRO hf_downloads_by_organisation_from(day_rows) AS TABLE
 WITH daily AS (
     SELECT d.snapshot_date, d.model_key, d.downloads_30d, d.downloads_all_time,
            a.publisher, a.first_party, a.organisation, a.country, a.family_weight, a.language_model
-    FROM hf_daily_downloads_for(days, NULL) d
+    FROM query_table(day_rows) d
     JOIN hf_attribution a USING (model_key)
 ),
 per_model_first_party AS (   -- one row per model (a developer's merge has one row per family share)

@@ -1,5 +1,6 @@
--- hf_downloads_by_country_for(days): the rows of hf_downloads_by_country for the snapshot days in the list `days` (NULL: all),
--- computed from the snapshots; hf_downloads_by_country reads them as rolled up when each day was written.
+-- hf_downloads_by_country_from(day_rows): the rows of hf_downloads_by_country for the days of the table named day_rows
+-- (those days' hf_daily_downloads rows, computed once a batch by collector/rollups.py); hf_downloads_by_country
+-- reads them as rolled up when each day was written.
 -- hf_downloads_by_country: Hub downloads per country of the maker and snapshot day, in the two scopes
 -- of hf_downloads_by_organisation ('first-party', 'with derivatives'), with the share of the 30-day
 -- downloads of every model collected that day (in 'first-party' the shares leave out repackagers'
@@ -8,7 +9,7 @@
 -- Columns: snapshot_date, country, scope, models, downloads_30d, downloads_all_time, share_30d,
 -- lm_downloads_30d, lm_downloads_all_time, lm_share_30d (of the language models' 30-day downloads),
 -- as_of, coverage.
-CREATE OR REPLACE MACRO hf_downloads_by_country_for(days) AS TABLE
+CREATE OR REPLACE MACRO hf_downloads_by_country_from(day_rows) AS TABLE
 WITH by_country AS (
     SELECT snapshot_date, country, scope,
            sum(models) AS models,
@@ -16,14 +17,14 @@ WITH by_country AS (
            sum(downloads_all_time) AS downloads_all_time,
            sum(lm_downloads_30d) AS lm_downloads_30d,
            sum(lm_downloads_all_time) AS lm_downloads_all_time
-    FROM hf_downloads_by_organisation_for(days)
+    FROM hf_downloads_by_organisation_from(day_rows)
     GROUP BY snapshot_date, country, scope
 ),
 set_totals AS (
     SELECT d.snapshot_date,
            sum(d.downloads_30d) AS downloads_30d,
            sum(d.downloads_30d) FILTER (WHERE a.language_model) AS lm_downloads_30d
-    FROM hf_daily_downloads_for(days, NULL) d
+    FROM query_table(day_rows) d
     JOIN (SELECT model_key, any_value(language_model) AS language_model FROM hf_attribution GROUP BY model_key) a
       USING (model_key)
     GROUP BY d.snapshot_date

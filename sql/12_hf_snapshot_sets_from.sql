@@ -1,5 +1,6 @@
--- hf_snapshot_sets_for(days): the rows of hf_snapshot_sets for the snapshot days in the list `days`
--- (NULL: all), computed from the snapshots (hf_snapshot_sets reads them as rolled up at write time).
+-- hf_snapshot_sets_from(day_rows, days): the rows of hf_snapshot_sets for the snapshot days in the list
+-- `days`, given the name of a table holding those days' hf_daily_downloads rows (collector/rollups.py
+-- computes them once a batch; hf_snapshot_sets reads the result as rolled up at write time).
 -- hf_snapshot_sets: what was collected each snapshot day, i.e. the set of models every Hub figure of
 -- that day is computed over, and how much of the Hub it covers.
 -- Columns: snapshot_date, as_of (when the day's last listing finished), scopes (list), namespaces
@@ -7,7 +8,7 @@
 -- NULL if none), top_cutoff_30d (the 30-day downloads of the last model of that top N: every model
 -- outside the set has at most this many), models, downloads_30d, downloads_all_time (set totals),
 -- coverage (one sentence for a figure's detail).
-CREATE OR REPLACE MACRO hf_snapshot_sets_for(days) AS TABLE
+CREATE OR REPLACE MACRO hf_snapshot_sets_from(day_rows, days) AS TABLE
 WITH scopes AS (
     SELECT snapshot_date,
            max(as_of) AS as_of,
@@ -15,11 +16,11 @@ WITH scopes AS (
            list_sort(list(DISTINCT substr(scope, 8)) FILTER (WHERE starts_with(scope, 'author:'))) AS namespaces,
            max(TRY_CAST(substr(scope, 15) AS INTEGER)) FILTER (WHERE starts_with(scope, 'top_downloads:')) AS top_n
     FROM hf_snapshots
-    WHERE days IS NULL OR list_contains(days, snapshot_date)
+    WHERE list_contains(days, snapshot_date)
     GROUP BY snapshot_date
 ),
-daily AS MATERIALIZED (
-    SELECT * FROM hf_daily_downloads_for(days, NULL)
+daily AS (
+    SELECT * FROM query_table(day_rows)
 ),
 top_cutoff AS (
     SELECT d.snapshot_date, min(d.downloads_30d) AS top_cutoff_30d   -- the Hub-wide top N's last model
