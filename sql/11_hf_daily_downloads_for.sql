@@ -9,10 +9,13 @@ WITH ids AS (
     FROM hf_ids i
     WHERE keys IS NULL OR i.model_key IN (SELECT unnest(keys))   -- a hash join, not a scan per key
 ),
+every_snapshot AS (   -- scopes numbered, so that the history below carries integers, not strings
+    SELECT snapshot_id, scope, snapshot_date, as_of, dense_rank() OVER (ORDER BY scope) AS scope_no,
+           snapshot_date = max(snapshot_date) OVER (PARTITION BY scope) AS newest
+    FROM hf_snapshots
+),
 snapshots AS (
-    SELECT snapshot_id, scope, snapshot_date, as_of, newest FROM (
-        SELECT *, snapshot_date = max(snapshot_date) OVER (PARTITION BY scope) AS newest FROM hf_snapshots)
-    WHERE days IS NULL OR list_contains(days, snapshot_date)
+    SELECT * FROM every_snapshot WHERE days IS NULL OR list_contains(days, snapshot_date)
 ),
 listed AS MATERIALIZED (
     SELECT s.*, l.model_no, l.rank, i.key_no, i.canonical_id, i.model_key, i.old_id
@@ -23,27 +26,25 @@ listed AS MATERIALIZED (
 older_days AS (
     SELECT min(snapshot_date) AS first_day, max(snapshot_date) AS last_day FROM listed WHERE NOT newest
 ),
-counted AS (
-    -- history, only as much as the older days asked for need: each scope and model's latest row on or
-    -- before the first of them (one aggregate: bounded memory however long the history), then the rows
-    -- up to the last of them
-    SELECT scope, model_no, v.snapshot_date, v.downloads_30d, v.downloads_all_time
-    FROM (
-        SELECT s.scope, c.model_no,
-               arg_max({'snapshot_date': s.snapshot_date, 'downloads_30d': c.downloads_30d,
-                        'downloads_all_time': c.downloads_all_time}, s.snapshot_date) AS v
-        FROM hf_counters c
-        JOIN hf_snapshots s USING (snapshot_id)
-        WHERE s.snapshot_date <= (SELECT first_day FROM older_days)
-          AND (keys IS NULL OR c.model_no IN (SELECT model_no FROM ids))
-        GROUP BY s.scope, c.model_no
-    )
-    UNION ALL
-    SELECT s.scope, c.model_no, s.snapshot_date, c.downloads_30d, c.downloads_all_time
+history AS NOT MATERIALIZED (   -- the counter rows up to the last older day asked for
+    SELECT s.scope_no, s.snapshot_date, c.model_no, c.downloads_30d, c.downloads_all_time
     FROM hf_counters c
-    JOIN hf_snapshots s USING (snapshot_id)
-    WHERE s.snapshot_date > (SELECT first_day FROM older_days) AND s.snapshot_date <= (SELECT last_day FROM older_days)
+    JOIN every_snapshot s USING (snapshot_id)
+    WHERE s.snapshot_date <= (SELECT last_day FROM older_days)
       AND (keys IS NULL OR c.model_no IN (SELECT model_no FROM ids))
+),
+latest_before AS (   -- each scope and model's last row on or before the first older day (integers only)
+    SELECT scope_no, model_no, max(snapshot_date) AS snapshot_date
+    FROM history
+    WHERE snapshot_date <= (SELECT first_day FROM older_days)
+    GROUP BY scope_no, model_no
+),
+counted AS (
+    -- only as much history as the older days need: those last rows, then the rows up to the last day
+    -- (bounded memory however long the history)
+    SELECT h.* FROM history h JOIN latest_before USING (scope_no, model_no, snapshot_date)
+    UNION ALL
+    SELECT * FROM history WHERE snapshot_date > (SELECT first_day FROM older_days)
 ),
 observed AS (
     -- a scope's newest snapshot: its counters are the cached latest row (hf_counter_state)
@@ -55,7 +56,7 @@ observed AS (
     -- an older one: its latest counter row of the scope at or before the day
     SELECT l.*, c.downloads_30d, c.downloads_all_time
     FROM (SELECT * FROM listed WHERE NOT newest) l
-    ASOF JOIN counted c ON c.scope = l.scope AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date
+    ASOF JOIN counted c ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date
 )
 -- One row per day and model (key_no: one number per model_key): the counters of the listing that
 -- finished last that day, an id under a renamed namespace giving way to the current one (the struct
