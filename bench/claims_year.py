@@ -15,6 +15,7 @@ own peak RSS: the report's figures, not the build's.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import resource
 import shutil
@@ -81,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path, help="a store written by bench/hf_year.py --keep")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="keep the prepared copy here (for `collector --db PATH claims`)")
     parser.add_argument("--time-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not args.store.exists():
@@ -90,8 +92,11 @@ def main() -> None:
         return
     from collector import store
 
+    logging.basicConfig(level=logging.INFO, format="  %(message)s")
     work = Path(tempfile.mkdtemp(prefix="bench-claims-year-"))
-    db = work / "year.duckdb"
+    db = args.keep or work / "year.duckdb"
+    if args.keep and args.keep.exists():
+        raise SystemExit(f"{args.keep} exists: pass a new path")
     try:
         shutil.copyfile(args.store, db)
         started = time.perf_counter()

@@ -25,7 +25,7 @@ from huggingface_hub.utils import build_hf_headers, get_session
 
 from collector import __version__, clock, hf_store, rollups
 from collector.errors import CollectorError
-from collector.http import FixedWindowPacer, RequestStats, RetryPolicy, env_float, send
+from collector.http import FixedWindowPacer, RequestStats, RetryPolicy, env_float, read_bounded, send
 from collector.secrets import secret
 from collector.staging import ParquetStage
 
@@ -251,17 +251,7 @@ class _Prefetch:
 def _bounded_get(session, url, params, headers, timeout, max_bytes: int, what: str) -> httpx2.Response:
     """GET that refuses a body larger than `max_bytes` (a runaway page must not exhaust memory)."""
     with session.stream("GET", url, params=params, headers=headers, timeout=timeout) as response:
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_bytes:
-            raise CollectorError(f"{what}: response of {int(declared):,} bytes is over the {max_bytes:,}-byte limit "
-                                 "(COLLECTOR_MAX_RESPONSE_MB)")
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
-                raise CollectorError(f"{what}: response is over the {max_bytes:,}-byte limit (COLLECTOR_MAX_RESPONSE_MB)")
-            chunks.append(chunk)
-        response._content = b"".join(chunks)  # what .content / .json() read after a non-streamed get
+        read_bounded(response, max_bytes, what)
     return response
 
 

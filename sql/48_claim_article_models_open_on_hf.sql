@@ -29,11 +29,19 @@ repos AS (
     JOIN hf_models m ON m.model_id = i.model_id
     WHERE as_of_date IS NULL OR m.first_seen <= CAST(as_of_date AS DATE)
 ),
-newest_counts AS (   -- each repo's counters on the newest day that lists it
+repo_days AS (   -- the newest snapshot day (known on as_of_date) that lists each repo
+    SELECT n.model_key, max(s.snapshot_date) AS snapshot_date
+    FROM hf_listings l
+    JOIN (SELECT DISTINCT i.model_no, i.model_key FROM hf_ids i JOIN repos r USING (model_key)) n USING (model_no)
+    JOIN hf_snapshots s USING (snapshot_id)
+    WHERE as_of_date IS NULL OR s.snapshot_date <= CAST(as_of_date AS DATE)
+    GROUP BY n.model_key
+),
+newest_counts AS (   -- each repo's counters on that day (reading only those days and repos)
     SELECT d.model_key, d.snapshot_date, d.downloads_30d, d.downloads_all_time, d.as_of
-    FROM hf_daily_downloads_for(NULL, (SELECT list(DISTINCT model_key) FROM repos)) d
-    WHERE as_of_date IS NULL OR d.snapshot_date <= CAST(as_of_date AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY d.model_key ORDER BY d.snapshot_date DESC) = 1
+    FROM hf_daily_downloads_for((SELECT list(DISTINCT snapshot_date) FROM repo_days),
+                                (SELECT list(model_key) FROM repo_days)) d
+    JOIN repo_days USING (model_key, snapshot_date)
 ),
 found AS (
     SELECT r.article_model,
