@@ -4,10 +4,16 @@
 -- (hf_counter_state) instead of the history. The claims and the daily roll-ups use it.
 -- Columns: those of hf_daily_downloads.
 CREATE OR REPLACE MACRO hf_daily_downloads_for(days, keys) AS TABLE
-WITH ids AS (
+WITH asked AS (   -- `keys` once: it may be a subquery's list, which must not be copied into every row
+    SELECT keys IS NULL AS every_model
+),
+asked_keys AS (
+    SELECT unnest(keys) AS model_key
+),
+ids AS (
     SELECT i.model_no, i.key_no, i.canonical_id, i.model_key, i.renamed_from IS NOT NULL AS old_id
     FROM hf_ids i
-    WHERE keys IS NULL OR i.model_key IN (SELECT unnest(keys))   -- a hash join, not a scan per key
+    WHERE (SELECT every_model FROM asked) OR i.model_key IN (SELECT model_key FROM asked_keys)
 ),
 every_snapshot AS (   -- scopes numbered, so that the history below carries integers, not strings
     SELECT snapshot_id, scope, snapshot_date, as_of, dense_rank() OVER (ORDER BY scope) AS scope_no,
@@ -26,12 +32,15 @@ listed AS MATERIALIZED (
 older_days AS (
     SELECT min(snapshot_date) AS first_day, max(snapshot_date) AS last_day FROM listed WHERE NOT newest
 ),
-history AS NOT MATERIALIZED (   -- the counter rows up to the last older day asked for
+history_snapshots AS MATERIALIZED (   -- the snapshots up to the last older day asked for (often none)
+    SELECT snapshot_id, scope_no, snapshot_date FROM every_snapshot
+    WHERE snapshot_date <= (SELECT last_day FROM older_days)
+),
+history AS NOT MATERIALIZED (   -- their counter rows (the join skips hf_counters when there are none)
     SELECT s.scope_no, s.snapshot_date, c.model_no, c.downloads_30d, c.downloads_all_time
     FROM hf_counters c
-    JOIN every_snapshot s USING (snapshot_id)
-    WHERE s.snapshot_date <= (SELECT last_day FROM older_days)
-      AND (keys IS NULL OR c.model_no IN (SELECT model_no FROM ids))
+    JOIN history_snapshots s USING (snapshot_id)
+    WHERE (SELECT every_model FROM asked) OR c.model_no IN (SELECT model_no FROM ids)
 ),
 latest_before AS (   -- each scope and model's last row on or before the first older day (integers only)
     SELECT scope_no, model_no, max(snapshot_date) AS snapshot_date

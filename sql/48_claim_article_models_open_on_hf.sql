@@ -29,12 +29,23 @@ repos AS (
     JOIN hf_models m ON m.model_id = i.model_id
     WHERE as_of_date IS NULL OR m.first_seen <= CAST(as_of_date AS DATE)
 ),
+repo_seen AS (   -- the last day a listing carried each repo (hf_models.last_seen, renamed ids merged)
+    SELECT r.model_key, max(m.last_seen) AS last_seen
+    FROM (SELECT DISTINCT model_key FROM repos) r
+    JOIN hf_ids i USING (model_key)
+    JOIN hf_models m ON m.model_id = i.model_id
+    GROUP BY r.model_key
+),
 repo_days AS (   -- the newest snapshot day (known on as_of_date) that lists each repo
-    SELECT n.model_key, max(s.snapshot_date) AS snapshot_date
+    SELECT model_key, last_seen AS snapshot_date FROM repo_seen
+    WHERE as_of_date IS NULL OR last_seen <= CAST(as_of_date AS DATE)
+    UNION ALL   -- seen again after as_of_date: its listings tell the newest day up to then
+    SELECT n.model_key, max(s.snapshot_date)
     FROM hf_listings l
-    JOIN (SELECT DISTINCT i.model_no, i.model_key FROM hf_ids i JOIN repos r USING (model_key)) n USING (model_no)
+    JOIN (SELECT i.model_no, i.model_key FROM hf_ids i JOIN repo_seen r USING (model_key)
+          WHERE r.last_seen > CAST(as_of_date AS DATE)) n USING (model_no)
     JOIN hf_snapshots s USING (snapshot_id)
-    WHERE as_of_date IS NULL OR s.snapshot_date <= CAST(as_of_date AS DATE)
+    WHERE s.snapshot_date <= CAST(as_of_date AS DATE)
     GROUP BY n.model_key
 ),
 newest_counts AS (   -- each repo's counters on that day (reading only those days and repos)

@@ -325,3 +325,21 @@ def test_article_models_found_missing_and_uncrawled(db):
     assert rows["Goku"]["verdict"] == "inconclusive" and "not crawled" in rows["Goku"]["detail"]
     # found under its old namespace, reported under the new one
     assert rows["CogView-4"]["verdict"] == "supported" and "zai-org/CogView4-6B" in rows["CogView-4"]["detail"]
+
+
+def test_article_models_counted_on_the_newest_day_known_then(db):
+    """Downloads come from each repo's newest listing as known on --as-of: a later listing (and a repo
+    missing from the newest snapshot) must not leak into an earlier report."""
+    with seeded(db) as s:
+        s.hf_snapshot("2026-04-01", "author:XiaomiMiMo", [("XiaomiMiMo/MiMo-7B-RL", 100, 5_000),
+                                                          ("XiaomiMiMo/MiMo-7B-Base", 50, 2_000)])
+        s.hf_snapshot("2026-04-20", "author:XiaomiMiMo", [("XiaomiMiMo/MiMo-7B-RL", 300, 7_000)])
+        s.hf_snapshot("2026-05-01", "author:XiaomiMiMo", [("XiaomiMiMo/MiMo-7B-RL", 900, 9_000),
+                                                          ("XiaomiMiMo/MiMo-7B-Base", 70, 2_500)])
+    def measured(as_of):
+        return [r["measured"] for r in claims(db, "article_models_open_on_hf", as_of=as_of)
+                if r["scope"].startswith("Hugging Face Hub; MiMo ")][0]
+    assert measured(None) == "published: 2 repo(s) since 2025-01-15; 970 downloads in 30 days, 11,500 all-time"
+    # on 2026-04-25 the Base repo's newest listing is 2026-04-01, the RL repo's 2026-04-20
+    assert measured(date(2026, 4, 25)) == "published: 2 repo(s) since 2025-01-15; 350 downloads in 30 days, 9,000 all-time"
+    assert measured(date(2026, 4, 5)) == "published: 2 repo(s) since 2025-01-15; 150 downloads in 30 days, 7,000 all-time"
