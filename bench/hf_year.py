@@ -31,7 +31,7 @@ from types import SimpleNamespace
 
 import duckdb
 
-from collector import hf, jobs, store
+from collector import hf, jobs, rollups, store
 
 FIRST_PARTY = [  # namespace, repo-name prefix, share of models (per mille)
     ("meta-llama", "Llama-3-", 20), ("Qwen", "Qwen2.5-", 30), ("deepseek-ai", "DeepSeek-V3-", 8),
@@ -166,7 +166,7 @@ def main() -> None:
     build_universe(gen, args.models)
     print(f"synthetic Hub: {args.models:,} models, {gen.execute('SELECT count(*) FROM lineage').fetchone()[0]:,} lineage edges; "
           f"{args.days} days from {args.start}")
-    commit_s = []
+    commit_s, rollup_s = [], []
     model_days = listing_rows = 0
     started = time.perf_counter()
     try:
@@ -180,10 +180,13 @@ def main() -> None:
             t = time.perf_counter()
             jobs.commit_run(db, run_id, lambda con: hf.commit(con, stage, results, run_id, day), requests=0)
             commit_s.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            rollups.catch_up(db, day)  # as `collect hf` does after its commit
+            rollup_s.append(time.perf_counter() - t)
             model_days += gen.execute("SELECT count(*) FROM today").fetchone()[0]
             listing_rows += stage.downloads.rows
             if d % 30 == 0 or d == args.days - 1:
-                print(f"  day {d + 1:>3} {day}: commit {commit_s[-1]:.2f} s, file {db.stat().st_size / 1e6:,.0f} MB, "
+                print(f"  day {d + 1:>3} {day}: commit {commit_s[-1]:.2f} s, roll-up {rollup_s[-1]:.2f} s, file {db.stat().st_size / 1e6:,.0f} MB, "
                       f"{db.stat().st_size / model_days:.2f} bytes per model-day so far", flush=True)
     finally:
         shutil.rmtree(work / "stage", ignore_errors=True)
@@ -204,7 +207,9 @@ def main() -> None:
     for table, n in counts.items():
         print(f"  {table:<22} {n:>13,} rows")
     commit_s.sort()
+    rollup_s.sort()
     print(f"commit per day           median {commit_s[len(commit_s) // 2]:.2f} s, max {commit_s[-1]:.2f} s; "
+          f"roll-up after it median {rollup_s[len(rollup_s) // 2]:.2f} s, max {rollup_s[-1]:.2f} s; "
           f"{elapsed:.0f} s in all (including generating the data)")
     print(f"peak RSS                 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     if not args.keep:

@@ -23,7 +23,7 @@ import orjson
 import pyarrow as pa
 from huggingface_hub.utils import build_hf_headers, get_session
 
-from collector import __version__, clock, hf_store, rollups
+from collector import __version__, clock, hf_store
 from collector.errors import CollectorError
 from collector.http import FixedWindowPacer, RequestStats, RetryPolicy, env_float, read_bounded, send
 from collector.secrets import secret
@@ -498,7 +498,6 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
                VALUES (s.child_id, s.parent_id, s.relation, $day, $day)""",
         {"ln": files["ln"], "day": day},
     )
-    rollups.refresh(con, [day])
     return {
         "hf_snapshots": len(scopes),
         "hf_model_downloads": stage.downloads.rows,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from collector import clock, hf, openrouter, openrouter_plan, refdata, store
+from collector import clock, hf, openrouter, openrouter_plan, refdata, rollups, store
 from collector.errors import CollectorError, ConfigError
 from collector.secrets import secret
 from collector.staging import ParquetStage, StagingDir
@@ -96,6 +96,11 @@ def collect_hf(
                                 requests=client.stats.requests)
     except BaseException as exc:
         raise_failed(db, run_id, "collect hf", exc, requests=client.stats.requests)
+    try:
+        rollups.catch_up(db, day)
+    except Exception as exc:  # the snapshot is safe; say so, and that the next write retries
+        raise CollectorError(f"collect hf: the snapshot of {day} is committed, but rolling it up failed "
+                             f"({_one_line(exc)}): the next Hub write retries it") from exc
     result = JobResult("collect hf", run_id, "ok", counts, client.stats.requests, time.monotonic() - started)
     if client.pacer.waited:
         result.notes.append(f"waited {client.pacer.waited:.0f} s for rate-limit windows")
