@@ -146,7 +146,8 @@ def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -
                               pages=-(-counts.get(scope, 0) // 1000), models=counts.get(scope, 0)) for scope in scope_sql]
     rows = sum(counts.values())
     stage = SimpleNamespace(downloads=SimpleNamespace(path=folder / "downloads.parquet", rows=rows),
-                            models=SimpleNamespace(path=folder / "models.parquet", rows=len(counts) and gen.execute("SELECT count(*) FROM universe").fetchone()[0]),
+                            models=SimpleNamespace(path=folder / "models.parquet",
+                                                   rows=gen.execute("SELECT count(*) FROM universe").fetchone()[0]),
                             lineage=SimpleNamespace(path=folder / "lineage.parquet", rows=gen.execute("SELECT count(*) FROM lineage").fetchone()[0]))
     return results, stage
 

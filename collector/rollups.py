@@ -1,13 +1,13 @@
 """Roll-ups: the Hub figures per day (sets, families, organisations, countries) and the attribution
 per model, kept as tables so that the claims and the exports read a year of 300,000 models a day in
-milliseconds (bench/claims_year.py). The SQL that computes them lives in sql/ (the `*_for(days)`
-macros and hf_model_attribution); this module only says when to run it:
+milliseconds (bench/claims_year.py). The SQL that computes them lives in sql/ (the `*_from(day_rows)`
+macros, hf_daily_downloads_for and hf_model_attribution); this module only says when to run it:
 
   * every Hub commit is followed by a second short transaction (`catch_up`) that re-attributes the
     models (hf_attribution) and rolls up the day it wrote (and any day a failed catch-up left out),
     so a day's figures are attributed with what the store knew when it was written;
-  * when the views or the reference CSVs change, store.refresh_views drops these tables and the view
-    files rebuild them for every day (re-attributing history once, on the first write after an upgrade).
+  * when the views or the reference CSVs change, store.refresh_views drops these tables, the view files
+    create them empty and `refresh` fills them for every day (once, on the first write after an upgrade).
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ def refresh(con, days: list[date] | None = None, progress: Callable[[str], None]
 
 
 def catch_up(db, day: date | None = None) -> list[date]:
-    """Roll up `day` and any Hub snapshot day the roll-ups lack, in one short transaction of its own
-    after the snapshot's: DuckDB plans over rows written earlier in the same transaction without
+    """Roll up `day` and any Hub snapshot day the roll-ups lack, in two short transactions of their own
+    after the snapshot's (the ids, then the rest): DuckDB plans over rows written earlier in the same transaction without
     statistics, and the lineage walk over 300,000 just-written models then spills tens of GB. A day
     left out by a failure here (the snapshot itself is committed) is caught up by the next Hub write.
     Returns the days rolled up."""
