@@ -16,7 +16,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from collector import claims, store
+from collector import store
+from collector.outputs import claims
 from tests.seed import load_hub_sample, load_openrouter_capture, seeded
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -36,20 +37,30 @@ def main() -> None:
     started = time.perf_counter()
     with seeded(db) as seed:
         load_hub_sample(seed, SHARED / "hf" / "hub_stats_sample_2026-06.parquet", date(2026, 5, 28))
-        load_openrouter_capture(seed, SHARED / "openrouter" / "models_2025-12-18.json",
-                                SHARED / "openrouter" / "rankings_daily_2026-05-24_2026-08-21.json")
+        load_openrouter_capture(
+            seed,
+            SHARED / "openrouter" / "models_2025-12-18.json",
+            SHARED / "openrouter" / "rankings_daily_2026-05-24_2026-08-21.json",
+        )
     print(f"store built from ../shared/data in {time.perf_counter() - started:.1f} s ({db.stat().st_size:,} bytes)")
 
     with store.reader(db) as con:
         for table in ("hf_model_downloads", "hf_lineage", "or_models", "or_rankings"):
             print(f"  {table:<28} {con.execute(f'SELECT count(*) FROM {table}').fetchone()[0]:>8,} rows")
-        for view in ("hf_model_family", "hf_model_attribution", "hf_downloads_by_family", "hf_downloads_by_country",
-                     "or_model_attribution", "or_weekly_top_models", "or_token_share_by_country"):
+        for view in (
+            "hf_model_family",
+            "hf_model_attribution",
+            "hf_downloads_by_family",
+            "hf_downloads_by_country",
+            "or_model_attribution",
+            "or_weekly_top_models",
+            "or_token_share_by_country",
+        ):
             t = time.perf_counter()
             rows = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
             print(f"  view {view:<28} {rows:>7,} rows in {time.perf_counter() - t:5.2f} s")
     t = time.perf_counter()
-    rows = claims.fetch(db)
+    rows = claims.fetch(store.Store(db))
     print(f"claims report: {len(rows)} rows in {time.perf_counter() - t:.2f} s")
     print()
     print(claims.render(rows, args.format), end="")

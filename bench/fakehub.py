@@ -39,7 +39,9 @@ def fake_hub(*server_args: str) -> Iterator[int]:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.hub", "--port", str(port), *server_args],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
     )
     try:
         wait_for(port)

@@ -31,7 +31,6 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=15, help="window length, seconds")
     args = parser.parse_args()
 
-
     # SyntheticModels are sorted by downloads = 50,000,000 / (rank): the exact covered share is known.
     total = sum(int(50_000_000 / (i + 1)) for i in range(args.models))
     above = [int(50_000_000 / (i + 1)) for i in range(args.models) if int(50_000_000 / (i + 1)) >= args.min_downloads]
@@ -39,17 +38,18 @@ def main() -> None:
     minimum = math.ceil(min(len(above) + 1, args.models) / 1000)
 
     with fake_hub("--synthetic", str(args.models), "--quota", str(args.quota), "--window", str(args.window)) as port:
-        from collector import hf, jobs, store
+        from collector.sources.hf.client import HubClient
+        from collector.sources.hf.job import collect_hf
+        from collector.store import Store, connect
 
         with tempfile.TemporaryDirectory(prefix="bench-cov-") as tmp:
             db = Path(tmp) / "bench.duckdb"
-            with store.writer(db):
-                pass
-            client = hf.HubClient()
+            Store(db).prepare()
+            client = HubClient()
             started = time.perf_counter()
-            result = jobs.collect_hf(db, top_n=0, coverage=args.min_downloads, namespaces=[], client=client)
+            result = collect_hf(Store(db), top=0, coverage=args.min_downloads, namespaces=[], client=client)
             elapsed = time.perf_counter() - started
-            con = store.connect(db, read_only=True)
+            con = connect(db, read_only=True)
             covered = con.execute("SELECT sum(downloads_30d) FROM hf_model_downloads").fetchone()[0]
             con.close()
         import httpx
@@ -61,17 +61,29 @@ def main() -> None:
         first = next((i for i, c in enumerate(counts) if c), len(counts))
         full = counts[first:]
         utilisation = [c / args.quota for c in full]
-        print(f"listing                  {args.models:,} synthetic models, threshold {args.min_downloads:,} downloads/30d")
-        print(f"models crawled           {result.row_counts['hf_model_downloads']:,} ({len(above):,} at or above the threshold)")
-        print(f"requests                 {client.stats.requests:,} (minimum possible {minimum:,}); 429s received: "
-              f"{client.stats.statuses.get(429, 0)}; run status: {result.status}")
+        print(
+            f"listing                  {args.models:,} synthetic models, threshold {args.min_downloads:,} downloads/30d"
+        )
+        print(
+            f"models crawled           {result.row_counts['hf_model_downloads']:,} ({len(above):,} at or above the threshold)"
+        )
+        print(
+            f"requests                 {client.stats.requests:,} (minimum possible {minimum:,}); 429s received: "
+            f"{windows['rejected']}; run status: {result.status}"
+        )
         print(f"downloads covered        {covered:,} of {total:,} = {100 * covered / total:.1f}%")
-        print(f"elapsed                  {elapsed:.1f} s, of which waiting for quota windows {client.pacer.waited:.1f} s")
-        print(f"requests per window      {full} in the completed windows the crawl spanned, then {windows['current']} "
-              f"in the last (partial) one; quota {args.quota} per {args.window} s")
+        print(
+            f"elapsed                  {elapsed:.1f} s, of which waiting for quota windows {client.pacer.waited:.1f} s"
+        )
+        print(
+            f"requests per window      {full} in the completed windows the crawl spanned, then {windows['current']} "
+            f"in the last (partial) one; quota {args.quota} per {args.window} s"
+        )
         if utilisation:
-            print(f"achieved request rate    {100 * sum(utilisation) / len(utilisation):.1f}% of quota "
-                  f"(mean over {len(utilisation)} completed windows; lowest {100 * min(utilisation):.1f}%)")
+            print(
+                f"achieved request rate    {100 * sum(utilisation) / len(utilisation):.1f}% of quota "
+                f"(mean over {len(utilisation)} completed windows; lowest {100 * min(utilisation):.1f}%)"
+            )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 A fake Hub in a separate process serves N synthetic models (sorted by downloads, 1,000 per page,
 Link pagination, RateLimit headers with a quota high enough not to throttle); this process runs the
-collector's own job code (`jobs.collect_hf`, the Hub-wide top-N scope) and reports:
+collector's own job code (`collector.sources.hf.job.collect_hf`, the Hub-wide top-N scope) and reports:
 
 - rows/s end to end (first request to committed transaction), and the fetch and commit phases apart;
 - peak RSS of the collector process;
@@ -35,19 +35,22 @@ def main() -> None:
     args = parser.parse_args()
 
     with fake_hub("--synthetic", str(args.models), "--quota", "1000000000", "--prerender"):
-        from collector import hf, jobs, store  # after HF_ENDPOINT: huggingface_hub reads it at import
+        # after HF_ENDPOINT: huggingface_hub reads it at import
+        from collector.sources.hf import client as hf_client
+        from collector.sources.hf import commit as hf_commit
+        from collector.sources.hf.job import collect_hf
+        from collector.store import Store
 
         with tempfile.TemporaryDirectory(prefix="bench-hf-") as tmp:
             db = Path(tmp) / "bench.duckdb"
-            with store.writer(db):
-                pass  # schema created outside the timed part
+            Store(db).prepare()  # schema and views created outside the timed part
             runs = []
             for day in ("2026-05-01T06:00:00Z", "2026-05-02T06:00:00Z"):
                 # Day 1 fills an empty store; day 2 is the daily steady state (same models, new counts).
                 os.environ["COLLECTOR_NOW"] = day
-                client = hf.HubClient()
+                client = hf_client.HubClient()
                 phases: dict[str, float] = {}
-                original_commit = hf.commit
+                original_commit = hf_commit.commit
 
                 def timed_commit(*a, _orig=original_commit, _phases=phases, **kw):
                     started = time.perf_counter()
@@ -56,18 +59,28 @@ def main() -> None:
                     finally:
                         _phases["commit"] = time.perf_counter() - started
 
-                hf.commit = timed_commit
+                hf_commit.commit = timed_commit
                 started = time.perf_counter()
-                result = jobs.collect_hf(db, top_n=args.models, namespaces=[], page_size=args.page_size, client=client)
+                result = collect_hf(Store(db), top=args.models, namespaces=[], page_size=args.page_size, client=client)
                 elapsed = time.perf_counter() - started
-                hf.commit = original_commit
-                runs.append((day[:10], result.row_counts["hf_model_downloads"], elapsed, phases.get("commit", 0.0),
-                             client.stats.requests, client.stats.retries))
+                hf_commit.commit = original_commit
+                runs.append(
+                    (
+                        day[:10],
+                        result.row_counts["hf_model_downloads"],
+                        elapsed,
+                        phases.get("commit", 0.0),
+                        client.stats.requests,
+                        client.stats.retries,
+                    )
+                )
             size = db.stat().st_size
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         minimum = math.ceil(args.models / args.page_size)
         print(f"models served            {args.models:,} (page size {args.page_size})")
-        for label, (day, rows, elapsed, commit, requests, retries) in zip(("first run, empty store", "next day, steady state"), runs):
+        for label, (_day, rows, elapsed, commit, requests, retries) in zip(
+            ("first run, empty store", "next day, steady state"), runs, strict=False
+        ):
             fetch = elapsed - commit
             print(f"{label}:")
             print(f"  rows committed         {rows:,}")

@@ -1,5 +1,5 @@
 """Storage benchmark: a year of daily Hub snapshots of 300,000 models, committed through `collect hf`'s
-own commit code (`hf.commit` via `jobs.commit_run`, one run and one transaction per day), then the
+own commit code (`collector.sources.hf.commit` through the run wrapper, one run and one transaction per day), then the
 file's size per model-day.
 
 The synthetic Hub has a realistic skew: 30-day downloads fall off as a power law of popularity
@@ -25,18 +25,28 @@ import resource
 import shutil
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
 
-from collector import hf, jobs, rollups, store
+from collector import store
+from collector.app.runner import Run
+from collector.sources.hf import commit as hf_commit
+from collector.sources.hf import rollups
+from collector.sources.hf.client import ScopeResult
 
 FIRST_PARTY = [  # namespace, repo-name prefix, share of models (per mille)
-    ("meta-llama", "Llama-3-", 20), ("Qwen", "Qwen2.5-", 30), ("deepseek-ai", "DeepSeek-V3-", 8),
-    ("google", "gemma-", 20), ("mistralai", "Mistral-", 12), ("microsoft", "Phi-", 15),
-    ("zai-org", "glm-4-", 5), ("moonshotai", "Kimi-", 2), ("openai", "gpt-oss-", 2),
+    ("meta-llama", "Llama-3-", 20),
+    ("Qwen", "Qwen2.5-", 30),
+    ("deepseek-ai", "DeepSeek-V3-", 8),
+    ("google", "gemma-", 20),
+    ("mistralai", "Mistral-", 12),
+    ("microsoft", "Phi-", 15),
+    ("zai-org", "glm-4-", 5),
+    ("moonshotai", "Kimi-", 2),
+    ("openai", "gpt-oss-", 2),
 ]
 REPACKAGERS = ["unsloth", "bartowski", "mradermacher", "TheBloke", "lmstudio-community", "mlx-community"]
 PIPELINES = ["text-generation"] * 7 + ["feature-extraction", "image-text-to-text", "automatic-speech-recognition"]
@@ -60,7 +70,7 @@ def build_universe(gen: duckdb.DuckDBPyConnection, models: int) -> None:
             FROM range(1, {models} + 1) t(i)
         )
         SELECT i, base30,
-               CASE {' '.join(cases)}
+               CASE {" ".join(cases)}
                     WHEN bucket < {first_party_end + 250} THEN list_extract([{repack}], 1 + i % {len(REPACKAGERS)}) || '/model-' || i || '-GGUF'
                     ELSE 'user' || (hash(i, 'user') % 20000) || '/finetune-' || i END AS model_id,
                bucket < {first_party_end} AS first_party,
@@ -114,7 +124,7 @@ def next_day(gen: duckdb.DuckDBPyConnection, d: int) -> None:
 
 def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -> tuple[list, SimpleNamespace]:
     folder.mkdir(parents=True, exist_ok=True)
-    at = datetime(day.year, day.month, day.day, 2, 15, tzinfo=timezone.utc)
+    at = datetime(day.year, day.month, day.day, 2, 15, tzinfo=UTC)
     gen.execute(f"""
         CREATE OR REPLACE TABLE today AS
         SELECT u.model_id, s.downloads_30d, s.downloads_all_time, s.likes, s.trending_score,
@@ -122,14 +132,17 @@ def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -
         FROM universe u JOIN state s USING (i)
         WHERE hash(u.i, {d}, 'gone') % 1000 <> 0""")
     scope_sql = {
-        f"coverage_min_downloads:0": "SELECT * FROM today",
+        "coverage_min_downloads:0": "SELECT * FROM today",
         "top_downloads:1000": "SELECT * FROM today WHERE rank <= 1000",
         "author:meta-llama": "SELECT * REPLACE (row_number() OVER (ORDER BY rank)::INTEGER AS rank) FROM today WHERE model_id LIKE 'meta-llama/%'",
         "author:Qwen": "SELECT * REPLACE (row_number() OVER (ORDER BY rank)::INTEGER AS rank) FROM today WHERE model_id LIKE 'Qwen/%'",
         "author:deepseek-ai": "SELECT * REPLACE (row_number() OVER (ORDER BY rank)::INTEGER AS rank) FROM today WHERE model_id LIKE 'deepseek-ai/%'",
     }
-    union = " UNION ALL ".join(f"SELECT '{scope}' AS scope, rank, model_id, downloads_30d, downloads_all_time, likes, "
-                               f"trending_score FROM ({sql})" for scope, sql in scope_sql.items())
+    union = " UNION ALL ".join(
+        f"SELECT '{scope}' AS scope, rank, model_id, downloads_30d, downloads_all_time, likes, "
+        f"trending_score FROM ({sql})"
+        for scope, sql in scope_sql.items()
+    )
     gen.execute(f"COPY ({union}) TO '{folder / 'downloads.parquet'}' (FORMAT parquet)")
     gen.execute(f"""COPY (SELECT u.model_id, split_part(u.model_id, '/', 1) AS author,
                                  '2025-01-01T00:00:00.000Z' AS created_at,
@@ -139,16 +152,30 @@ def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -
                                  coalesce(t.tags, []) AS tags, CASE WHEN u.first_party THEN u.base30 * 1000 END AS safetensors_total,
                                  'false' AS gated
                           FROM universe u JOIN tags t USING (model_id))
-                    TO '{folder / 'models.parquet'}' (FORMAT parquet)""")
+                    TO '{folder / "models.parquet"}' (FORMAT parquet)""")
     gen.execute(f"COPY (SELECT * FROM lineage) TO '{folder / 'lineage.parquet'}' (FORMAT parquet)")
     counts = dict(gen.execute(f"SELECT scope, count(*) FROM ({union}) GROUP BY scope").fetchall())
-    results = [hf.ScopeResult(scope, f"GET /api/models?bench={scope}", at, at + timedelta(minutes=5),
-                              pages=-(-counts.get(scope, 0) // 1000), models=counts.get(scope, 0)) for scope in scope_sql]
+    results = [
+        ScopeResult(
+            scope,
+            f"GET /api/models?bench={scope}",
+            at,
+            at + timedelta(minutes=5),
+            pages=-(-counts.get(scope, 0) // 1000),
+            models=counts.get(scope, 0),
+        )
+        for scope in scope_sql
+    ]
     rows = sum(counts.values())
-    stage = SimpleNamespace(downloads=SimpleNamespace(path=folder / "downloads.parquet", rows=rows),
-                            models=SimpleNamespace(path=folder / "models.parquet",
-                                                   rows=gen.execute("SELECT count(*) FROM universe").fetchone()[0]),
-                            lineage=SimpleNamespace(path=folder / "lineage.parquet", rows=gen.execute("SELECT count(*) FROM lineage").fetchone()[0]))
+    stage = SimpleNamespace(
+        downloads=SimpleNamespace(path=folder / "downloads.parquet", rows=rows),
+        models=SimpleNamespace(
+            path=folder / "models.parquet", rows=gen.execute("SELECT count(*) FROM universe").fetchone()[0]
+        ),
+        lineage=SimpleNamespace(
+            path=folder / "lineage.parquet", rows=gen.execute("SELECT count(*) FROM lineage").fetchone()[0]
+        ),
+    )
     return results, stage
 
 
@@ -165,8 +192,11 @@ def main() -> None:
         raise SystemExit(f"{db} exists: pass a new path")
     gen = duckdb.connect()
     build_universe(gen, args.models)
-    print(f"synthetic Hub: {args.models:,} models, {gen.execute('SELECT count(*) FROM lineage').fetchone()[0]:,} lineage edges; "
-          f"{args.days} days from {args.start}")
+    print(
+        f"synthetic Hub: {args.models:,} models, {gen.execute('SELECT count(*) FROM lineage').fetchone()[0]:,} lineage edges; "
+        f"{args.days} days from {args.start}"
+    )
+    store.Store(db).prepare()
     commit_s, rollup_s = [], []
     model_days = listing_rows = 0
     started = time.perf_counter()
@@ -177,18 +207,25 @@ def main() -> None:
                 next_day(gen, d)
             results, stage = stage_day(gen, d, day, work / "stage")
             os.environ["COLLECTOR_NOW"] = f"{day}T02:15:00Z"
-            run_id = store.start_run(db, "collect hf", "hf", {"bench": "hf_year"})
             t = time.perf_counter()
-            jobs.commit_run(db, run_id, lambda con: hf.commit(con, stage, results, run_id, day), requests=0)
+            with Run(store.Store(db), "collect hf", "hf", {"bench": "hf_year"}) as run:
+                run.commit(
+                    lambda con, run=run, stage=stage, results=results, day=day: hf_commit.commit(
+                        con, stage, results, run.run_id, day
+                    )
+                )
             commit_s.append(time.perf_counter() - t)
             t = time.perf_counter()
-            rollups.catch_up(db, day)  # as `collect hf` does after its commit
+            rollups.after_commit(store.Store(db), day)  # as `collect hf` does after its commit
             rollup_s.append(time.perf_counter() - t)
             model_days += gen.execute("SELECT count(*) FROM today").fetchone()[0]
             listing_rows += stage.downloads.rows
             if d % 30 == 0 or d == args.days - 1:
-                print(f"  day {d + 1:>3} {day}: commit {commit_s[-1]:.2f} s, roll-up {rollup_s[-1]:.2f} s, file {db.stat().st_size / 1e6:,.0f} MB, "
-                      f"{db.stat().st_size / model_days:.2f} bytes per model-day so far", flush=True)
+                print(
+                    f"  day {d + 1:>3} {day}: commit {commit_s[-1]:.2f} s, roll-up {rollup_s[-1]:.2f} s, file {db.stat().st_size / 1e6:,.0f} MB, "
+                    f"{db.stat().st_size / model_days:.2f} bytes per model-day so far",
+                    flush=True,
+                )
     finally:
         shutil.rmtree(work / "stage", ignore_errors=True)
     elapsed = time.perf_counter() - started
@@ -196,22 +233,40 @@ def main() -> None:
         con.execute("CHECKPOINT")
     size = db.stat().st_size + (Path(f"{db}.wal").stat().st_size if Path(f"{db}.wal").exists() else 0)
     with store.reader(db) as con:
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("hf_snapshots", "hf_listings", "hf_counters", "hf_counter_state", "hf_model_keys", "hf_models", "hf_lineage")}
+        counts = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in (
+                "hf_snapshots",
+                "internal.hf_listings",
+                "internal.hf_counters",
+                "internal.hf_counter_state",
+                "internal.hf_model_keys",
+                "hf_models",
+                "hf_lineage",
+            )
+        }
     print()
-    print(f"store                    {size:,} bytes ({size / 1e6:,.0f} MB) for {model_days:,} model-days "
-          f"({args.models:,} models x {args.days} days, less the ~0.1% missing each day)")
+    print(
+        f"store                    {size:,} bytes ({size / 1e6:,.0f} MB) for {model_days:,} model-days "
+        f"({args.models:,} models x {args.days} days, less the ~0.1% missing each day)"
+    )
     print(f"bytes per model-day      {size / model_days:.2f} (target <= 8)")
-    print(f"bytes per listing row    {size / listing_rows:.2f} ({listing_rows:,} rows: a model is listed by 1 to 3 scopes a day)")
-    print(f"counter rows             {counts['hf_counters']:,} = {counts['hf_counters'] / listing_rows:.1%} of listing rows "
-          "(only changes are stored)")
+    print(
+        f"bytes per listing row    {size / listing_rows:.2f} ({listing_rows:,} rows: a model is listed by 1 to 3 scopes a day)"
+    )
+    print(
+        f"counter rows             {counts['hf_counters']:,} = {counts['hf_counters'] / listing_rows:.1%} of listing rows "
+        "(only changes are stored)"
+    )
     for table, n in counts.items():
         print(f"  {table:<22} {n:>13,} rows")
     commit_s.sort()
     rollup_s.sort()
-    print(f"commit per day           median {commit_s[len(commit_s) // 2]:.2f} s, max {commit_s[-1]:.2f} s; "
-          f"roll-up after it median {rollup_s[len(rollup_s) // 2]:.2f} s, max {rollup_s[-1]:.2f} s; "
-          f"{elapsed:.0f} s in all (including generating the data)")
+    print(
+        f"commit per day           median {commit_s[len(commit_s) // 2]:.2f} s, max {commit_s[-1]:.2f} s; "
+        f"roll-up after it median {rollup_s[len(rollup_s) // 2]:.2f} s, max {rollup_s[-1]:.2f} s; "
+        f"{elapsed:.0f} s in all (including generating the data)"
+    )
     print(f"peak RSS                 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -23,10 +23,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from collector import jobs, openrouter  # noqa: E402
-from collector.http import MinIntervalPacer  # noqa: E402
+from collector.app.runner import JobResult  # noqa: E402
+from collector.core import settings  # noqa: E402
+from collector.sources.openrouter.client import OpenRouterClient  # noqa: E402
+from collector.sources.openrouter.job import collect_openrouter  # noqa: E402
+from collector.store import Store  # noqa: E402
+
+BUDGET = settings.BY_NAME["OPENROUTER_DAILY_BUDGET"].default
+from collector.core.http import MinIntervalPacer  # noqa: E402
 from tests.fakes.openrouter import (  # noqa: E402
-    DATA_START, KEY, FakeOpenRouter, demo_models, synthetic_apps, synthetic_usage,
+    DATA_START,
+    KEY,
+    FakeOpenRouter,
+    demo_models,
+    synthetic_apps,
+    synthetic_usage,
 )
 
 
@@ -63,18 +74,23 @@ def busiest_minute(sent: list[float]) -> int:
     return best
 
 
-def one_run(db: Path, per_minute: float, real: bool) -> tuple[jobs.JobResult, RecordingPacer, float]:
+def one_run(db: Path, per_minute: float, real: bool) -> tuple[JobResult, RecordingPacer, float]:
     clock = VirtualSleep()
-    pacer = RecordingPacer(per_minute) if real else RecordingPacer(per_minute, sleep=clock.sleep, monotonic=clock.monotonic)
-    client = openrouter.OpenRouterClient(pacer=pacer)
+    pacer = (
+        RecordingPacer(per_minute) if real else RecordingPacer(per_minute, sleep=clock.sleep, monotonic=clock.monotonic)
+    )
+    client = OpenRouterClient(pacer=pacer)
     started = time.monotonic()
-    result = jobs.collect_openrouter(db, client=client)
+    Store(db).prepare()
+    result = collect_openrouter(Store(db), client=client)
     return result, pacer, time.monotonic() - started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 11, 22), help="the frozen UTC day of the run")
+    parser.add_argument(
+        "--today", type=date.fromisoformat, default=date(2026, 11, 22), help="the frozen UTC day of the run"
+    )
     parser.add_argument("--real-pace", action="store_true", help="sleep for real at the default pace")
     args = parser.parse_args()
     last = args.today - timedelta(days=1)
@@ -88,12 +104,14 @@ def main() -> None:
         apps={"coding": synthetic_apps(DATA_START, last + timedelta(days=1))},
         # Paced for real, the fake enforces the documented 30 a minute; with virtual sleeps it cannot
         # (its clock is real), so there the pacer's own timestamps are checked against the limit instead.
-        per_minute=30 if args.real_pace else 100_000, window_seconds=60.0,
+        per_minute=30 if args.real_pace else 100_000,
+        window_seconds=60.0,
     ).start()
     os.environ["OPENROUTER_BASE_URL"] = fake.api_url
     print(f"full backfill {DATA_START}..{last} (run on {args.today})")
     try:
-        rates = [openrouter.DEFAULT_PER_MINUTE] if args.real_pace else [openrouter.DEFAULT_PER_MINUTE, 30.0]
+        default_rate = settings.BY_NAME["OPENROUTER_REQUESTS_PER_MINUTE"].default
+        rates = [default_rate] if args.real_pace else [default_rate, 30.0]
         for per_minute in rates:
             with tempfile.TemporaryDirectory() as tmp:
                 db = Path(tmp) / "bench.duckdb"
@@ -101,19 +119,19 @@ def main() -> None:
                 fake._recent.clear()
                 result, pacer, elapsed = one_run(db, per_minute, args.real_pace)
                 keyed = fake.keyed_requests()
-                kinds = Counter(
-                    (r.path.rsplit("/", 1)[1], r.param("period"), r.param("category")) for r in keyed
-                )
+                kinds = Counter((r.path.rsplit("/", 1)[1], r.param("period"), r.param("category")) for r in keyed)
                 statuses = Counter(r.status for r in fake.log)
                 print(f"\npace {per_minute:g}/min (one request per {60 / per_minute:.1f} s):")
                 print(f"  requests: {len(fake.log)} in all = 1 catalog (no key) + {len(keyed)} Data API")
                 for (dataset, period, category), n in sorted(kinds.items(), key=str):
                     print(f"    {dataset:<15} period={period or '-':<5} category={category or '-':<12} {n:>3}")
-                print(f"  HTTP statuses: {dict(statuses)}; daily budget used: {len(fake.log)} of {openrouter.DEFAULT_DAILY_BUDGET}")
+                print(f"  HTTP statuses: {dict(statuses)}; daily budget used: {len(fake.log)} of {BUDGET}")
                 bound = (len(keyed) - 1) * 60 / per_minute
-                print(f"  client wait for the rate limit: {pacer.waited:.1f} s "
-                      f"(upper bound (n-1) x {60 / per_minute:.1f} s = {bound:.1f} s); most requests in any minute: "
-                      f"{busiest_minute(pacer.sent)}")
+                print(
+                    f"  client wait for the rate limit: {pacer.waited:.1f} s "
+                    f"(upper bound (n-1) x {60 / per_minute:.1f} s = {bound:.1f} s); most requests in any minute: "
+                    f"{busiest_minute(pacer.sent)}"
+                )
                 print(f"  run {'paced for real' if args.real_pace else 'without the waits'}: {elapsed:.1f} s")
                 print(f"  {result.summary()}")
                 # the next day's run: only what is missing plus the restatement window

@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,15 +38,20 @@ def main() -> None:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="sim-week-"))
     work.mkdir(parents=True, exist_ok=True)
     models = demo_models()
-    with FakeHub(models) as hub, FakeOpenRouter(models=or_models(), top=3, per_minute=100_000, **sample_data()) as router:
+    with (
+        FakeHub(models) as hub,
+        FakeOpenRouter(models=or_models(), top=3, per_minute=100_000, **sample_data()) as router,
+    ):
         os.environ["HF_ENDPOINT"] = hub.url
         os.environ["OPENROUTER_BASE_URL"] = router.api_url
         os.environ["OPENROUTER_API_KEY"] = KEY
-        from collector import schedule, schedules_config, store
+        from collector import store
+        from collector.app import schedule, schedules_config
 
         plan = schedules_config.load(ROOT / "schedules.yaml")
         db = work / "adoption.duckdb"
-        start = datetime.fromisoformat(args.start).replace(tzinfo=timezone.utc)
+        store.Store(db).prepare()
+        start = datetime.fromisoformat(args.start).replace(tzinfo=UTC)
         end = start + timedelta(days=args.days)
         fires = []
         for spec in plan.jobs:
@@ -71,10 +76,12 @@ def main() -> None:
                 settings["out"] = str(work / settings.get("out", "exports"))
             started = time.monotonic()
             try:
-                result = schedule.run_job(db, spec.name, settings)
+                result = schedule.run_job(store.Store(db), spec.name, settings)
                 rows = ", ".join(f"{k} {v:,}" for k, v in result.row_counts.items() if isinstance(v, int))
-                line = (f"{fire:%a %m-%d %H:%M}   {spec.name:<11} {result.status:<7} {time.monotonic() - started:5.1f} "
-                        f"{result.requests:5d}  {rows}")
+                line = (
+                    f"{fire:%a %m-%d %H:%M}   {spec.name:<11} {result.status:<7} {time.monotonic() - started:5.1f} "
+                    f"{result.requests:5d}  {rows}"
+                )
                 print(line + "".join(f"; {n}" for n in result.notes if "written to" in n))
             except Exception as exc:  # noqa: BLE001 - a simulation reports failures and goes on, like the scheduler
                 print(f"{fire:%a %m-%d %H:%M}   {spec.name:<11} FAILED  {' '.join(str(exc).split())}")

@@ -1,4 +1,9 @@
-"""The `collector` command: a thin layer over the library. Errors are one line and a non-zero exit."""
+"""The `collector` command: click only. Each command parses its arguments, calls the library and prints
+the result; errors are one line and a non-zero exit (2 for bad arguments or settings).
+
+The `collect` subcommands and `export` are generated from the job registry (collector.app.registry),
+so their options, defaults and validation are the jobs' own.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +12,97 @@ import logging
 import sys
 import traceback
 from pathlib import Path
+from typing import Any
 
 import click
 
-from collector import __version__, cancel, claims as claims_report, jobs, refdata, store
-from collector.errors import CollectorError
-from collector.progress import Progress
+from collector import __version__, reference
+from collector.app import registry
+from collector.app.runner import JobResult
+from collector.core import cancel, settings
+from collector.core.errors import CollectorError
+from collector.core.progress import Progress
+from collector.core.weeks import parse_day, parse_week
+from collector.store import Store, db_path
 
 log = logging.getLogger("collector")
 
 
 class Context:
     def __init__(self, db: Path, quiet: bool, verbose: bool):
-        self.db = db
+        self.store = Store(db)
         self.quiet = quiet
         self.verbose = verbose
 
     def progress(self) -> Progress:
         return Progress(enabled=False if self.quiet else None)
 
+    def prepare(self) -> None:
+        """The explicit refresh step before any job opens a run: reference data and views are remade
+        when their content changed (a hash of a few dozen small files when it did not)."""
+        if self.store.prepare():
+            log.debug("reference data and views refreshed in %s", self.store.path)
+
 
 def _setup_logging(quiet: bool, verbose: bool) -> None:
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s" if not verbose else "%(asctime)s %(name)s %(levelname)s %(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(message)s" if not verbose else "%(asctime)s %(name)s %(levelname)s %(message)s")
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
     logging.getLogger("collector").setLevel(level)
 
 
+def _help(job: registry.Job) -> str:
+    text = job.summary + ("\n\n" + job.description if job.description else "")
+    return text + "\n\n\b\nExample:\n" + "\n".join(f"  {e}" for e in job.examples)
+
+
+def _job_command(job: registry.Job, name: str) -> click.Command:
+    """A click command for a registered job: its options are the job's settings."""
+
+    @click.pass_obj
+    def command(obj: Context, **given: Any) -> None:
+        values = {k: v for k, v in given.items() if v is not None and v is not False}
+        checked = job.settings(values, prefix="--")  # exit 2 before anything is opened
+        obj.prepare()
+        progress = obj.progress()
+        try:
+            result = job.run(obj.store, progress=progress, **checked)
+        finally:
+            progress.done()
+        _report(result)
+
+    params: list[click.Parameter] = []
+    for option in job.options:
+        if option.kind == "flag":
+            params.append(click.Option([option.flag, option.name], is_flag=True, default=False, help=option.help))
+        else:
+            default = "" if option.default is None else f" [default: {option.default}]"
+            params.append(
+                click.Option(
+                    [option.flag, option.name], default=None, metavar=option.metavar, help=option.help + default
+                )
+            )
+    return click.Command(name, callback=command, params=params, help=_help(job))
+
+
+def _report(result: JobResult) -> None:
+    for line in result.warnings:
+        log.warning(line)
+    log.info(result.summary())
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="DuckDB file (default: $COLLECTOR_DB or data/adoption.duckdb).")
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file (default: $COLLECTOR_DB or data/adoption.duckdb).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors; no progress.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging, and tracebacks on errors.")
 @click.version_option(__version__, prog_name="collector")
@@ -53,11 +116,28 @@ def cli(ctx: click.Context, db: Path | None, quiet: bool, verbose: bool) -> None
       collector status
     """
     _setup_logging(quiet, verbose)
+    settings.check()  # a bad setting exits 2 before any command opens anything
     _install_stop_signals()
-    ctx.obj = Context(store.db_path(db), quiet, verbose)
+    ctx.obj = Context(db_path(db), quiet, verbose)
 
 
-@cli.group()
+class _CollectGroup(click.Group):
+    """`collect <job>` for every registered job that has a collect command, read from the registry
+    when asked (a job registered at run time gets its command too)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        jobs = [j.name for j in registry.jobs().values() if j.collect_command]
+        return jobs + [name for name in super().list_commands(ctx) if name not in jobs]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        job = registry.jobs().get(cmd_name)
+        return _job_command(job, cmd_name) if job is not None and job.collect_command else None
+
+
+@cli.group(cls=_CollectGroup)
 def collect() -> None:
     """Fetch today's snapshot from a source and store it.
 
@@ -69,73 +149,10 @@ def collect() -> None:
     """
 
 
-@collect.command("hf")
-@click.option("--top", "top_n", type=int, default=1000, show_default=True,
-              help="Also snapshot the Hub-wide top N models by 30-day downloads (0 to skip).")
-@click.option("--coverage", type=int, default=None, metavar="MIN_DOWNLOADS",
-              help="Also crawl the Hub by 30-day downloads until models fall below MIN_DOWNLOADS (coverage mode).")
-@click.option("--orgs", "orgs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="CSV of namespaces (namespace,organisation,role,collect); default: the built-in reference list.")
-@click.option("--page-size", type=int, default=1000, show_default=True, help="Models per listing request (1-1000).")
-@click.pass_obj
-def collect_hf(obj: Context, top_n: int, coverage: int | None, orgs_file: Path | None, page_size: int) -> None:
-    """Snapshot Hugging Face download counts for the tracked organisations and the Hub-wide top N.
-
-    Uses HF_TOKEN when set; HF_ENDPOINT redirects every call.
-
-    \b
-    Example:
-      collector collect hf --top 1000
-      collector collect hf --top 0 --coverage 1000
-      HF_ENDPOINT=http://127.0.0.1:8080 collector --db /tmp/test.duckdb collect hf --top 50
-    """
-    progress = obj.progress()
-    try:
-        result = jobs.collect_hf(obj.db, top_n=top_n, coverage=coverage, orgs_file=orgs_file, page_size=page_size,
-                                 progress=progress)
-    finally:
-        progress.done()
-    _report(result)
-
-
-def _report(result: jobs.JobResult) -> None:
-    for line in result.warnings:
-        log.warning(line)
-    log.info(result.summary())
-
-
-@collect.command("openrouter")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Fetch every rankings bucket from this UTC day again, even if stored (default: only what is "
-                   "missing, back to 2025-01-01, plus the restatement window).")
-@click.option("--restate-days", type=int, default=3, show_default=True,
-              help="Re-fetch buckets touching the last N completed days (OpenRouter may restate them).")
-@click.pass_obj
-def collect_openrouter(obj: Context, since, restate_days: int) -> None:
-    """Snapshot OpenRouter's model catalog and store its usage rankings (Data API) back to 2025-01-01.
-
-    The rankings need OPENROUTER_API_KEY (without it only the catalog is collected);
-    OPENROUTER_BASE_URL redirects every call.
-
-    \b
-    Example:
-      OPENROUTER_API_KEY=... collector collect openrouter
-      collector collect openrouter --since 2025-01-01
-    """
-    progress = obj.progress()
-    try:
-        result = jobs.collect_openrouter(
-            obj.db, since=since.date() if since else None, restate_days=restate_days, progress=progress
-        )
-    finally:
-        progress.done()
-    _report(result)
-
-
 @collect.command("all")
 @click.pass_obj
 def collect_all(obj: Context) -> None:
-    """Run `collect hf` then `collect openrouter` with their defaults; one failing does not stop the other.
+    """Run every source's collect job with its defaults; one failing does not stop the others.
 
     Prints one line per source; exits non-zero if any source failed.
 
@@ -143,51 +160,71 @@ def collect_all(obj: Context) -> None:
     Example:
       OPENROUTER_API_KEY=... collector collect all
     """
+    obj.prepare()
     failed = []
-    for name, job in (("hf", jobs.collect_hf), ("openrouter", jobs.collect_openrouter)):
+    for job in registry.jobs().values():
+        if not job.in_collect_all:
+            continue
         progress = obj.progress()
         try:
-            result = job(obj.db, progress=progress)
+            result = job.run(obj.store, progress=progress, **job.settings({}))
         except CollectorError as exc:
             progress.done()
             if obj.verbose:
                 traceback.print_exc()
-            failed.append((name, exc))
-            click.echo(f"error: collect {name}: {' '.join(str(exc).split())}", err=True)
+            failed.append(exc)
+            click.echo(f"error: collect {job.name}: {' '.join(str(exc).split())}", err=True)
             if isinstance(exc, cancel.Interrupted):
                 break  # the user asked to stop: do not start the next source
             continue
         progress.done()
         _report(result)
     if failed:
-        sys.exit(max(exc.exit_code for _, exc in failed))
+        sys.exit(max(exc.exit_code for exc in failed))
+
+
+def _schedule_file(config: Path | None) -> Path:
+    """--config, then COLLECTOR_SCHEDULES, then schedules.yaml in the current folder."""
+    return Path(config or settings.get("COLLECTOR_SCHEDULES"))
 
 
 @cli.command("run")
-@click.argument("job", type=click.Choice(["hf", "openrouter", "export"]))
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=Path("schedules.yaml"),
-              show_default=True, help="Take the job's settings from this schedule file (if it exists).")
+@click.argument("job")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Take the job's settings from this schedule file (default: $COLLECTOR_SCHEDULES, else "
+    "schedules.yaml in the current folder, if it exists).",
+)
 @click.pass_obj
-def run_cmd(obj: Context, job: str, config: Path) -> None:
-    """Run one scheduled job once, with its settings from schedules.yaml (for system cron or CI).
+def run_cmd(obj: Context, job: str, config: Path | None) -> None:
+    """Run one scheduled job once (hf, openrouter, export), with its settings from schedules.yaml.
 
-    Goes through the same code as `collector schedule`. SIGTERM / SIGINT stop it before its next
-    request; nothing partial is committed.
+    For system cron or CI; the same code as `collector schedule`. SIGTERM / SIGINT stop it before
+    its next request; nothing partial is committed.
 
     \b
     Example:
       collector run hf
       15 2 * * *  cd /srv/collector && .venv/bin/collector --quiet run hf   # a crontab line
     """
-    from collector import schedule, schedules_config
+    from collector.app import schedule, schedules_config
 
-    settings = {}
-    if config.exists():
-        spec = next((j for j in schedules_config.load(config).jobs if j.name == job), None)
-        settings = spec.settings if spec else {}
+    registry.get(job)  # an unknown job is a one-line error, exit 2
+    path = _schedule_file(config)
+    job_settings: dict = {}
+    if path.exists():
+        spec = next((j for j in schedules_config.load(path).jobs if j.name == job), None)
+        job_settings = spec.settings if spec else {}
+        log.debug("settings of %s from %s: %s", job, path, job_settings)
+    elif config is not None:
+        raise CollectorError(f"--config {config}: no such file")
+    registry.get(job).settings(job_settings)  # bad settings exit 2 before the run opens
+    obj.prepare()
     progress = obj.progress()
     try:
-        result = schedule.run_job(obj.db, job, settings, progress=progress)
+        result = schedule.run_job(obj.store, job, job_settings, progress=progress)
     finally:
         progress.done()
     _report(result)
@@ -197,8 +234,6 @@ def _install_stop_signals() -> None:
     """SIGTERM / SIGINT ask the running job to stop before its next request (it then rolls back and
     commits nothing); a second signal forces an immediate stop. A commit in progress is never cut."""
     import signal
-
-    from collector import cancel
 
     cancel.clear()
 
@@ -215,11 +250,16 @@ def _install_stop_signals() -> None:
 
 
 @cli.command("schedule")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("schedules.yaml"),
-              show_default=True, help="The schedule: jobs, cron expressions (UTC) and settings.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The schedule: jobs, cron expressions (UTC) and settings (default: $COLLECTOR_SCHEDULES, "
+    "else schedules.yaml in the current folder).",
+)
 @click.option("--check", is_flag=True, help="Validate the schedule, print the next run of each job, and exit.")
 @click.pass_obj
-def schedule_cmd(obj: Context, config: Path, check: bool) -> None:
+def schedule_cmd(obj: Context, config: Path | None, check: bool) -> None:
     """Run the jobs of schedules.yaml on their cron schedules (UTC) until SIGTERM / SIGINT.
 
     Missed runs (machine asleep, scheduler stopped) are made up once when within the grace.
@@ -229,21 +269,24 @@ def schedule_cmd(obj: Context, config: Path, check: bool) -> None:
       collector schedule --config schedules.yaml
       collector schedule --check
     """
-    from collector import clock, schedule, schedules_config
+    from collector.app import schedule, schedules_config
+    from collector.core import clock
 
-    plan = schedules_config.load(config)
+    plan = schedules_config.load(_schedule_file(config))
     if check:
         now = clock.now()
+        click.echo(f"schedule: {plan.path}")
         for spec in plan.jobs:
             nxt = spec.trigger().get_next_fire_time(None, now)
             click.echo(f"{spec.name:<11} '{spec.cron}'  next run {nxt:%Y-%m-%d %H:%M} UTC  settings {spec.settings}")
         return
-    schedule.serve(obj.db, plan)
+    obj.prepare()
+    schedule.serve(obj.store, plan)
 
 
 @cli.command("sql")
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", default="table", show_default=True, metavar="table|csv|json|markdown")
 @click.pass_obj
 def sql_cmd(obj: Context, query: str, fmt: str) -> None:
     """Run a read-only SQL query against the store (tables and views) and print the result.
@@ -253,27 +296,12 @@ def sql_cmd(obj: Context, query: str, fmt: str) -> None:
       collector sql "SELECT claim_id, verdict FROM claims"
       collector sql --format csv "SELECT * FROM hf_downloads_by_country"
     """
-    from collector import sqlout
+    from collector.outputs import formats, sql
 
-    sqlout.run(obj.db, query, fmt)
+    click.echo(sql.run(obj.store, query, formats.parse_format(fmt)), nl=False)
 
 
-@cli.command("export")
-@click.option("--week", default=None, metavar="YYYY-Www", help="ISO week to export (default: the last complete week).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("exports"), show_default=True)
-@click.option("--force", is_flag=True, help="Replace an existing export of that week.")
-@click.pass_obj
-def export_cmd(obj: Context, week: str | None, out: Path, force: bool) -> None:
-    """Write the weekly export: CSV reports, PNG charts and a manifest, in OUT/YYYY-Www/.
-
-    \b
-    Example:
-      collector export
-      collector export --week 2026-W20 --out /srv/exports
-    """
-    from collector import export
-
-    _report(export.export_job(obj.db, out=out, week=week, force=force))
+cli.add_command(_job_command(registry.get("export"), "export"))
 
 
 @cli.command()
@@ -286,11 +314,13 @@ def status(obj: Context, as_json: bool) -> None:
     Example:
       collector status
     """
-    info = store.status(obj.db)
+    info = obj.store.status()
     if as_json:
         click.echo(json.dumps(info, indent=2, default=str))
         return
     click.echo(f"database: {info['path']} ({info['size_bytes']:,} bytes, schema version {info['schema_version']})")
+    if not info["views_current"]:
+        click.echo("views: built by another collector version (`collector refresh` rebuilds them)")
     click.echo("latest runs:")
     if not info["runs"]:
         click.echo("  (none yet)")
@@ -305,16 +335,64 @@ def status(obj: Context, as_json: bool) -> None:
         click.echo(line)
     click.echo("tables:")
     for table, count in info["tables"].items():
-        click.echo(f"  {table:<28} {count:>12,} rows")
+        click.echo(f"  {table:<34} {count:>12,} rows")
 
 
 @cli.command()
-@click.option("--format", "fmt", default="table", show_default=True, metavar="table|csv|json|markdown",
-              help="Output format; json is a list of objects with the report's nine keys.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="Judge with the data known on this UTC day (YYYY-MM-DD); default: everything stored.")
-@click.option("--week", default=None, metavar="YYYY-Www",
-              help="Also count the weekly OpenRouter claims for this ISO week (e.g. 2025-W44).")
+@click.option(
+    "--rollups",
+    is_flag=True,
+    help="Also re-attribute every Hub snapshot day now (otherwise the next `collect hf` does it when needed).",
+)
+@click.pass_obj
+def refresh(obj: Context, rollups: bool) -> None:
+    """Rebuild the reference tables and views when this collector's sql/ or reference CSVs changed.
+
+    Every writing command does this first; run it by hand after an upgrade so that readers
+    (`claims`, `sql`, the DuckDB CLI) see the new views at once. `--rollups` re-attributes the Hub
+    history now, with progress, instead of at the next `collect hf`.
+
+    \b
+    Example:
+      collector refresh
+      collector refresh --rollups
+    """
+    from collector.sources.hf import rollups as hf_rollups
+
+    changed = obj.store.prepare()
+    click.echo("reference data and views: " + ("rebuilt" if changed else "already current"))
+    if rollups:
+        progress = obj.progress()
+        try:
+            with obj.store.writer() as con:
+                days = hf_rollups.reattribute(con, progress)
+        finally:
+            progress.done()
+        click.echo(f"Hub roll-ups: {days} snapshot days re-attributed")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    metavar="table|csv|json|markdown",
+    help="Output format; json is a list of objects with the report's nine keys.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Judge with the data known on this UTC day (YYYY-MM-DD); default: everything stored.",
+)
+@click.option(
+    "--week",
+    default=None,
+    metavar="YYYY-Www",
+    help="Also count the weekly OpenRouter claims for this ISO week (e.g. 2025-W44).",
+)
 @click.pass_obj
 def claims(obj: Context, fmt: str, as_of: str | None, week: str | None) -> None:
     """Test the news claims against the stored data: one row per claim and scope, with the verdict.
@@ -328,15 +406,17 @@ def claims(obj: Context, fmt: str, as_of: str | None, week: str | None) -> None:
       collector claims --format json --as-of 2025-11-10 --week 2025-W44
       duckdb data/adoption.duckdb -c "SELECT claim_id, verdict FROM claims"
     """
-    fmt = claims_report.parse_format(fmt)
-    day = claims_report.parse_day(as_of)
-    monday = claims_report.parse_week(week)
-    rows = claims_report.fetch(obj.db, day, monday)
-    click.echo(claims_report.render(rows, fmt), nl=False)
+    from collector.outputs import claims as report
+    from collector.outputs import formats
+
+    fmt = formats.parse_format(fmt)
+    day = parse_day(as_of) if as_of else None
+    monday = parse_week(week) if week else None
+    click.echo(report.render(report.fetch(obj.store, day, monday), fmt), nl=False)
 
 
-@cli.group()
-def reference() -> None:
+@cli.group("reference")
+def reference_group() -> None:
     """Curated reference data (organisations, namespaces, aliases, OpenRouter authors).
 
     \b
@@ -345,9 +425,15 @@ def reference() -> None:
     """
 
 
-@reference.command("check")
-@click.option("--dir", "directory", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=refdata.REFERENCE_DIR, show_default=False, help="Folder of reference CSVs (default: built-in).")
+@reference_group.command("check")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=reference.REFERENCE_DIR,
+    show_default=False,
+    help="Folder of reference CSVs (default: built-in).",
+)
 def reference_check(directory: Path) -> None:
     """Validate the reference CSVs; each problem is printed as `path:line: what is wrong`.
 
@@ -355,7 +441,7 @@ def reference_check(directory: Path) -> None:
     Example:
       collector reference check
     """
-    data = refdata.load(directory)
+    data = reference.load(directory)
     click.echo(", ".join(f"{name}: {len(rows)} rows" for name, rows in data.items()) + " - all valid")
 
 

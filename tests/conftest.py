@@ -53,16 +53,28 @@ def db(tmp_path) -> Path:
 @pytest.fixture
 def hub(monkeypatch):
     models = [
-        make_model("Qwen/QwQ-32B", 61_994, all_time=2_945_445, params=32_763_876_352,
-                   tags=["text-generation", "base_model:Qwen/Qwen2.5-32B", "base_model:finetune:Qwen/Qwen2.5-32B"]),
+        make_model(
+            "Qwen/QwQ-32B",
+            61_994,
+            all_time=2_945_445,
+            params=32_763_876_352,
+            tags=["text-generation", "base_model:Qwen/Qwen2.5-32B", "base_model:finetune:Qwen/Qwen2.5-32B"],
+        ),
         make_model("Qwen/Qwen2.5-32B", 300_000, all_time=9_000_000),
         make_model("Qwen/Qwen3-8B", 2_000_000, all_time=20_000_000),
         make_model("deepseek-ai/DeepSeek-R1", 500_000, all_time=12_000_000, params=684_531_386_000),
         make_model("meta-llama/Llama-3.1-8B-Instruct", 6_000_000, all_time=90_000_000, gated="manual"),
-        make_model("unsloth/QwQ-32B-GGUF", 40_000, library="gguf",
-                   tags=["gguf", "base_model:Qwen/QwQ-32B", "base_model:quantized:Qwen/QwQ-32B"]),
-        make_model("mergekit/qwen-llama-merge", 10, tags=["merge", "base_model:merge:Qwen/Qwen3-8B",
-                                                          "base_model:merge:meta-llama/Llama-3.1-8B-Instruct"]),
+        make_model(
+            "unsloth/QwQ-32B-GGUF",
+            40_000,
+            library="gguf",
+            tags=["gguf", "base_model:Qwen/QwQ-32B", "base_model:quantized:Qwen/QwQ-32B"],
+        ),
+        make_model(
+            "mergekit/qwen-llama-merge",
+            10,
+            tags=["merge", "base_model:merge:Qwen/Qwen3-8B", "base_model:merge:meta-llama/Llama-3.1-8B-Instruct"],
+        ),
     ]
     with FakeHub(models) as server:
         monkeypatch.setenv("HF_ENDPOINT", server.url)
@@ -73,7 +85,9 @@ def hub(monkeypatch):
 def orgs(tmp_path) -> Path:
     """A namespaces file with the two organisations the `hub` fixture's models mostly belong to."""
     path = tmp_path / "orgs.csv"
-    path.write_text("namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\ndeepseek-ai,DeepSeek,developer,yes\n")
+    path.write_text(
+        "namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\ndeepseek-ai,DeepSeek,developer,yes\n"
+    )
     return path
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from collector import hf_store, rollups, store
+from collector import store
+from collector.sources.hf import rollups
+from collector.sources.hf import storage as hf_store
 
 
 def _day(value: str | date) -> date:
@@ -16,7 +18,7 @@ def _day(value: str | date) -> date:
 
 
 def _at(day: date, hour: int = 6) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
 class Seed:
@@ -24,7 +26,8 @@ class Seed:
         self.con = con
         self.run_id = con.execute(
             "INSERT INTO runs (job, source, params, started_at, status) VALUES ('seed', 'test', '{}', now(), 'ok') "
-            "RETURNING run_id").fetchone()[0]
+            "RETURNING run_id"
+        ).fetchone()[0]
 
     # ---- Hugging Face -----------------------------------------------------------------------
 
@@ -34,23 +37,55 @@ class Seed:
             sets = "".join(f"{column} = ?, " for column in always)
             self.con.execute(
                 f"UPDATE hf_models SET {sets}first_seen = least(first_seen, ?), last_seen = greatest(last_seen, ?) "
-                "WHERE model_id = ?", [*always.values(), day, day, model_id])
+                "WHERE model_id = ?",
+                [*always.values(), day, day, model_id],
+            )
             return
-        row = {"model_id": model_id, "author": model_id.split("/")[0] if "/" in model_id else None,
-               "created_at": "2025-01-15T10:00:00Z", "last_modified": "2025-01-15T10:00:00Z",
-               "pipeline_tag": "text-generation", "library_name": "transformers", "tags": [],
-               "safetensors_total": None, "gated": "false", "meta_hash": 0, **(on_insert or {}), **always,
-               "first_seen": day, "last_seen": day}
-        self.con.execute(f"INSERT INTO hf_models ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-                         list(row.values()))
+        row = {
+            "model_id": model_id,
+            "author": model_id.split("/")[0] if "/" in model_id else None,
+            "created_at": "2025-01-15T10:00:00Z",
+            "last_modified": "2025-01-15T10:00:00Z",
+            "pipeline_tag": "text-generation",
+            "library_name": "transformers",
+            "tags": [],
+            "safetensors_total": None,
+            "gated": "false",
+            "meta_hash": 0,
+            **(on_insert or {}),
+            **always,
+            "first_seen": day,
+            "last_seen": day,
+        }
+        self.con.execute(
+            f"INSERT INTO hf_models ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
+        )
 
-    def hf_model(self, model_id: str, *, pipeline_tag: str | None = "text-generation", created: str = "2025-01-15",
-                 params: int | None = None, gated: str = "false", seen: str | date = "2026-05-01") -> None:
-        self._put_model(model_id, _day(seen), {
-            "pipeline_tag": pipeline_tag, "created_at": f"{created}T10:00:00Z", "last_modified": f"{created}T10:00:00Z",
-            "safetensors_total": params, "gated": gated})
+    def hf_model(
+        self,
+        model_id: str,
+        *,
+        pipeline_tag: str | None = "text-generation",
+        created: str = "2025-01-15",
+        params: int | None = None,
+        gated: str = "false",
+        seen: str | date = "2026-05-01",
+    ) -> None:
+        self._put_model(
+            model_id,
+            _day(seen),
+            {
+                "pipeline_tag": pipeline_tag,
+                "created_at": f"{created}T10:00:00Z",
+                "last_modified": f"{created}T10:00:00Z",
+                "safetensors_total": params,
+                "gated": gated,
+            },
+        )
 
-    def hf_snapshot(self, day: str | date, scope: str, models: Iterable[tuple], *, as_of: datetime | None = None) -> int:
+    def hf_snapshot(
+        self, day: str | date, scope: str, models: Iterable[tuple], *, as_of: datetime | None = None
+    ) -> int:
         """models: (model_id, downloads_30d, downloads_all_time[, pipeline_tag]) in rank order."""
         day = _day(day)
         models = list(models)
@@ -61,9 +96,13 @@ class Seed:
         ).fetchone()[0]
         rows = [(snapshot_id, row[0], rank, row[1], row[2]) for rank, row in enumerate(models, start=1)]
         if rows:
-            self.con.execute("CREATE OR REPLACE TEMP TABLE seed_hf_rows (snapshot_id BIGINT, model_id VARCHAR, "
-                             "rank INTEGER, downloads_30d BIGINT, downloads_all_time BIGINT)")
-            self._insert("seed_hf_rows", ["snapshot_id", "model_id", "rank", "downloads_30d", "downloads_all_time"], rows)
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE seed_hf_rows (snapshot_id BIGINT, model_id VARCHAR, "
+                "rank INTEGER, downloads_30d BIGINT, downloads_all_time BIGINT)"
+            )
+            self._insert(
+                "seed_hf_rows", ["snapshot_id", "model_id", "rank", "downloads_30d", "downloads_all_time"], rows
+            )
             hf_store.append(self.con, "SELECT *, 0::BIGINT AS likes, 0::DOUBLE AS trending_score FROM seed_hf_rows")
             self.con.execute("DROP TABLE seed_hf_rows")
             # metadata for models not seen before (pipeline tag from the 4th field), else widen first/last seen
@@ -72,9 +111,11 @@ class Seed:
         return snapshot_id
 
     def lineage(self, child: str, parent: str, relation: str = "finetune", day: str = "2026-05-01") -> None:
-        self.con.execute("""INSERT INTO hf_lineage SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (
+        self.con.execute(
+            """INSERT INTO hf_lineage SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (
                                 SELECT 1 FROM hf_lineage WHERE child_id = ? AND parent_id = ? AND relation = ?)""",
-                         [child, parent, relation, _day(day), _day(day), child, parent, relation])
+            [child, parent, relation, _day(day), _day(day), child, parent, relation],
+        )
 
     # ---- OpenRouter -------------------------------------------------------------------------
 
@@ -88,15 +129,44 @@ class Seed:
                VALUES (?, ?, ?, ?, 'GET /api/v1/models (seeded)', ?) RETURNING snapshot_id""",
             [day, _at(day), _at(day), self.run_id, len(models)],
         ).fetchone()[0]
-        self._insert("or_models", ["snapshot_id", "id", "canonical_slug", "author", "name", "hugging_face_id",
-                                   "price_prompt", "price_completion"],
-                     [(snapshot_id, m["id"], m.get("canonical_slug", m["id"].split(":")[0]), m["id"].split("/")[0],
-                       m.get("name"), m.get("hugging_face_id") or None, m.get("prompt"), m.get("completion"))
-                      for m in models])
+        self._insert(
+            "or_models",
+            [
+                "snapshot_id",
+                "id",
+                "canonical_slug",
+                "author",
+                "name",
+                "hugging_face_id",
+                "price_prompt",
+                "price_completion",
+            ],
+            [
+                (
+                    snapshot_id,
+                    m["id"],
+                    m.get("canonical_slug", m["id"].split(":")[0]),
+                    m["id"].split("/")[0],
+                    m.get("name"),
+                    m.get("hugging_face_id") or None,
+                    m.get("prompt"),
+                    m.get("completion"),
+                )
+                for m in models
+            ],
+        )
         return snapshot_id
 
-    def or_pull(self, *, period: str, start: str | date, end: str | date, rows: Iterable[tuple],
-                category: str | None = None, as_of: datetime | None = None) -> int:
+    def or_pull(
+        self,
+        *,
+        period: str,
+        start: str | date,
+        end: str | date,
+        rows: Iterable[tuple],
+        category: str | None = None,
+        as_of: datetime | None = None,
+    ) -> int:
         """rows: (bucket_date, model_permaslug, total_tokens); ranks follow the order given per bucket
         ('other' last, as the API serves it)."""
         start, end = _day(start), _day(end)
@@ -106,8 +176,17 @@ class Seed:
                                      fetched_at, run_id, request, row_count)
                VALUES ('rankings-daily', ?, ?, ?, ?, ?, 'v1', ?, ?, ?, 'GET /datasets/rankings-daily (seeded)', ?)
                RETURNING pull_id""",
-            [period, category, start, end, as_of or _at(end + timedelta(days=1), 1), category is not None,
-             _at(end + timedelta(days=1), 2), self.run_id, len(rows)],
+            [
+                period,
+                category,
+                start,
+                end,
+                as_of or _at(end + timedelta(days=1), 1),
+                category is not None,
+                _at(end + timedelta(days=1), 2),
+                self.run_id,
+                len(rows),
+            ],
         ).fetchone()[0]
         ranks: dict = {}
         ranked = []
@@ -117,16 +196,31 @@ class Seed:
         self._insert("or_rankings", ["pull_id", "bucket_date", "model_permaslug", "total_tokens", "rank"], ranked)
         return pull_id
 
-    def or_week(self, week_start: str | date, models: Iterable[tuple[str, int]], *, category: str | None = None,
-                other: int = 0, as_of: datetime | None = None) -> int:
+    def or_week(
+        self,
+        week_start: str | date,
+        models: Iterable[tuple[str, int]],
+        *,
+        category: str | None = None,
+        other: int = 0,
+        as_of: datetime | None = None,
+    ) -> int:
         """One period=week pull for one complete ISO week: models in rank order, then 'other'."""
         start = _day(week_start)
         rows = [(start, slug, tokens) for slug, tokens in models] + [(start, "other", other)]
-        return self.or_pull(period="week", start=start, end=start + timedelta(days=6), rows=rows,
-                            category=category, as_of=as_of)
+        return self.or_pull(
+            period="week", start=start, end=start + timedelta(days=6), rows=rows, category=category, as_of=as_of
+        )
 
-    def or_apps(self, start: str | date, end: str | date, apps: Iterable[str], *, category: str = "coding",
-                as_of: datetime | None = None) -> int:
+    def or_apps(
+        self,
+        start: str | date,
+        end: str | date,
+        apps: Iterable[str],
+        *,
+        category: str = "coding",
+        as_of: datetime | None = None,
+    ) -> int:
         start, end = _day(start), _day(end)
         apps = list(apps)
         pull_id = self.con.execute(
@@ -134,14 +228,22 @@ class Seed:
                                      fetched_at, run_id, request, row_count)
                VALUES ('app-rankings', NULL, ?, 'popular', ?, ?, ?, 'v1', false, ?, ?, 'GET /datasets/app-rankings (seeded)', ?)
                RETURNING pull_id""",
-            [category, start, end, as_of or _at(end + timedelta(days=1), 1), _at(end + timedelta(days=1), 2),
-             self.run_id, len(apps)],
+            [
+                category,
+                start,
+                end,
+                as_of or _at(end + timedelta(days=1), 1),
+                _at(end + timedelta(days=1), 2),
+                self.run_id,
+                len(apps),
+            ],
         ).fetchone()[0]
         for rank, name in enumerate(apps, start=1):
-            self.con.execute("INSERT INTO or_app_rankings VALUES (?, ?, ?, ?, ?, ?)",
-                             [pull_id, rank, name.lower().replace(" ", "-"), name, 10**9 // rank, 10**6 // rank])
+            self.con.execute(
+                "INSERT INTO or_app_rankings VALUES (?, ?, ?, ?, ?, ?)",
+                [pull_id, rank, name.lower().replace(" ", "-"), name, 10**9 // rank, 10**6 // rank],
+            )
         return pull_id
-
 
     def _insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         """Many rows in one statement (row-by-row INSERTs take seconds for a real capture); values go
@@ -168,20 +270,30 @@ def load_hub_sample(seed: Seed, parquet: Path, day: date, scope: str = "sample:h
     snapshot_id = con.execute(
         """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
            VALUES (?, ?, ?, ?, ?, ?, 1, (SELECT count(*) FROM read_parquet(?)), 0) RETURNING snapshot_id""",
-        [scope, day, _at(day), _at(day, 7), seed.run_id, parquet.name, str(parquet)]).fetchone()[0]
-    hf_store.append(con, """SELECT $id::BIGINT AS snapshot_id, id AS model_id,
+        [scope, day, _at(day), _at(day, 7), seed.run_id, parquet.name, str(parquet)],
+    ).fetchone()[0]
+    hf_store.append(
+        con,
+        """SELECT $id::BIGINT AS snapshot_id, id AS model_id,
                                    row_number() OVER (ORDER BY downloads DESC, id)::INTEGER AS rank,
                                    downloads AS downloads_30d, downloadsAllTime AS downloads_all_time,
                                    likes, trendingScore AS trending_score
-                            FROM read_parquet($file)""", {"id": snapshot_id, "file": str(parquet)})
-    con.execute("""INSERT INTO hf_models
+                            FROM read_parquet($file)""",
+        {"id": snapshot_id, "file": str(parquet)},
+    )
+    con.execute(
+        """INSERT INTO hf_models
                    SELECT id, author, createdAt, lastModified, pipeline_tag, library_name, tags,
                           safetensors.total, NULL, 0, ?, ?
-                   FROM read_parquet(?)""", [day, day, str(parquet)])
-    con.execute("""INSERT INTO hf_lineage
+                   FROM read_parquet(?)""",
+        [day, day, str(parquet)],
+    )
+    con.execute(
+        """INSERT INTO hf_lineage
                    SELECT DISTINCT id, regexp_extract(tag, $re, 2), regexp_extract(tag, $re, 1), $day, $day
                    FROM (SELECT id, unnest(tags) AS tag FROM read_parquet($file)) WHERE regexp_matches(tag, $re)""",
-                {"re": LINEAGE_TAG, "day": day, "file": str(parquet)})
+        {"re": LINEAGE_TAG, "day": day, "file": str(parquet)},
+    )
     return snapshot_id
 
 
@@ -193,23 +305,39 @@ def load_openrouter_capture(seed: Seed, catalog_json: Path, rankings_json: Path)
 
     catalog = json.loads(catalog_json.read_text())["data"]
     rankings = json.loads(rankings_json.read_text())
-    seed.or_catalog(catalog_json.stem.split("_")[-1], [
-        {"id": m["id"], "canonical_slug": m["canonical_slug"], "name": m["name"],
-         "hugging_face_id": m.get("hugging_face_id") or None,
-         "prompt": m["pricing"]["prompt"], "completion": m["pricing"]["completion"]} for m in catalog])
+    seed.or_catalog(
+        catalog_json.stem.split("_")[-1],
+        [
+            {
+                "id": m["id"],
+                "canonical_slug": m["canonical_slug"],
+                "name": m["name"],
+                "hugging_face_id": m.get("hugging_face_id") or None,
+                "prompt": m["pricing"]["prompt"],
+                "completion": m["pricing"]["completion"],
+            }
+            for m in catalog
+        ],
+    )
     rows = []
     for day, by_slug in sorted(rankings.items()):
         ordered = sorted(by_slug.values(), key=lambda r: (r["model_permaslug"] == "other", -int(r["total_tokens"])))
         rows += [(day, r["model_permaslug"], int(r["total_tokens"])) for r in ordered]
     days = sorted(rankings)
-    seed.or_pull(period="day", start=days[0], end=days[-1], rows=rows,
-                 as_of=_at(date.fromisoformat(days[-1]) + timedelta(days=1), 1))
+    seed.or_pull(
+        period="day",
+        start=days[0],
+        end=days[-1],
+        rows=rows,
+        as_of=_at(date.fromisoformat(days[-1]) + timedelta(days=1), 1),
+    )
     return catalog, rankings
 
 
 @contextlib.contextmanager
 def seeded(db: Path) -> Iterator[Seed]:
     """A store with migrations, reference tables and views, open for INSERTs; committed on exit."""
+    store.Store(db).prepare()
     with store.writer(db) as con:
         yield Seed(con)
-        rollups.refresh(con)  # what a Hub commit does for its day, for every seeded day
+        rollups.reattribute(con)  # what a Hub commit does for its day, for every seeded day

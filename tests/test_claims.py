@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-
-import pytest
+from datetime import date
 
 from tests.conftest import query
 from tests.seed import seeded
 
-CLAIM_IDS = ["llama_1b_downloads", "hf_cn_540m_downloads", "openrouter_cn_7_of_top20",
-             "openrouter_cn_4_of_top10_programming", "qwq_5pct_of_r1_params", "cn_41_of_top100",
-             "deepseek_40x_cheaper", "qwen_overtakes_llama", "article_models_open_on_hf"]
+CLAIM_IDS = [
+    "llama_1b_downloads",
+    "hf_cn_540m_downloads",
+    "openrouter_cn_7_of_top20",
+    "openrouter_cn_4_of_top10_programming",
+    "qwq_5pct_of_r1_params",
+    "cn_41_of_top100",
+    "deepseek_40x_cheaper",
+    "qwen_overtakes_llama",
+    "article_models_open_on_hf",
+]
 COLUMNS = ["claim_id", "statement", "source", "scope", "measured", "expected", "verdict", "as_of", "detail"]
 
 
@@ -21,7 +27,7 @@ def claims(db, claim_id=None, as_of=None, week=None):
         rows = query(db, "SELECT * FROM claims_at(?, ?)", [as_of, week])
     else:
         rows = query(db, f"SELECT {', '.join(COLUMNS)} FROM claim_{claim_id}(?, ?) ORDER BY row_no", [as_of, week])
-    return [dict(zip(COLUMNS, r)) for r in rows]
+    return [dict(zip(COLUMNS, r, strict=False)) for r in rows]
 
 
 def verdicts(db, claim_id, **kw):
@@ -32,7 +38,8 @@ def test_empty_store_every_claim_present_and_inconclusive_with_a_reason(db):
     with seeded(db):
         pass
     rows = claims(db)
-    from collector import refdata
+    from collector import reference as refdata
+
     assert [r["claim_id"] for r in refdata.load()["claims.csv"]] == CLAIM_IDS
     assert [c for c in CLAIM_IDS if c not in {r["claim_id"] for r in rows}] == []
     assert {r["verdict"] for r in rows} == {"inconclusive"}
@@ -47,11 +54,16 @@ def test_empty_store_every_claim_present_and_inconclusive_with_a_reason(db):
 
 def test_llama_exactly_at_threshold_is_passed(db):
     with seeded(db) as s:
-        s.hf_snapshot("2025-03-18", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 600_000_000),
-                                                          ("meta-llama/Llama-2-7b-hf", 5, 400_000_000)])
+        s.hf_snapshot(
+            "2025-03-18",
+            "author:meta-llama",
+            [("meta-llama/Llama-3.1-8B", 10, 600_000_000), ("meta-llama/Llama-2-7b-hf", 5, 400_000_000)],
+        )
     rows = claims(db, "llama_1b_downloads")
     assert [(r["verdict"], r["measured"], r["expected"]) for r in rows] == [
-        ("supported", "1,000,000,000", ">= 1,000,000,000"), ("supported", "1,000,000,000", ">= 1,000,000,000")]
+        ("supported", "1,000,000,000", ">= 1,000,000,000"),
+        ("supported", "1,000,000,000", ">= 1,000,000,000"),
+    ]
     assert "every distribution channel" in rows[0]["detail"]
     assert rows[0]["as_of"] == "2025-03-18T07:00:00Z"
     assert "first-party" in rows[0]["scope"] and "with derivatives" in rows[1]["scope"]
@@ -66,7 +78,7 @@ def test_llama_below_threshold_later_on_full_crawl_refutes_first_party_only(db):
 
 
 def test_llama_below_threshold_on_partial_crawl_is_a_lower_bound(db):
-    with seeded(db) as s:   # meta-llama not crawled: only its repos in the top N
+    with seeded(db) as s:  # meta-llama not crawled: only its repos in the top N
         s.hf_snapshot("2025-03-18", "top_downloads:1000", [("meta-llama/Llama-3.1-8B", 10, 600_000_000)])
     assert verdicts(db, "llama_1b_downloads") == [("inconclusive", "600,000,000"), ("inconclusive", "600,000,000")]
     assert "lower bound" in claims(db, "llama_1b_downloads")[0]["detail"]
@@ -93,16 +105,43 @@ def test_judged_at_the_snapshot_nearest_the_claims_date(db):
     assert "No Hugging Face snapshot in the store on or before 2025-03-01" in early[0]["detail"]
 
 
-CHINESE_NAMESPACES = ["deepseek-ai", "Qwen", "Wan-AI", "Alibaba-NLP", "ATH-MaaS", "Tongyi-MAI", "zai-org", "moonshotai",
-                      "MiniMaxAI", "XiaomiMiMo", "baidu", "PaddlePaddle", "tencent", "stepfun-ai", "ByteDance-Seed",
-                      "ByteDance", "inclusionAI", "internlm", "OpenGVLab", "openbmb", "BAAI", "01-ai", "baichuan-inc",
-                      "meituan-longcat", "Kwai-Kolors", "Skywork"]
+CHINESE_NAMESPACES = [
+    "deepseek-ai",
+    "Qwen",
+    "Wan-AI",
+    "Alibaba-NLP",
+    "ATH-MaaS",
+    "Tongyi-MAI",
+    "zai-org",
+    "moonshotai",
+    "MiniMaxAI",
+    "XiaomiMiMo",
+    "baidu",
+    "PaddlePaddle",
+    "tencent",
+    "stepfun-ai",
+    "ByteDance-Seed",
+    "ByteDance",
+    "inclusionAI",
+    "internlm",
+    "OpenGVLab",
+    "openbmb",
+    "BAAI",
+    "01-ai",
+    "baichuan-inc",
+    "meituan-longcat",
+    "Kwai-Kolors",
+    "Skywork",
+]
 
 
 def test_chinese_downloads_exactly_at_threshold_did_not_exceed_it(db):
     with seeded(db) as s:
-        s.hf_snapshot("2025-10-31", "author:Qwen", [("Qwen/Qwen3-8B", 10, 500_000_000),
-                                                    ("Qwen/Qwen3-Embedding", 1, 40_000_000, "feature-extraction")])
+        s.hf_snapshot(
+            "2025-10-31",
+            "author:Qwen",
+            [("Qwen/Qwen3-8B", 10, 500_000_000), ("Qwen/Qwen3-Embedding", 1, 40_000_000, "feature-extraction")],
+        )
         for ns in CHINESE_NAMESPACES:
             if ns != "Qwen":
                 s.hf_snapshot("2025-10-31", f"author:{ns}", [])
@@ -111,7 +150,7 @@ def test_chinese_downloads_exactly_at_threshold_did_not_exceed_it(db):
     rows = claims(db, "hf_cn_540m_downloads")
     got = [(r["scope"].split("; ")[1:3], r["measured"], r["verdict"]) for r in rows]
     assert got == [
-        (["makers in China, first-party", "all models"], "540,000,000", "refuted"),   # exceeded: strictly more
+        (["makers in China, first-party", "all models"], "540,000,000", "refuted"),  # exceeded: strictly more
         (["makers in China, first-party", "language models only"], "500,000,000", "refuted"),
         (["makers in China, with derivatives", "all models"], "540,001,000", "supported"),
         (["makers in China, with derivatives", "language models only"], "500,001,000", "inconclusive"),  # a lower bound
@@ -122,9 +161,32 @@ def test_chinese_downloads_exactly_at_threshold_did_not_exceed_it(db):
 # ---- 3 and 4: OpenRouter weeks ------------------------------------------------------------------
 
 CN = ["qwen/q1", "deepseek/d1", "z-ai/g1", "moonshotai/k1", "minimax/m1", "xiaomi/mimo1", "tencent/h1"]
-US = ["anthropic/c1", "openai/o1", "google/g1", "x-ai/x1", "meta-llama/l1", "nvidia/n1", "anthropic/c2", "openai/o2",
-      "google/g2", "amazon/a1", "microsoft/p1", "cohere/c1", "perplexity/p1", "ai21/j1", "openai/o3", "google/g3",
-      "anthropic/c3", "openai/o4", "google/g4", "x-ai/x2", "nvidia/n2", "amazon/a2", "openai/o5", "google/g5"]
+US = [
+    "anthropic/c1",
+    "openai/o1",
+    "google/g1",
+    "x-ai/x1",
+    "meta-llama/l1",
+    "nvidia/n1",
+    "anthropic/c2",
+    "openai/o2",
+    "google/g2",
+    "amazon/a1",
+    "microsoft/p1",
+    "cohere/c1",
+    "perplexity/p1",
+    "ai21/j1",
+    "openai/o3",
+    "google/g3",
+    "anthropic/c3",
+    "openai/o4",
+    "google/g4",
+    "x-ai/x2",
+    "nvidia/n2",
+    "amazon/a2",
+    "openai/o5",
+    "google/g5",
+]
 
 
 def week_models(chinese: int, *, stealth: int = 0, total: int = 20, free_variant_of: str | None = None):
@@ -177,14 +239,20 @@ def test_latest_complete_week_and_week_asked(db):
         s.or_week("2026-08-03", week_models(7), other=10)
         s.or_week("2026-08-10", week_models(3), other=10)
         # an incomplete current week (3 days of daily buckets) is never "the latest complete week"
-        s.or_pull(period="day", start="2026-08-17", end="2026-08-19",
-                  rows=[(f"2026-08-{d}", "qwen/q1", 5) for d in (17, 18, 19)])
+        s.or_pull(
+            period="day",
+            start="2026-08-17",
+            end="2026-08-19",
+            rows=[(f"2026-08-{d}", "qwen/q1", 5) for d in (17, 18, 19)],
+        )
     latest = claims(db, "openrouter_cn_7_of_top20")
     assert [(r["verdict"], r["measured"]) for r in latest] == [("refuted", "3 of 20")] * 2
     assert "2026-08-10" in latest[0]["scope"] and "latest complete week" in latest[0]["scope"]
     assert "article's week (around 2025-10-27) is not in the store" in latest[0]["detail"]
     asked = claims(db, "openrouter_cn_7_of_top20", week=date(2026, 8, 3))
-    assert [(r["verdict"], r["measured"]) for r in asked] == [("refuted", "3 of 20")] * 2 + [("supported", "7 of 20")] * 2
+    assert [(r["verdict"], r["measured"]) for r in asked] == [("refuted", "3 of 20")] * 2 + [
+        ("supported", "7 of 20")
+    ] * 2
     assert "week asked" in asked[2]["scope"]
     incomplete = claims(db, "openrouter_cn_7_of_top20", week=date(2026, 8, 17))
     assert incomplete[2]["verdict"] == "inconclusive" and "3 of 7 days" in incomplete[2]["detail"]
@@ -198,12 +266,25 @@ def test_latest_complete_week_and_week_asked(db):
 def test_four_of_top10_programming_both_readings(db):
     with seeded(db) as s:
         s.or_week("2025-10-27", week_models(7), other=5000)
-        prog = [("qwen/q1", 100), ("anthropic/c1", 90), ("deepseek/d1", 80), ("z-ai/g1", 70), ("openai/o1", 60),
-                ("moonshotai/k1", 50), ("google/g1", 40), ("x-ai/x1", 30), ("anthropic/c2", 20), ("openai/o2", 10)]
+        prog = [
+            ("qwen/q1", 100),
+            ("anthropic/c1", 90),
+            ("deepseek/d1", 80),
+            ("z-ai/g1", 70),
+            ("openai/o1", 60),
+            ("moonshotai/k1", 50),
+            ("google/g1", 40),
+            ("x-ai/x1", 30),
+            ("anthropic/c2", 20),
+            ("openai/o2", 10),
+        ]
         s.or_week("2025-10-27", prog, category="programming", other=100)
         s.or_apps("2025-10-27", "2025-11-02", ["Kilo Code", "Cline", "Roo Code"])
     rows = claims(db, "openrouter_cn_4_of_top10_programming")
-    assert [(r["verdict"], r["measured"]) for r in rows] == [("supported", "4 of 10"), ("inconclusive", "not measurable")]
+    assert [(r["verdict"], r["measured"]) for r in rows] == [
+        ("supported", "4 of 10"),
+        ("inconclusive", "not measurable"),
+    ]
     assert "4 of them are also in that week's overall top 20" in rows[0]["detail"]
     assert "sampled, weekly estimate" in rows[0]["detail"]
     assert "1. Kilo Code, 2. Cline, 3. Roo Code" in rows[1]["detail"]
@@ -228,7 +309,7 @@ def test_qwq_ratio_outside_rounding_is_refuted_and_missing_is_inconclusive(db):
         s.hf_model("Qwen/QwQ-32B", params=40_000_000_000)
         s.hf_model("deepseek-ai/DeepSeek-R1", params=684_531_386_000)
     assert verdicts(db, "qwq_5pct_of_r1_params") == [("refuted", "5.84%")]
-    other = claims(db, "qwq_5pct_of_r1_params", as_of=date(2026, 4, 1))   # neither seen yet
+    other = claims(db, "qwq_5pct_of_r1_params", as_of=date(2026, 4, 1))  # neither seen yet
     assert other[0]["verdict"] == "inconclusive" and "not in the store" in other[0]["detail"]
 
 
@@ -238,10 +319,15 @@ def test_41_of_top100_on_the_hub_and_openrouter(db):
         top += [(f"google/gemma-m{i}", 5_000 - i, 10) for i in range(59)]
         top += [(f"google/t5-tail{i}", 10, 10, "text2text-generation") for i in range(20)]
         s.hf_snapshot("2025-04-01", "top_downloads:120", top)
-        s.or_week("2025-10-27", [(f"qwen/q{i}", 1000 - i) for i in range(21)] + [(f"openai/o{i}", 500 - i) for i in range(29)])
+        s.or_week(
+            "2025-10-27", [(f"qwen/q{i}", 1000 - i) for i in range(21)] + [(f"openai/o{i}", 500 - i) for i in range(29)]
+        )
     rows = claims(db, "cn_41_of_top100")
     assert [(r["verdict"], r["measured"]) for r in rows] == [
-        ("supported", "41 of 100"), ("supported", "41 of 100"), ("supported", "21 of 50")]
+        ("supported", "41 of 100"),
+        ("supported", "41 of 100"),
+        ("supported", "21 of 50"),
+    ]
 
 
 def test_41_of_top100_language_models_incomplete_below_cutoff(db):
@@ -259,12 +345,16 @@ def test_41_of_top100_language_models_incomplete_below_cutoff(db):
 
 def test_deepseek_price_ratios_per_pair_and_maximum(db):
     with seeded(db) as s:
-        s.or_catalog("2025-12-18", [
-            {"id": "deepseek/deepseek-r1", "prompt": "0.0000003", "completion": "0.0000012"},
-            {"id": "openai/o1", "prompt": "0.000015", "completion": "0.00006"},
-            {"id": "deepseek/deepseek-chat", "prompt": "0.0000003", "completion": "0.0000012"},
-            {"id": "openai/gpt-4o", "prompt": "0.0000025", "completion": "0.00001"},
-            {"id": "deepseek/deepseek-v3.2", "prompt": "0", "completion": "0"}])
+        s.or_catalog(
+            "2025-12-18",
+            [
+                {"id": "deepseek/deepseek-r1", "prompt": "0.0000003", "completion": "0.0000012"},
+                {"id": "openai/o1", "prompt": "0.000015", "completion": "0.00006"},
+                {"id": "deepseek/deepseek-chat", "prompt": "0.0000003", "completion": "0.0000012"},
+                {"id": "openai/gpt-4o", "prompt": "0.0000025", "completion": "0.00001"},
+                {"id": "deepseek/deepseek-v3.2", "prompt": "0", "completion": "0"},
+            ],
+        )
     rows = {r["scope"].split("; ")[1]: r for r in claims(db, "deepseek_40x_cheaper")}
     pair = rows["deepseek/deepseek-r1 vs openai/o1, per million tokens on 2025-12-18"]
     assert (pair["measured"], pair["verdict"]) == ("input 50.0x, output 50.0x", "supported")
@@ -278,8 +368,13 @@ def test_deepseek_price_ratios_per_pair_and_maximum(db):
 
 def test_deepseek_exactly_40x_reaches_up_to_40(db):
     with seeded(db) as s:
-        s.or_catalog("2025-12-18", [{"id": "deepseek/deepseek-r1", "prompt": "0.000001", "completion": "0.000002"},
-                                    {"id": "openai/o1", "prompt": "0.00004", "completion": "0.00004"}])
+        s.or_catalog(
+            "2025-12-18",
+            [
+                {"id": "deepseek/deepseek-r1", "prompt": "0.000001", "completion": "0.000002"},
+                {"id": "openai/o1", "prompt": "0.00004", "completion": "0.00004"},
+            ],
+        )
     best = claims(db, "deepseek_40x_cheaper")[-1]
     assert (best["measured"], best["verdict"]) == ("40.0x", "supported")
 
@@ -298,7 +393,9 @@ def test_qwen_vs_llama_crossover_dated_from_history(db):
     assert "Qwen overtook Llama between the snapshots of 2025-05-01 and 2025-06-01." in rows[0]["detail"]
     # as known on 2025-05-15: no crossover yet
     early = claims(db, "qwen_overtakes_llama", as_of=date(2025, 5, 15))
-    assert "No crossover in the 2 snapshots from 2025-04-01 to 2025-05-01: Llama ahead throughout." in early[0]["detail"]
+    assert (
+        "No crossover in the 2 snapshots from 2025-04-01 to 2025-05-01: Llama ahead throughout." in early[0]["detail"]
+    )
 
 
 # ---- 9: the article's open models ---------------------------------------------------------------
@@ -306,8 +403,11 @@ def test_qwen_vs_llama_crossover_dated_from_history(db):
 
 def test_article_models_found_missing_and_uncrawled(db):
     with seeded(db) as s:
-        s.hf_snapshot("2026-05-01", "author:XiaomiMiMo", [("XiaomiMiMo/MiMo-7B-RL", 1_000, 50_000),
-                                                          ("XiaomiMiMo/MiMo-7B-Base", 500, 20_000)])
+        s.hf_snapshot(
+            "2026-05-01",
+            "author:XiaomiMiMo",
+            [("XiaomiMiMo/MiMo-7B-RL", 1_000, 50_000), ("XiaomiMiMo/MiMo-7B-Base", 500, 20_000)],
+        )
         s.hf_model("XiaomiMiMo/MiMo-7B-Base", created="2025-04-29", params=7_000_000_000)
         s.hf_model("XiaomiMiMo/MiMo-7B-RL", created="2025-04-30", params=7_000_000_000)
         s.hf_snapshot("2026-05-01", "author:moonshotai", [("moonshotai/Kimi-K2-Instruct", 9, 90)])
@@ -331,15 +431,30 @@ def test_article_models_counted_on_the_newest_day_known_then(db):
     """Downloads come from each repo's newest listing as known on --as-of: a later listing (and a repo
     missing from the newest snapshot) must not leak into an earlier report."""
     with seeded(db) as s:
-        s.hf_snapshot("2026-04-01", "author:XiaomiMiMo", [("XiaomiMiMo/MiMo-7B-RL", 100, 5_000),
-                                                          ("XiaomiMiMo/MiMo-7B-Base", 50, 2_000)])
+        s.hf_snapshot(
+            "2026-04-01",
+            "author:XiaomiMiMo",
+            [("XiaomiMiMo/MiMo-7B-RL", 100, 5_000), ("XiaomiMiMo/MiMo-7B-Base", 50, 2_000)],
+        )
         s.hf_snapshot("2026-04-20", "author:XiaomiMiMo", [("XiaomiMiMo/MiMo-7B-RL", 300, 7_000)])
-        s.hf_snapshot("2026-05-01", "author:XiaomiMiMo", [("XiaomiMiMo/MiMo-7B-RL", 900, 9_000),
-                                                          ("XiaomiMiMo/MiMo-7B-Base", 70, 2_500)])
+        s.hf_snapshot(
+            "2026-05-01",
+            "author:XiaomiMiMo",
+            [("XiaomiMiMo/MiMo-7B-RL", 900, 9_000), ("XiaomiMiMo/MiMo-7B-Base", 70, 2_500)],
+        )
+
     def measured(as_of):
-        return [r["measured"] for r in claims(db, "article_models_open_on_hf", as_of=as_of)
-                if r["scope"].startswith("Hugging Face Hub; MiMo ")][0]
+        return [
+            r["measured"]
+            for r in claims(db, "article_models_open_on_hf", as_of=as_of)
+            if r["scope"].startswith("Hugging Face Hub; MiMo ")
+        ][0]
+
     assert measured(None) == "published: 2 repo(s) since 2025-01-15; 970 downloads in 30 days, 11,500 all-time"
     # on 2026-04-25 the Base repo's newest listing is 2026-04-01, the RL repo's 2026-04-20
-    assert measured(date(2026, 4, 25)) == "published: 2 repo(s) since 2025-01-15; 350 downloads in 30 days, 9,000 all-time"
-    assert measured(date(2026, 4, 5)) == "published: 2 repo(s) since 2025-01-15; 150 downloads in 30 days, 7,000 all-time"
+    assert (
+        measured(date(2026, 4, 25)) == "published: 2 repo(s) since 2025-01-15; 350 downloads in 30 days, 9,000 all-time"
+    )
+    assert (
+        measured(date(2026, 4, 5)) == "published: 2 repo(s) since 2025-01-15; 150 downloads in 30 days, 7,000 all-time"
+    )

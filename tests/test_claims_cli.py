@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from collector import claims as claims_report
 from collector import store
+from collector.outputs import claims as claims_report
 from tests.conftest import query
 from tests.seed import seeded
 from tests.test_claims import CLAIM_IDS, COLUMNS, week_models
@@ -46,7 +46,7 @@ def test_json_is_a_list_of_objects_with_exactly_the_keys(run, report_db):
     assert run("--db", str(report_db), "claims", "--format", "json").out == result.out
     assert report_db.read_bytes() == before
     cited = [r for r in rows if r["scope"].startswith("OpenRouter; top 20")]
-    assert len(cited) == 4   # the latest complete week and the article's, each per variant and merged
+    assert len(cited) == 4  # the latest complete week and the article's, each per variant and merged
     assert all(r["detail"].endswith(f"Source: OpenRouter (openrouter.ai/rankings), as of {r['as_of']}.") for r in cited)
     assert {r["as_of"] for r in cited} == {"2025-11-03T01:00:00Z", "2025-11-10T01:00:00Z"}
 
@@ -55,7 +55,9 @@ def test_week_and_as_of_reach_the_macro(run, report_db):
     result = run("--db", str(report_db), "claims", "--format", "json", "--week", "2025-W44", "--as-of", "2025-11-20")
     assert result.code == 0, result.err
     rows = [r for r in json.loads(result.out) if r["claim_id"] == "openrouter_cn_7_of_top20"]
-    assert [(r["verdict"], r["measured"]) for r in rows] == [("refuted", "5 of 20")] * 2 + [("supported", "7 of 20")] * 2
+    assert [(r["verdict"], r["measured"]) for r in rows] == [("refuted", "5 of 20")] * 2 + [
+        ("supported", "7 of 20")
+    ] * 2
     assert "2025-W44; week asked, the claim's week" in rows[2]["scope"]
     early = json.loads(run("--db", str(report_db), "claims", "--format", "json", "--as-of", "2025-11-05").out)
     latest = [r for r in early if r["claim_id"] == "openrouter_cn_7_of_top20"]
@@ -66,7 +68,7 @@ def test_csv_markdown_and_table(run, report_db):
     out = run("--db", str(report_db), "claims", "--format", "csv").out
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0]) == COLUMNS and len(rows) == query(report_db, "SELECT count(*) FROM claims")[0][0]
-    fetched = [{k: r[k] or None for k in COLUMNS} for r in rows]   # csv has no NULL: '' stands for it
+    fetched = [{k: r[k] or None for k in COLUMNS} for r in rows]  # csv has no NULL: '' stands for it
     md = claims_report.render(fetched, "markdown").splitlines()
     assert md[0] == "| " + " | ".join(COLUMNS) + " |" and md[1].startswith("|---|")
     assert len(md) == 2 + len(rows) and all(line.count(" | ") >= len(COLUMNS) - 1 for line in md[2:])
@@ -77,14 +79,17 @@ def test_csv_markdown_and_table(run, report_db):
     assert table.rstrip().splitlines()[-1].startswith(f"{len(rows)} rows: ")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--week", "2025-44"], "--week '2025-44': expected an ISO week YYYY-Www"),
-    (["--week", "2025-W54"], "--week '2025-W54': week 54 does not exist in 2025"),
-    (["--week", "2025-W53"], "week 53 does not exist in 2025"),
-    (["--as-of", "2025-13-01"], "--as-of '2025-13-01': expected a date YYYY-MM-DD"),
-    (["--as-of", "yesterday"], "--as-of 'yesterday'"),
-    (["--format", "xml"], "--format 'xml': expected one of table, csv, json, markdown"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--week", "2025-44"], "--week '2025-44': expected an ISO week YYYY-Www"),
+        (["--week", "2025-W54"], "--week '2025-W54': week 54 does not exist in 2025"),
+        (["--week", "2025-W53"], "week 53 does not exist in 2025"),
+        (["--as-of", "2025-13-01"], "--as-of '2025-13-01': expected a date YYYY-MM-DD"),
+        (["--as-of", "yesterday"], "--as-of 'yesterday'"),
+        (["--format", "xml"], "--format 'xml': expected one of table, csv, json, markdown"),
+    ],
+)
 def test_bad_arguments_one_line_exit_2(run, report_db, args, message):
     result = run("--db", str(report_db), "claims", *args)
     assert result.code == 2
@@ -103,12 +108,11 @@ def test_no_database_and_no_views(run, tmp_path):
     missing = run("--db", str(tmp_path / "none.duckdb"), "claims")
     assert missing.code == 1 and "no database at" in missing.err
     bare = tmp_path / "bare.duckdb"
-    con = store.connect(bare)
-    store.migrate(con)
-    con.close()
+    with store.writer(bare):
+        pass
     result = run("--db", str(bare), "claims")
     assert result.code == 1 and result.err.count("\n") == 1
-    assert "has no claims views yet" in result.err and "collector collect hf" in result.err
+    assert "has no claims views yet" in result.err and "collector refresh" in result.err
 
 
 def test_opens_the_database_read_only(run, report_db):
@@ -140,19 +144,47 @@ def test_works_beside_another_read_only_reader(run, report_db):
 def test_plain_duckdb_cli_reads_the_same_rows(report_db):
     if not DUCKDB_CLI.exists():
         pytest.skip("duckdb CLI (duckdb-cli package) not installed next to this Python")
-    env = {**os.environ, "TZ": "America/Los_Angeles"}   # the report must not depend on the client's time zone
-    out = subprocess.run([str(DUCKDB_CLI), "-readonly", "-json", str(report_db), "-c", "SELECT * FROM claims"],
-                         capture_output=True, text=True, env=env, timeout=120, check=True).stdout
+    env = {**os.environ, "TZ": "America/Los_Angeles"}  # the report must not depend on the client's time zone
+    out = subprocess.run(
+        [str(DUCKDB_CLI), "-readonly", "-json", str(report_db), "-c", "SELECT * FROM claims"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout
     rows = json.loads(out)
     assert [tuple(r[c] for c in COLUMNS) for r in rows] == query(report_db, "SELECT * FROM claims")
     macro = subprocess.run(
-        [str(DUCKDB_CLI), "-readonly", "-csv", str(report_db), "-c",
-         "SELECT verdict, measured FROM claims_at(DATE '2025-11-20', DATE '2025-10-27') "
-         "WHERE claim_id = 'openrouter_cn_7_of_top20'"],
-        capture_output=True, text=True, env=env, timeout=120, check=True).stdout.splitlines()
+        [
+            str(DUCKDB_CLI),
+            "-readonly",
+            "-csv",
+            str(report_db),
+            "-c",
+            "SELECT verdict, measured FROM claims_at(DATE '2025-11-20', DATE '2025-10-27') "
+            "WHERE claim_id = 'openrouter_cn_7_of_top20'",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout.splitlines()
     assert macro[1:] == ["refuted,5 of 20"] * 2 + ["supported,7 of 20"] * 2
     family = subprocess.run(
-        [str(DUCKDB_CLI), "-readonly", "-csv", str(report_db), "-c",
-         "SELECT family, scope, downloads_all_time FROM hf_downloads_by_family ORDER BY scope"],
-        capture_output=True, text=True, env=env, timeout=120, check=True).stdout.splitlines()
+        [
+            str(DUCKDB_CLI),
+            "-readonly",
+            "-csv",
+            str(report_db),
+            "-c",
+            "SELECT family, scope, downloads_all_time FROM hf_downloads_by_family ORDER BY scope",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout.splitlines()
     assert family[1:] == ["Llama,first-party,1000000000", "Llama,with derivatives,1000000000"]

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from collector import refdata
+from collector import reference as refdata
 from tests.conftest import query
 from tests.seed import LINEAGE_TAG, load_hub_sample, load_openrouter_capture, seeded
 
@@ -66,8 +66,11 @@ class Independent:
         if "/" not in key:
             return None
         namespace, name = key.split("/", 1)
-        hits = [(len(f["id_pattern"]), f["family"], f["organisation"]) for f in self.families
-                if f["namespace"].lower() == namespace and re.search(f["id_pattern"], name)]
+        hits = [
+            (len(f["id_pattern"]), f["family"], f["organisation"])
+            for f in self.families
+            if f["namespace"].lower() == namespace and re.search(f["id_pattern"], name)
+        ]
         if not hits:
             return None
         hits.sort(key=lambda h: (-h[0], h[1]))
@@ -162,22 +165,30 @@ def test_country_totals_match_an_independent_computation(hub_db, independent):
     got = {c: d for c, s, d, _ in views if s == "with derivatives"}
     assert set(got) == set(attributed)
     for country, expected in attributed.items():
-        assert abs(got[country] - expected) <= 50, country   # per-organisation rounding of merge shares
+        assert abs(got[country] - expected) <= 50, country  # per-organisation rounding of merge shares
     assert sum(share for _, s, _, share in views if s == "with derivatives") == pytest.approx(1.0)
 
 
 def test_claims_on_the_hub_sample(hub_db, independent):
     db, _ = hub_db
     llama = {r[0]: r[1:] for r in query(db, """SELECT scope, measured, verdict FROM claim_llama_1b_downloads()""")}
-    meta_all_time = sum(r["downloadsAllTime"] for r in independent.rows
-                        if (independent.first_party(independent.key(r["id"])) or ("",))[0] == "Llama")
+    meta_all_time = sum(
+        r["downloadsAllTime"]
+        for r in independent.rows
+        if (independent.first_party(independent.key(r["id"])) or ("",))[0] == "Llama"
+    )
     first = next(v for k, v in llama.items() if "first-party" in k)
     assert first[0] == f"{meta_all_time:,}"
     # a sample of the Hub, not a crawl of meta-llama: below the billion it is only a lower bound
     assert meta_all_time < 1_000_000_000 and first[1] == "inconclusive"
     (ratio,) = query(db, "SELECT measured, verdict FROM claim_qwq_5pct_of_r1_params()")
-    params = dict(query(db, """SELECT model_id, safetensors_total FROM hf_models
-                               WHERE model_id IN ('Qwen/QwQ-32B', 'deepseek-ai/DeepSeek-R1')"""))
+    params = dict(
+        query(
+            db,
+            """SELECT model_id, safetensors_total FROM hf_models
+                               WHERE model_id IN ('Qwen/QwQ-32B', 'deepseek-ai/DeepSeek-R1')""",
+        )
+    )
     if len(params) == 2 and all(params.values()):
         assert ratio == (f"{100 * params['Qwen/QwQ-32B'] / params['deepseek-ai/DeepSeek-R1']:.2f}%", "supported")
 
@@ -201,8 +212,14 @@ def or_db(tmp_path_factory):
 
 def test_catalog_mapping_on_the_real_snapshot(or_db):
     db, catalog, _ = or_db
-    mapped = {r[0]: r[1:] for r in query(db, """SELECT model_permaslug, catalog_ids, author, mapped_by, hugging_face_id,
-                                                       organisation FROM or_model_attribution""")}
+    mapped = {
+        r[0]: r[1:]
+        for r in query(
+            db,
+            """SELECT model_permaslug, catalog_ids, author, mapped_by, hugging_face_id,
+                                                       organisation FROM or_model_attribution""",
+        )
+    }
     by_slug = defaultdict(list)
     for m in catalog:
         by_slug[m["canonical_slug"]].append(m)
@@ -217,7 +234,7 @@ def test_catalog_mapping_on_the_real_snapshot(or_db):
     assert mapped["openai/gpt-4o-2024-11-20"][:3] == (["openai/gpt-4o-2024-11-20"], "openai", "catalog")
     assert mapped["deepseek/deepseek-r1"][4] == "DeepSeek"
     # stealth authors in the catalog are unknown
-    for slug, (ids, author, *_rest) in mapped.items():
+    for slug, (_ids, author, *_rest) in mapped.items():
         if author in ("openrouter", "stealth"):
             assert mapped[slug][4] == "unknown"
 
@@ -258,14 +275,21 @@ def test_week_counts_on_the_real_rankings(or_db):
             country = [author_country.get(s.split("/")[0], "unknown") for s in top]
             view = "or_weekly_top_models_merged" if merged else "or_weekly_top_models"
             slug_col = "model_slug" if merged else "model_permaslug"
-            got = query(db, f"""SELECT {slug_col}, country FROM {view}
-                                WHERE week_start = ? AND rank <= 20 ORDER BY rank""", [monday])
+            got = query(
+                db,
+                f"""SELECT {slug_col}, country FROM {view}
+                                WHERE week_start = ? AND rank <= 20 ORDER BY rank""",
+                [monday],
+            )
             assert [g[0] for g in got] == top, (monday, merged)
             assert [g[1] for g in got] == country, (monday, merged)
     # the claim on the latest complete week says what the independent count says
     latest = complete[-1]
-    chinese = sum(1 for s in sorted(weeks[latest], key=lambda s: -weeks[latest][s])[:20]
-                  if author_country.get(s.split("/")[0]) == "China")
+    chinese = sum(
+        1
+        for s in sorted(weeks[latest], key=lambda s: -weeks[latest][s])[:20]
+        if author_country.get(s.split("/")[0]) == "China"
+    )
     rows = query(db, "SELECT scope, measured FROM claim_openrouter_cn_7_of_top20() ORDER BY row_no")
     assert latest.isoformat() in rows[0][0]
     assert rows[0][1].startswith(f"{chinese} of 20")

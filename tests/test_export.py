@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from collector import charts, export
+from collector.outputs import charts, export
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -34,9 +34,16 @@ def test_export_writes_reports_charts_and_manifest(run, populated, tmp_path):
     assert result.code == 0, result.err
     folder = out / "2026-W19"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted([r.file for r in export.REPORTS] + [
-        "hf_download_share_by_country.png", "openrouter_token_share_by_country.png", "qwen_vs_llama.png",
-        "manifest.json", "README.md"])
+    assert names == sorted(
+        [r.file for r in export.REPORTS]
+        + [
+            "hf_download_share_by_country.png",
+            "openrouter_token_share_by_country.png",
+            "qwen_vs_llama.png",
+            "manifest.json",
+            "README.md",
+        ]
+    )
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["week"] == "2026-W19" and manifest["from"] == "2026-05-04" and manifest["to"] == "2026-05-10"
     assert manifest["claims_known_on"] == "2026-05-11"  # the week's OpenRouter bucket is published after Sunday
@@ -50,7 +57,9 @@ def test_export_writes_reports_charts_and_manifest(run, populated, tmp_path):
     with (folder / "hf_downloads_by_family.csv").open() as handle:
         assert {row["snapshot_date"] for row in csv.DictReader(handle)} == {"2026-05-08"}
     assert manifest["as_of"]["hf"].startswith("2026-05-08")
-    assert manifest["citation"] == f"Source: OpenRouter (openrouter.ai/rankings), as of {manifest['as_of']['openrouter']}."
+    assert (
+        manifest["citation"] == f"Source: OpenRouter (openrouter.ai/rankings), as of {manifest['as_of']['openrouter']}."
+    )
     assert "CC BY 4.0" in manifest["licence"]
     readme = (folder / "README.md").read_text()
     assert manifest["citation"] in readme and "CC BY 4.0" in readme
@@ -98,14 +107,23 @@ def test_default_week_and_empty_store(run, db, tmp_path):
     manifest = json.loads((out / "2026-W17" / "manifest.json").read_text())
     assert manifest["from"] == "2026-04-20"
     assert manifest["reports"]["hf_downloads_by_country.csv"] == {
-        "source": "hf", "rows": 0, "note": "no data in scope for this week",
-        "sha256": manifest["reports"]["hf_downloads_by_country.csv"]["sha256"]}
+        "source": "hf",
+        "rows": 0,
+        "note": "no data in scope for this week",
+        "sha256": manifest["reports"]["hf_downloads_by_country.csv"]["sha256"],
+    }
     assert manifest["citation"] is None
     assert (out / "2026-W17" / "qwen_vs_llama.png").read_bytes().startswith(PNG)
 
 
-@pytest.mark.parametrize("week, message", [("2026-18", "--week must look like"), ("2026-W54", "no such ISO week"),
-                                           ("2026-W18", "not complete yet")])
+@pytest.mark.parametrize(
+    "week, message",
+    [
+        ("2026-18", "expected an ISO week YYYY-Www"),
+        ("2026-W54", "week 54 does not exist in 2026"),
+        ("2026-W18", "not complete yet"),
+    ],
+)
 def test_bad_weeks(run, db, week, message):
     from collector import store
 
@@ -121,10 +139,13 @@ def test_notebook_runs_headless(populated, monkeypatch):
     notebook = nbformat.read(ROOT / "notebooks" / "analysis.ipynb", as_version=4)
     monkeypatch.setenv("COLLECTOR_DB", str(populated))
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    client = nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
-                                     resources={"metadata": {"path": str(ROOT / "notebooks")}})
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}
+    )
     client.execute()
     outputs = "".join(str(o) for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", []))
-    assert "Traceback" not in outputs and "error" not in [o.get("output_type") for c in notebook.cells for o in c.get("outputs", [])]
+    assert "Traceback" not in outputs and "error" not in [
+        o.get("output_type") for c in notebook.cells for o in c.get("outputs", [])
+    ]
     assert "claim_id" in outputs and "llama_1b_downloads" in outputs
     assert "Qwen ahead since" in outputs

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from collector import store
-
 from tests.conftest import query
 from tests.fakes.hub import make_model
 from tests.fakes.server import Reply
+
 
 def test_collects_orgs_and_top_n_across_pages(run, hub, db, orgs):
     result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "5", "--page-size", "2")
@@ -17,20 +17,38 @@ def test_collects_orgs_and_top_n_across_pages(run, hub, db, orgs):
     assert scopes == {"author:Qwen": 3, "author:deepseek-ai": 1, "top_downloads:5": 5}
     # page size 2: Qwen needs 2 pages, the top 5 needs 3 (and never asks for a 4th page)
     assert query(db, "SELECT scope, pages FROM hf_snapshots ORDER BY scope") == [
-        ("author:Qwen", 2), ("author:deepseek-ai", 1), ("top_downloads:5", 3)]
+        ("author:Qwen", 2),
+        ("author:deepseek-ai", 1),
+        ("top_downloads:5", 3),
+    ]
     assert len(hub.requests_to("/api/models")) == 6
-    top = query(db, """SELECT model_id, rank FROM hf_model_downloads d JOIN hf_snapshots s USING (snapshot_id)
-                       WHERE scope = 'top_downloads:5' ORDER BY rank""")
-    assert [m for m, _ in top] == ["meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-8B", "deepseek-ai/DeepSeek-R1",
-                                   "Qwen/Qwen2.5-32B", "Qwen/QwQ-32B"]
+    top = query(
+        db,
+        """SELECT model_id, rank FROM hf_model_downloads d JOIN hf_snapshots s USING (snapshot_id)
+                       WHERE scope = 'top_downloads:5' ORDER BY rank""",
+    )
+    assert [m for m, _ in top] == [
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "Qwen/Qwen3-8B",
+        "deepseek-ai/DeepSeek-R1",
+        "Qwen/Qwen2.5-32B",
+        "Qwen/QwQ-32B",
+    ]
 
 
 def test_expand_fields_parsed_into_types(run, hub, db, orgs):
     assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "10").code == 0
-    types = dict(query(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'hf_model_downloads'"))
+    types = dict(
+        query(
+            db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'hf_model_downloads'"
+        )
+    )
     assert types["downloads_30d"] == "BIGINT" and types["downloads_all_time"] == "BIGINT"
-    row = query(db, """SELECT safetensors_total, gated, created_at, tags, pipeline_tag, library_name, author
-                       FROM hf_models WHERE model_id = 'Qwen/QwQ-32B'""")[0]
+    row = query(
+        db,
+        """SELECT safetensors_total, gated, created_at, tags, pipeline_tag, library_name, author
+                       FROM hf_models WHERE model_id = 'Qwen/QwQ-32B'""",
+    )[0]
     assert row[0] == 32_763_876_352
     assert row[1] == "false"
     assert row[2].isoformat().startswith("2025-01-15T10:00:00")
@@ -55,8 +73,9 @@ def test_lineage_rows(run, hub, db, orgs):
 def test_big_counts_round_trip_as_bigint(run, hub, db, orgs):
     hub.models.append(make_model("Qwen/huge", 9_007_199_254_740_993, all_time=2**62 + 1))
     assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
-    assert query(db, "SELECT downloads_30d, downloads_all_time FROM hf_model_downloads WHERE model_id = 'Qwen/huge'") == [
-        (9_007_199_254_740_993, 2**62 + 1)]
+    assert query(
+        db, "SELECT downloads_30d, downloads_all_time FROM hf_model_downloads WHERE model_id = 'Qwen/huge'"
+    ) == [(9_007_199_254_740_993, 2**62 + 1)]
 
 
 def test_rerun_same_day_no_duplicates_next_day_new_snapshot(run, hub, db, orgs, monkeypatch):
@@ -67,24 +86,39 @@ def test_rerun_same_day_no_duplicates_next_day_new_snapshot(run, hub, db, orgs, 
     assert run(*args).code == 0
     assert query(db, "SELECT count(*) FROM hf_model_downloads")[0][0] == first
     assert query(db, "SELECT count(*) FROM hf_snapshots")[0][0] == 3
-    assert query(db, """SELECT count(*) FROM (SELECT snapshot_id, model_id FROM hf_model_downloads
-                        GROUP BY ALL HAVING count(*) > 1)""")[0][0] == 0
+    assert (
+        query(
+            db,
+            """SELECT count(*) FROM (SELECT snapshot_id, model_id FROM hf_model_downloads
+                        GROUP BY ALL HAVING count(*) > 1)""",
+        )[0][0]
+        == 0
+    )
     # the latest observation of the day is the one kept
-    assert query(db, """SELECT DISTINCT downloads_30d FROM hf_model_downloads WHERE model_id = 'Qwen/QwQ-32B'""") == [(70_000,)]
+    assert query(db, """SELECT DISTINCT downloads_30d FROM hf_model_downloads WHERE model_id = 'Qwen/QwQ-32B'""") == [
+        (70_000,)
+    ]
     monkeypatch.setenv("COLLECTOR_NOW", "2026-05-02T06:00:00Z")
     hub.models[1]["pipeline_tag"] = "image-text-to-text"  # metadata changes on day 2
     assert run(*args).code == 0
-    assert query(db, "SELECT pipeline_tag, first_seen::VARCHAR, last_seen::VARCHAR FROM hf_models "
-                     "WHERE model_id = 'Qwen/Qwen2.5-32B'") == [("image-text-to-text", "2026-05-01", "2026-05-02")]
+    assert query(
+        db,
+        "SELECT pipeline_tag, first_seen::VARCHAR, last_seen::VARCHAR FROM hf_models "
+        "WHERE model_id = 'Qwen/Qwen2.5-32B'",
+    ) == [("image-text-to-text", "2026-05-01", "2026-05-02")]
     count, distinct = query(db, "SELECT count(*), count(DISTINCT model_id) FROM hf_models")[0]
     assert count == distinct == 5
-    assert query(db, "SELECT count(*) FROM (SELECT DISTINCT child_id, parent_id, relation FROM hf_lineage)") == \
-        query(db, "SELECT count(*) FROM hf_lineage")
+    assert query(db, "SELECT count(*) FROM (SELECT DISTINCT child_id, parent_id, relation FROM hf_lineage)") == query(
+        db, "SELECT count(*) FROM hf_lineage"
+    )
     assert query(db, "SELECT snapshot_date::VARCHAR, count(*) FROM hf_snapshots GROUP BY 1 ORDER BY 1") == [
-        ("2026-05-01", 3), ("2026-05-02", 3)]
+        ("2026-05-01", 3),
+        ("2026-05-02", 3),
+    ]
     assert query(db, "SELECT count(*) FROM hf_model_downloads")[0][0] == 2 * first
-    assert query(db, "SELECT first_seen::VARCHAR, last_seen::VARCHAR FROM hf_models WHERE model_id = 'Qwen/QwQ-32B'") == [
-        ("2026-05-01", "2026-05-02")]
+    assert query(
+        db, "SELECT first_seen::VARCHAR, last_seen::VARCHAR FROM hf_models WHERE model_id = 'Qwen/QwQ-32B'"
+    ) == [("2026-05-01", "2026-05-02")]
     statuses = query(db, "SELECT status, count(*) FROM runs GROUP BY 1")
     assert statuses == [("ok", 3)]
 
@@ -154,7 +188,7 @@ def test_persistent_500_fails_cleanly_without_partial_snapshot(run, hub, db, org
         (b'[{"_id": "1", "downloads": 5}]', "field 'id'"),
         (b'[{"_id": "1", "id": "Qwen/x", "downloads": "12"}]', "field 'downloads' is str"),
         (b'[{"_id": "1", "id": "Qwen/x", "tags": "text-generation"}]', "field 'tags'"),
-        (b'[7]', "item #0 is int"),
+        (b"[7]", "item #0 is int"),
     ],
 )
 def test_malformed_responses_give_one_line_errors(run, hub, db, orgs, body, message):
@@ -169,26 +203,36 @@ def test_malformed_responses_give_one_line_errors(run, hub, db, orgs, body, mess
 def test_missing_and_extra_fields_are_tolerated(run, hub, db, orgs):
     hub.script("/api/models", Reply(200, b'[{"_id": "1", "id": "Qwen/minimal", "brandNewField": {"x": 1}}]'))
     assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
-    assert query(db, "SELECT downloads_30d, downloads_all_time FROM hf_model_downloads WHERE model_id = 'Qwen/minimal'") == [
-        (None, None)]
+    assert query(
+        db, "SELECT downloads_30d, downloads_all_time FROM hf_model_downloads WHERE model_id = 'Qwen/minimal'"
+    ) == [(None, None)]
     assert query(db, "SELECT author FROM hf_models WHERE model_id = 'Qwen/minimal'") == [("Qwen",)]
 
 
 def test_pagination_loop_is_detected(run, hub, db, orgs):
     loop = {"Link": f'<{hub.url}/api/models?author=Qwen&cursor=same>; rel="next"'}
-    hub.script("/api/models", Reply(200, b'[{"_id":"1","id":"Qwen/a"}]', loop), Reply(200, b'[{"_id":"2","id":"Qwen/b"}]', loop))
+    hub.script(
+        "/api/models",
+        Reply(200, b'[{"_id":"1","id":"Qwen/a"}]', loop),
+        Reply(200, b'[{"_id":"2","id":"Qwen/b"}]', loop),
+    )
     result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0")
     assert result.code == 1 and "pagination loop" in result.err
 
 
 def test_repeated_model_across_pages_is_kept_once(run, hub, db, orgs):
     nxt = {"Link": f'<{hub.url}/api/models?author=Qwen&cursor=p2>; rel="next"'}
-    hub.script("/api/models",
-               Reply(200, b'[{"_id":"1","id":"Qwen/a","downloads":5},{"_id":"2","id":"Qwen/b","downloads":4}]', nxt),
-               Reply(200, b'[{"_id":"2","id":"Qwen/b","downloads":3},{"_id":"3","id":"Qwen/c","downloads":2}]'))
+    hub.script(
+        "/api/models",
+        Reply(200, b'[{"_id":"1","id":"Qwen/a","downloads":5},{"_id":"2","id":"Qwen/b","downloads":4}]', nxt),
+        Reply(200, b'[{"_id":"2","id":"Qwen/b","downloads":3},{"_id":"3","id":"Qwen/c","downloads":2}]'),
+    )
     assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
-    rows = query(db, """SELECT model_id, rank, downloads_30d FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
-                        WHERE scope = 'author:Qwen' ORDER BY rank""")
+    rows = query(
+        db,
+        """SELECT model_id, rank, downloads_30d FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
+                        WHERE scope = 'author:Qwen' ORDER BY rank""",
+    )
     assert rows == [("Qwen/a", 1, 5), ("Qwen/b", 2, 4), ("Qwen/c", 4, 2)]
     assert query(db, "SELECT duplicates, model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(1, 3)]
 
@@ -201,23 +245,50 @@ def test_token_is_sent_but_never_stored(run, hub, db, orgs, monkeypatch):
     assert query(db, "SELECT params FROM runs")[0][0].count("secret") == 0
 
 
-def test_bad_arguments(run, db):
-    assert run("--db", str(db), "collect", "hf", "--top", "-1").code == 1
-    result = run("--db", str(db), "collect", "hf", "--page-size", "5000")
-    assert result.code == 1 and "--page-size" in result.err
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--top", "-1"], "--top must be 0 or more, got -1"),
+        (["--top", "many"], "--top must be a whole number, got 'many'"),
+        (["--page-size", "5000"], "--page-size must be 1000 or less, got 5000"),
+        (["--page-size", "0"], "--page-size must be 1 or more, got 0"),
+        (["--coverage", "-5"], "--coverage must be 1 or more, got -5"),
+        (["--coverage", "0"], "--coverage must be 1 or more, got 0"),
+    ],
+)
+def test_bad_arguments_exit_2_before_a_run_opens(run, db, args, message):
+    result = run("--db", str(db), "collect", "hf", *args)
+    assert result.code == 2 and result.err == f"error: {message}\n"
+    assert not db.exists()  # nothing opened, no run recorded
+
+
+def test_bad_endpoint_exits_2_at_once_without_retries(run, db, monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", "not-a-url")
+    monkeypatch.setenv("COLLECTOR_RETRY_BASE_SECONDS", "30")  # a retry would make this test hang
+    result = run("--db", str(db), "collect", "hf", "--top", "5")
+    assert result.code == 2 and "HF_ENDPOINT must be an http(s) URL" in result.err and result.err.count("\n") == 1
+    assert not db.exists()
 
 
 def test_coverage_mode_stops_at_threshold_without_extra_requests(run, hub, db, orgs):
-    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0", "--coverage", "300000",
-                 "--page-size", "2")
+    result = run(
+        "--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0", "--coverage", "300000", "--page-size", "2"
+    )
     assert result.code == 0, result.err
-    rows = query(db, """SELECT model_id, downloads_30d FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
-                        WHERE scope = 'coverage_min_downloads:300000' ORDER BY rank""")
-    assert rows == [("meta-llama/Llama-3.1-8B-Instruct", 6_000_000), ("Qwen/Qwen3-8B", 2_000_000),
-                    ("deepseek-ai/DeepSeek-R1", 500_000), ("Qwen/Qwen2.5-32B", 300_000)]
+    rows = query(
+        db,
+        """SELECT model_id, downloads_30d FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
+                        WHERE scope = 'coverage_min_downloads:300000' ORDER BY rank""",
+    )
+    assert rows == [
+        ("meta-llama/Llama-3.1-8B-Instruct", 6_000_000),
+        ("Qwen/Qwen3-8B", 2_000_000),
+        ("deepseek-ai/DeepSeek-R1", 500_000),
+        ("Qwen/Qwen2.5-32B", 300_000),
+    ]
     coverage_requests = [r for r in hub.requests_to("/api/models") if r.param("author") is None]
     assert len(coverage_requests) == 3  # page 3 holds the first model below the threshold; no page 4
-    assert run("--db", str(db), "collect", "hf", "--top", "0", "--coverage", "0").code == 1
+    assert run("--db", str(db), "collect", "hf", "--top", "0", "--coverage", "0").code == 2
 
 
 def test_token_from_a_named_file(run, hub, db, orgs, monkeypatch, tmp_path):
@@ -235,9 +306,9 @@ def test_tls_verification_is_on():
 
     from huggingface_hub.utils import get_session
 
-    from collector import hf
+    from collector.sources.hf.client import HubClient
 
-    hf.HubClient()
+    HubClient()
     pool = get_session()._transport._pool
     assert pool._ssl_context.verify_mode == ssl.CERT_REQUIRED
 
@@ -253,7 +324,7 @@ def test_a_committed_run_is_never_re_marked_failed(run, hub, db, orgs):
     from collector import store
 
     assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
-    store.fail_run(db, 1, "a late interrupt after COMMIT")
+    store.Store(db).fail_run(1, "a late interrupt after COMMIT")
     assert query(db, "SELECT status, error FROM runs") == [("ok", None)]
 
 
@@ -262,12 +333,23 @@ def test_a_day_missing_from_the_rollups_is_caught_up_by_the_next_run(run, hub, d
     is filled in by the next Hub write, with the same figures as a day rolled up at once."""
     args = ("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "5")
     assert run(*args).code == 0
-    first_day = query(db, "SELECT * FROM hf_rollup_family ORDER BY ALL")
+    first_day = query(db, "SELECT * FROM internal.hf_rollup_family ORDER BY ALL")
     assert first_day
     with store.writer(db) as con:
-        for table in ("hf_rollup_sets", "hf_rollup_family", "hf_rollup_organisation", "hf_rollup_country"):
+        for table in (
+            "internal.hf_rollup_sets",
+            "internal.hf_rollup_family",
+            "internal.hf_rollup_organisation",
+            "internal.hf_rollup_country",
+        ):
             con.execute(f"DELETE FROM {table}")
     monkeypatch.setenv("COLLECTOR_NOW", "2026-05-02T06:00:00Z")
     assert run(*args).code == 0
-    assert query(db, "SELECT snapshot_date::VARCHAR FROM hf_rollup_sets ORDER BY 1") == [("2026-05-01",), ("2026-05-02",)]
-    assert query(db, "SELECT * FROM hf_rollup_family WHERE snapshot_date = DATE '2026-05-01' ORDER BY ALL") == first_day
+    assert query(db, "SELECT snapshot_date::VARCHAR FROM internal.hf_rollup_sets ORDER BY 1") == [
+        ("2026-05-01",),
+        ("2026-05-02",),
+    ]
+    assert (
+        query(db, "SELECT * FROM internal.hf_rollup_family WHERE snapshot_date = DATE '2026-05-01' ORDER BY ALL")
+        == first_day
+    )

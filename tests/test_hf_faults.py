@@ -15,6 +15,7 @@ from tests.conftest import query
 from tests.fakes.hub import FakeHub, make_model
 from tests.fakes.server import Reply
 
+
 def collect(run, db, orgs, *extra):
     return run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0", *extra)
 
@@ -47,8 +48,11 @@ def test_empty_page_ends_or_continues_the_listing(run, hub, db, orgs):
     nxt = {"Link": f'<{hub.url}/api/models?author=Qwen&cursor=2>; rel="next"'}
     hub.script("/api/models", Reply(200, b"[]", nxt), Reply(200, b'[{"_id":"1","id":"Qwen/late"}]'))
     assert collect(run, db, orgs).code == 0
-    assert query(db, """SELECT model_id, rank FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
-                        WHERE scope = 'author:Qwen'""") == [("Qwen/late", 1)]
+    assert query(
+        db,
+        """SELECT model_id, rank FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
+                        WHERE scope = 'author:Qwen'""",
+    ) == [("Qwen/late", 1)]
     assert query(db, "SELECT pages, model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(2, 1)]
 
 
@@ -60,9 +64,16 @@ def test_oversized_response_is_refused(run, hub, db, orgs, monkeypatch):
     assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
 
 
-@pytest.mark.parametrize("model_id", [
-    "Qwen/it's \"quoted\"", "Qwen/ünïcödé-模型", "Qwen/a/b/c", "Qwen/x'); DROP TABLE hf_models; --", "Qwen/%s ?",
-])
+@pytest.mark.parametrize(
+    "model_id",
+    [
+        'Qwen/it\'s "quoted"',
+        "Qwen/ünïcödé-模型",
+        "Qwen/a/b/c",
+        "Qwen/x'); DROP TABLE hf_models; --",
+        "Qwen/%s ?",
+    ],
+)
 def test_odd_ids_are_stored_verbatim(run, hub, db, orgs, model_id):
     hub.models.append(make_model(model_id, 7, tags=[f"base_model:finetune:{model_id}"]))
     assert collect(run, db, orgs).code == 0
@@ -76,8 +87,11 @@ def test_counter_going_down_is_stored_as_observed(run, hub, db, orgs, monkeypatc
     monkeypatch.setenv("COLLECTOR_NOW", "2026-05-02T06:00:00Z")
     hub.models[0]["downloadsAllTime"] -= 1000
     assert collect(run, db, orgs).code == 0
-    series = query(db, """SELECT snapshot_date::VARCHAR, downloads_all_time FROM hf_model_downloads
-                          JOIN hf_snapshots USING (snapshot_id) WHERE model_id = 'Qwen/QwQ-32B' ORDER BY 1""")
+    series = query(
+        db,
+        """SELECT snapshot_date::VARCHAR, downloads_all_time FROM hf_model_downloads
+                          JOIN hf_snapshots USING (snapshot_id) WHERE model_id = 'Qwen/QwQ-32B' ORDER BY 1""",
+    )
     assert series == [("2026-05-01", 2_945_445), ("2026-05-02", 2_944_445)]
 
 
@@ -101,7 +115,10 @@ def test_kill_9_mid_run_then_rerun(db, orgs, tmp_path):
         again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
         assert again.returncode == 0, again.stderr
     assert query(db, "SELECT status FROM runs ORDER BY run_id") == [("abandoned",), ("ok",)]
-    assert query(db, "SELECT scope, model_count FROM hf_snapshots ORDER BY scope") == [("author:Qwen", 5), ("author:deepseek-ai", 0)]
+    assert query(db, "SELECT scope, model_count FROM hf_snapshots ORDER BY scope") == [
+        ("author:Qwen", 5),
+        ("author:deepseek-ai", 0),
+    ]
     assert [p.name for p in (db.parent / "staging").iterdir()] == []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import httpx
@@ -32,7 +32,8 @@ def windows(server, dataset: str, **match) -> list[tuple[str, str]]:
     return [
         (q["start_date"], q["end_date"])
         for name, q in keyed(server)
-        if name == dataset and all(q.get(k) == v for k, v in match.items())
+        if name == dataset
+        and all(q.get(k) == v for k, v in match.items())
         and (dataset != "rankings-daily" or ("category" in q) == ("category" in match))
     ]
 
@@ -56,77 +57,174 @@ def test_first_run_stores_catalog_rankings_and_apps_with_meta(run, openrouter, d
     assert keyed(openrouter) == [
         ("rankings-daily", {"start_date": "2025-01-01", "end_date": "2025-01-19", "period": "day"}),
         ("rankings-daily", {"start_date": "2025-01-01", "end_date": "2025-01-19", "period": "week"}),
-        ("rankings-daily", {"start_date": "2025-01-01", "end_date": "2025-01-19", "period": "week", "category": "programming"}),
-        ("app-rankings", {"start_date": "2025-01-01", "end_date": "2025-01-05", "category": "coding", "sort": "popular", "limit": "100"}),
-        ("app-rankings", {"start_date": "2025-01-06", "end_date": "2025-01-12", "category": "coding", "sort": "popular", "limit": "100"}),
-        ("app-rankings", {"start_date": "2025-01-13", "end_date": "2025-01-19", "category": "coding", "sort": "popular", "limit": "100"}),
+        (
+            "rankings-daily",
+            {"start_date": "2025-01-01", "end_date": "2025-01-19", "period": "week", "category": "programming"},
+        ),
+        (
+            "app-rankings",
+            {
+                "start_date": "2025-01-01",
+                "end_date": "2025-01-05",
+                "category": "coding",
+                "sort": "popular",
+                "limit": "100",
+            },
+        ),
+        (
+            "app-rankings",
+            {
+                "start_date": "2025-01-06",
+                "end_date": "2025-01-12",
+                "category": "coding",
+                "sort": "popular",
+                "limit": "100",
+            },
+        ),
+        (
+            "app-rankings",
+            {
+                "start_date": "2025-01-13",
+                "end_date": "2025-01-19",
+                "category": "coding",
+                "sort": "popular",
+                "limit": "100",
+            },
+        ),
     ]
-    pulls = query(db, """SELECT dataset, period, category, sort, start_date::VARCHAR, end_date::VARCHAR,
+    pulls = query(
+        db,
+        """SELECT dataset, period, category, sort, start_date::VARCHAR, end_date::VARCHAR,
                                 strftime(timezone('UTC', as_of), '%Y-%m-%dT%H:%M:%SZ'), version, estimated, request, row_count
-                         FROM or_pulls ORDER BY pull_id""")
-    assert pulls[0] == ("rankings-daily", "day", None, None, "2025-01-01", "2025-01-19", "2025-01-20T06:00:00Z", "v1", False,
-                        "GET /api/v1/datasets/rankings-daily?start_date=2025-01-01&end_date=2025-01-19&period=day", 19 * 4)
+                         FROM or_pulls ORDER BY pull_id""",
+    )
+    assert pulls[0] == (
+        "rankings-daily",
+        "day",
+        None,
+        None,
+        "2025-01-01",
+        "2025-01-19",
+        "2025-01-20T06:00:00Z",
+        "v1",
+        False,
+        "GET /api/v1/datasets/rankings-daily?start_date=2025-01-01&end_date=2025-01-19&period=day",
+        19 * 4,
+    )
     assert pulls[1][:3] == ("rankings-daily", "week", None) and pulls[1][-1] == 3 * 4
     assert pulls[2][:3] == ("rankings-daily", "week", "programming") and pulls[2][8] is True
     assert [p[:4] for p in pulls[3:]] == [("app-rankings", None, "coding", "popular")] * 3
     # one day as the fake ranked it: top 3 by tokens, `other` = the rest, pinned last
-    day = query(db, """SELECT model_permaslug, total_tokens, rank FROM or_rankings JOIN or_pulls USING (pull_id)
-                       WHERE period = 'day' AND bucket_date = '2025-01-07' ORDER BY rank""")
+    day = query(
+        db,
+        """SELECT model_permaslug, total_tokens, rank FROM or_rankings JOIN or_pulls USING (pull_id)
+                       WHERE period = 'day' AND bucket_date = '2025-01-07' ORDER BY rank""",
+    )
     want = expected_bucket(openrouter.daily["2025-01-07"])
     assert day == [(slug, tokens, i + 1) for i, (slug, tokens) in enumerate(want)]
     assert day[-1][0] == "other"
     # weekly buckets are ISO week starts; the first week holds 2025-01-01..05 only (the data starts on a Wednesday)
-    weeks = query(db, """SELECT bucket_date::VARCHAR, sum(total_tokens) FROM or_rankings JOIN or_pulls USING (pull_id)
-                         WHERE period = 'week' AND category IS NULL GROUP BY 1 ORDER BY 1""")
-    first_week = sum(t for d in ("2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04", "2025-01-05")
-                     for _, t in openrouter.daily[d])
+    weeks = query(
+        db,
+        """SELECT bucket_date::VARCHAR, sum(total_tokens) FROM or_rankings JOIN or_pulls USING (pull_id)
+                         WHERE period = 'week' AND category IS NULL GROUP BY 1 ORDER BY 1""",
+    )
+    first_week = sum(
+        t
+        for d in ("2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04", "2025-01-05")
+        for _, t in openrouter.daily[d]
+    )
     assert weeks[0] == ("2024-12-30", first_week)
     assert [w for w, _ in weeks] == ["2024-12-30", "2025-01-06", "2025-01-13"]
-    apps = query(db, """SELECT start_date::VARCHAR, rank, app_id, app_name, total_tokens, total_requests
-                        FROM or_app_rankings JOIN or_pulls USING (pull_id) ORDER BY start_date, rank""")
+    apps = query(
+        db,
+        """SELECT start_date::VARCHAR, rank, app_id, app_name, total_tokens, total_requests
+                        FROM or_app_rankings JOIN or_pulls USING (pull_id) ORDER BY start_date, rank""",
+    )
     assert len(apps) == 9
-    assert apps[0] == ("2025-01-01", 1, "cline", "Cline", sum(3_000_000_000 + n * 10 for n in range(5)),
-                       sum(40_000 + n for n in range(5)))
-    types = dict(query(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'or_rankings'"))
+    assert apps[0] == (
+        "2025-01-01",
+        1,
+        "cline",
+        "Cline",
+        sum(3_000_000_000 + n * 10 for n in range(5)),
+        sum(40_000 + n for n in range(5)),
+    )
+    types = dict(
+        query(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'or_rankings'")
+    )
     assert types["total_tokens"] == "HUGEINT"
 
 
 def test_catalog_fields_and_exact_prices(run, openrouter, db, early):
     assert collect(run, db).code == 0
-    rows = {r[0]: r[1:] for r in query(db, """
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            db,
+            """
         SELECT id, canonical_slug, author, name, hugging_face_id, created, context_length, input_modalities,
                output_modalities, expiration_date, price_prompt, price_completion, price_input_cache_read,
-               price_request, price_image FROM or_models""")}
+               price_request, price_image FROM or_models""",
+        )
+    }
     assert set(rows) == {"deepseek/deepseek-chat-v3-0324", "qwen/qwen3-coder:free", "openai/gpt-4o", "openrouter/auto"}
     gpt = rows["openai/gpt-4o"]
     assert gpt[:4] == ("openai/gpt-4o", "openai", "OpenAI: GPT-4o", None)
-    assert gpt[4] == datetime.fromtimestamp(1715558400, timezone.utc)
+    assert gpt[4] == datetime.fromtimestamp(1715558400, UTC)
     assert gpt[5:8] == (128000, ["text", "image", "file"], ["text"])
-    assert gpt[9:] == (Decimal("0.0000025"), Decimal("0.00001"), Decimal("0.00000125"), Decimal("0"), Decimal("0.003613"))
-    assert rows["qwen/qwen3-coder:free"][:4] == ("qwen/qwen3-coder-480b-a35b-07-25", "qwen",
-                                                 "Qwen: Qwen3 Coder 480B A35B (free)", "Qwen/Qwen3-Coder-480B-A35B-Instruct")
+    assert gpt[9:] == (
+        Decimal("0.0000025"),
+        Decimal("0.00001"),
+        Decimal("0.00000125"),
+        Decimal("0"),
+        Decimal("0.003613"),
+    )
+    assert rows["qwen/qwen3-coder:free"][:4] == (
+        "qwen/qwen3-coder-480b-a35b-07-25",
+        "qwen",
+        "Qwen: Qwen3 Coder 480B A35B (free)",
+        "Qwen/Qwen3-Coder-480B-A35B-Instruct",
+    )
     auto = rows["openrouter/auto"]
     assert auto[3] is None  # "" -> NULL
     assert auto[9:] == (Decimal("-1"), Decimal("-1"), None, None, None)  # router pricing, as given
-    types = dict(query(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'or_models'"))
+    types = dict(
+        query(db, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'or_models'")
+    )
     assert types["price_prompt"] == "DECIMAL(38,18)"
     assert query(db, "SELECT snapshot_date::VARCHAR, model_count, request FROM or_catalog_snapshots") == [
-        ("2025-01-20", 4, "GET /api/v1/models")]
+        ("2025-01-20", 4, "GET /api/v1/models")
+    ]
 
 
 def test_big_token_counts_round_trip_exactly(run, openrouter, db, early):
     openrouter.top = 50
     openrouter.daily.clear()
-    openrouter.daily["2025-01-05"] = [("stealth/ox-alpha", 1_990_781_795_145), ("qwen/huge", 2**63 + 1),
-                                      ("deepseek/bigger", 10**30 + 7), ("other", 9_007_199_254_740_993)]
+    openrouter.daily["2025-01-05"] = [
+        ("stealth/ox-alpha", 1_990_781_795_145),
+        ("qwen/huge", 2**63 + 1),
+        ("deepseek/bigger", 10**30 + 7),
+        ("other", 9_007_199_254_740_993),
+    ]
     assert collect(run, db).code == 0
-    rows = query(db, """SELECT model_permaslug, total_tokens, rank FROM or_rankings_latest
-                        WHERE period = 'day' AND bucket_date = '2025-01-05' ORDER BY rank""")
-    assert rows == [("deepseek/bigger", 10**30 + 7, 1), ("qwen/huge", 2**63 + 1, 2),
-                    ("stealth/ox-alpha", 1_990_781_795_145, 3), ("other", 9_007_199_254_740_993, 4)]
+    rows = query(
+        db,
+        """SELECT model_permaslug, total_tokens, rank FROM or_rankings_latest
+                        WHERE period = 'day' AND bucket_date = '2025-01-05' ORDER BY rank""",
+    )
+    assert rows == [
+        ("deepseek/bigger", 10**30 + 7, 1),
+        ("qwen/huge", 2**63 + 1, 2),
+        ("stealth/ox-alpha", 1_990_781_795_145, 3),
+        ("other", 9_007_199_254_740_993, 4),
+    ]
     # and summed over the week, still exact
-    week = query(db, """SELECT sum(total_tokens)::VARCHAR FROM or_rankings_latest
-                        WHERE period = 'week' AND category IS NULL AND bucket_date = '2024-12-30'""")
+    week = query(
+        db,
+        """SELECT sum(total_tokens)::VARCHAR FROM or_rankings_latest
+                        WHERE period = 'week' AND category IS NULL AND bucket_date = '2024-12-30'""",
+    )
     assert week == [(str(10**30 + 7 + 2**63 + 1 + 1_990_781_795_145 + 9_007_199_254_740_993),)]
 
 
@@ -135,20 +233,26 @@ def test_full_backfill_splits_windows_within_limits(run, openrouter, db, monkeyp
     result = collect(run, db)
     assert result.code == 0, result.err
     assert all(r.status == 200 for r in openrouter.log)
-    assert windows(openrouter, "rankings-daily", period="day") == [("2025-01-01", "2026-01-01"), ("2026-01-02", "2026-11-21")]
+    assert windows(openrouter, "rankings-daily", period="day") == [
+        ("2025-01-01", "2026-01-01"),
+        ("2026-01-02", "2026-11-21"),
+    ]
     weekly = [("2025-01-01", "2025-12-28"), ("2025-12-29", "2026-11-15")]
     assert windows(openrouter, "rankings-daily", period="week") == weekly
     assert windows(openrouter, "rankings-daily", period="week", category="programming") == weekly
     apps = windows(openrouter, "app-rankings")
     assert len(apps) == 98 and apps[0] == ("2025-01-01", "2025-01-05") and apps[-1] == ("2026-11-09", "2026-11-15")
-    for (_, end), (start, _) in zip(apps, apps[1:]):  # consecutive whole weeks, nothing skipped
+    for (_, end), (start, _) in zip(apps, apps[1:], strict=False):  # consecutive whole weeks, nothing skipped
         assert date.fromisoformat(start) == date.fromisoformat(end) + timedelta(days=1)
         assert date.fromisoformat(start).weekday() == 0
     for start, end in windows(openrouter, "rankings-daily", period="day") + weekly:
         assert (date.fromisoformat(end) - date.fromisoformat(start)).days + 1 <= 366
     assert query(db, "SELECT requests FROM runs") == [(1 + 2 + 2 + 2 + 98,)]
-    days = query(db, "SELECT count(DISTINCT bucket_date), min(bucket_date)::VARCHAR, max(bucket_date)::VARCHAR "
-                     "FROM or_rankings_latest WHERE period = 'day'")
+    days = query(
+        db,
+        "SELECT count(DISTINCT bucket_date), min(bucket_date)::VARCHAR, max(bucket_date)::VARCHAR "
+        "FROM or_rankings_latest WHERE period = 'day'",
+    )
     assert days == [(690, "2025-01-01", "2026-11-21")]
 
 
@@ -165,46 +269,82 @@ def test_rerun_same_day_asks_nothing_and_duplicates_nothing(run, openrouter, db,
     assert len(openrouter.keyed_requests()) == sent  # only the catalog was asked again
     assert "rankings up to date" in result.err
     assert {t: query(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables} == before
-    assert query(db, """SELECT count(*) FROM (SELECT period, category, bucket_date, model_permaslug, total_tokens
-                        FROM or_rankings JOIN or_pulls USING (pull_id) GROUP BY ALL HAVING count(*) > 1)""") == [(0,)]
+    assert query(
+        db,
+        """SELECT count(*) FROM (SELECT period, category, bucket_date, model_permaslug, total_tokens
+                        FROM or_rankings JOIN or_pulls USING (pull_id) GROUP BY ALL HAVING count(*) > 1)""",
+    ) == [(0,)]
     assert query(db, "SELECT status, count(*) FROM runs GROUP BY 1") == [("ok", 2)]
 
 
 def test_next_day_fetches_missing_and_restated_days_and_keeps_both(run, openrouter, db, early, monkeypatch):
     assert collect(run, db).code == 0
     first = len(openrouter.keyed_requests())
-    restated = [(slug, tokens + 123_456_789 if i == 2 else tokens) for i, (slug, tokens) in
-                enumerate(openrouter.daily["2025-01-18"])]
+    restated = [
+        (slug, tokens + 123_456_789 if i == 2 else tokens)
+        for i, (slug, tokens) in enumerate(openrouter.daily["2025-01-18"])
+    ]
     openrouter.daily["2025-01-18"] = restated
     monkeypatch.setenv("COLLECTOR_NOW", NEXT_DAY)
     result = collect(run, db)
     assert result.code == 0, result.err
     assert keyed(openrouter)[first:] == [
         ("rankings-daily", {"start_date": "2025-01-13", "end_date": "2025-01-19", "period": "week"}),
-        ("rankings-daily", {"start_date": "2025-01-13", "end_date": "2025-01-19", "period": "week", "category": "programming"}),
-        ("app-rankings", {"start_date": "2025-01-13", "end_date": "2025-01-19", "category": "coding", "sort": "popular", "limit": "100"}),
+        (
+            "rankings-daily",
+            {"start_date": "2025-01-13", "end_date": "2025-01-19", "period": "week", "category": "programming"},
+        ),
+        (
+            "app-rankings",
+            {
+                "start_date": "2025-01-13",
+                "end_date": "2025-01-19",
+                "category": "coding",
+                "sort": "popular",
+                "limit": "100",
+            },
+        ),
         ("rankings-daily", {"start_date": "2025-01-18", "end_date": "2025-01-20", "period": "day"}),
     ]
-    observations = dict(query(db, """SELECT bucket_date::VARCHAR, count(DISTINCT pull_id) FROM or_rankings JOIN or_pulls USING (pull_id)
-                                     WHERE period = 'day' AND bucket_date >= '2025-01-17' GROUP BY 1"""))
+    observations = dict(
+        query(
+            db,
+            """SELECT bucket_date::VARCHAR, count(DISTINCT pull_id) FROM or_rankings JOIN or_pulls USING (pull_id)
+                                     WHERE period = 'day' AND bucket_date >= '2025-01-17' GROUP BY 1""",
+        )
+    )
     assert observations == {"2025-01-17": 1, "2025-01-18": 2, "2025-01-19": 1, "2025-01-20": 1}
     # the restated week changed too; the programming estimate and the apps did not: stored once
-    assert query(db, """SELECT period, category, count(DISTINCT pull_id) FROM or_rankings JOIN or_pulls USING (pull_id)
-                        WHERE bucket_date = '2025-01-13' AND period = 'week' GROUP BY ALL ORDER BY ALL""") == [
-        ("week", "programming", 1), ("week", None, 2)]
-    assert query(db, "SELECT count(DISTINCT pull_id) FROM or_app_rankings JOIN or_pulls USING (pull_id) "
-                     "WHERE start_date = '2025-01-13'") == [(1,)]
+    assert query(
+        db,
+        """SELECT period, category, count(DISTINCT pull_id) FROM or_rankings JOIN or_pulls USING (pull_id)
+                        WHERE bucket_date = '2025-01-13' AND period = 'week' GROUP BY ALL ORDER BY ALL""",
+    ) == [("week", "programming", 1), ("week", None, 2)]
+    assert query(
+        db,
+        "SELECT count(DISTINCT pull_id) FROM or_app_rankings JOIN or_pulls USING (pull_id) "
+        "WHERE start_date = '2025-01-13'",
+    ) == [(1,)]
     assert query(db, "SELECT count(*) FROM or_pulls") == [(10,)]  # every pull is kept with its meta
     assert query(db, "SELECT snapshot_date::VARCHAR, model_count FROM or_catalog_snapshots ORDER BY 1") == [
-        ("2025-01-20", 4), ("2025-01-21", 4)]  # every day's catalog is kept
-    latest = query(db, """SELECT model_permaslug, total_tokens, observations, citation FROM or_rankings_latest
-                          WHERE period = 'day' AND bucket_date = '2025-01-18' ORDER BY rank""")
+        ("2025-01-20", 4),
+        ("2025-01-21", 4),
+    ]  # every day's catalog is kept
+    latest = query(
+        db,
+        """SELECT model_permaslug, total_tokens, observations, citation FROM or_rankings_latest
+                          WHERE period = 'day' AND bucket_date = '2025-01-18' ORDER BY rank""",
+    )
     want = expected_bucket(restated)
     assert [(s, t) for s, t, _, _ in latest] == want
     assert {(o, c) for _, _, o, c in latest} == {
-        (2, "Source: OpenRouter (openrouter.ai/rankings), as of 2025-01-21T06:00:00Z.")}
-    older = query(db, """SELECT DISTINCT citation, observations FROM or_rankings_latest
-                         WHERE period = 'day' AND bucket_date = '2025-01-17'""")
+        (2, "Source: OpenRouter (openrouter.ai/rankings), as of 2025-01-21T06:00:00Z.")
+    }
+    older = query(
+        db,
+        """SELECT DISTINCT citation, observations FROM or_rankings_latest
+                         WHERE period = 'day' AND bucket_date = '2025-01-17'""",
+    )
     assert older == [("Source: OpenRouter (openrouter.ai/rankings), as of 2025-01-20T06:00:00Z.", 1)]
     assert "re-fetched buckets unchanged" in result.err
     # and a rerun that day asks nothing more
@@ -286,8 +426,12 @@ def test_daily_budget_stops_cleanly_and_the_next_runs_resume(run, openrouter, db
     assert result.err.count("\n") == 1
     assert query(db, "SELECT count(*), count(DISTINCT dataset) FROM or_pulls") == [(3, 1)]
     assert query(db, "SELECT status, row_counts->>'$.left_for_next_run' FROM runs") == [
-        ("ok", '["coding apps weekly 2025-01-01..2025-01-05","coding apps weekly 2025-01-06..2025-01-12",'
-               '"coding apps weekly 2025-01-13..2025-01-19"]')]
+        (
+            "ok",
+            '["coding apps weekly 2025-01-01..2025-01-05","coding apps weekly 2025-01-06..2025-01-12",'
+            '"coding apps weekly 2025-01-13..2025-01-19"]',
+        )
+    ]
     assert run("--db", str(db), "status").code == 0
     # the same day: the budget is spent (3 keyed + 1 catalog request), nothing more is asked
     result = collect(run, db, "--quiet")
@@ -334,7 +478,9 @@ def test_429_waits_for_retry_after_then_completes(run, openrouter, db, early):
 
 
 def test_persistent_500_fails_cleanly_without_partial_data(run, openrouter, db, early):
-    openrouter.script("/api/v1/datasets/app-rankings", *[Reply(500, b'{"error":{"code":500,"message":"Internal Server Error"}}')] * 7)
+    openrouter.script(
+        "/api/v1/datasets/app-rankings", *[Reply(500, b'{"error":{"code":500,"message":"Internal Server Error"}}')] * 7
+    )
     result = collect(run, db, "--quiet")
     assert result.code == 1
     assert result.err.count("\n") == 1
@@ -344,24 +490,36 @@ def test_persistent_500_fails_cleanly_without_partial_data(run, openrouter, db, 
     assert query(db, "SELECT status FROM runs") == [("failed",)]
 
 
-META = '"meta": {"as_of": "2025-01-20T00:00:00Z", "version": "v1", "start_date": "2025-01-01", "end_date": "2025-01-19"}}'
+META = (
+    '"meta": {"as_of": "2025-01-20T00:00:00Z", "version": "v1", "start_date": "2025-01-01", "end_date": "2025-01-19"}}'
+)
 
 
 @pytest.mark.parametrize(
     "body, message",
     [
-        ('{"data": [{"date": "2025-01-05", "model_permaslug": "a/b", "total_tokens": "12.5"}], ' + META,
-         "total_tokens '12.5' is not an integer"),
-        ('{"data": [{"date": "2025-01-05", "model_permaslug": "a/b", "total_tokens": 1.5e12}], ' + META,
-         "total_tokens 1500000000000.0 is not an integer"),
+        (
+            '{"data": [{"date": "2025-01-05", "model_permaslug": "a/b", "total_tokens": "12.5"}], ' + META,
+            "total_tokens '12.5' is not an integer",
+        ),
+        (
+            '{"data": [{"date": "2025-01-05", "model_permaslug": "a/b", "total_tokens": 1.5e12}], ' + META,
+            "total_tokens 1500000000000.0 is not an integer",
+        ),
         ('{"data": []}', 'expected {"data": [...], "meta": {...}}'),
-        ('{"data": [], "meta": {"version": "v1", "start_date": "2025-01-01", "end_date": "2025-01-19"}}',
-         "meta.as_of is missing"),
-        ('{"data": [{"date": "2025-02-05", "model_permaslug": "a/b", "total_tokens": "1"}], ' + META,
-         "outside the window 2025-01-01..2025-01-19"),
-        ('{"data": [{"date": "2025-01-05", "model_permaslug": "a/b", "total_tokens": "1"},'
-         ' {"date": "2025-01-05", "model_permaslug": "a/b", "total_tokens": "2"}], ' + META,
-         "a/b is listed twice for 2025-01-05"),
+        (
+            '{"data": [], "meta": {"version": "v1", "start_date": "2025-01-01", "end_date": "2025-01-19"}}',
+            "meta.as_of is missing",
+        ),
+        (
+            '{"data": [{"date": "2025-02-05", "model_permaslug": "a/b", "total_tokens": "1"}], ' + META,
+            "outside the window 2025-01-01..2025-01-19",
+        ),
+        (
+            '{"data": [{"date": "2025-01-05", "model_permaslug": "a/b", "total_tokens": "1"},'
+            ' {"date": "2025-01-05", "model_permaslug": "a/b", "total_tokens": "2"}], ' + META,
+            "a/b is listed twice for 2025-01-05",
+        ),
         ('{"data": [', "not valid JSON"),
     ],
 )
@@ -401,13 +559,21 @@ def test_fake_behaves_as_documented(openrouter):
         return httpx.get(f"{api}/datasets/{path}", params=params, headers=auth)
 
     body = get("rankings-daily").json()  # defaults: end = last completed day, start = end - 30 days
-    assert body["meta"] | {"as_of": None} == {"as_of": None, "version": "v1", "start_date": "2026-03-31", "end_date": "2026-04-30"}
+    assert body["meta"] | {"as_of": None} == {
+        "as_of": None,
+        "version": "v1",
+        "start_date": "2026-03-31",
+        "end_date": "2026-04-30",
+    }
     by_day: dict[str, list] = {}
     for row in body["data"]:
         assert isinstance(row["total_tokens"], str)
         by_day.setdefault(row["date"], []).append(row["model_permaslug"])
     assert len(by_day) == 31 and all(slugs[-1] == "other" and len(slugs) == 4 for slugs in by_day.values())
-    assert get("rankings-daily", start_date="2024-06-01", end_date="2025-01-03").json()["meta"]["start_date"] == "2025-01-01"
+    assert (
+        get("rankings-daily", start_date="2024-06-01", end_date="2025-01-03").json()["meta"]["start_date"]
+        == "2025-01-01"
+    )
     assert get("rankings-daily", start_date="2025-01-01", end_date="2026-01-01").status_code == 200  # 366 days
     for params in (
         {"start_date": "2025-01-01", "end_date": "2026-01-02"},  # 367 days
@@ -421,7 +587,9 @@ def test_fake_behaves_as_documented(openrouter):
         assert response.status_code == 400, params
         assert response.json()["error"]["code"] == 400 and response.json()["error"]["message"]
     assert get("app-rankings", limit="101").status_code == 400
-    assert httpx.get(f"{api}/datasets/rankings-daily").json() == {"error": {"code": 401, "message": "No auth credentials found"}}
+    assert httpx.get(f"{api}/datasets/rankings-daily").json() == {
+        "error": {"code": 401, "message": "No auth credentials found"}
+    }
     assert httpx.get(f"{api}/models").status_code == 200
 
 
@@ -429,7 +597,7 @@ def test_fake_behaves_as_documented(openrouter):
 
 
 def test_plan_restates_recent_buckets_once_a_day():
-    from collector.openrouter_plan import SERIES, StoredPull, plan
+    from collector.sources.openrouter.plan import SERIES, StoredPull, plan
 
     today = date(2026, 6, 10)  # a Wednesday
     stored = [StoredPull(s.key, date(2025, 1, 1), date(2026, 6, 7), date(2026, 6, 8)) for s in SERIES]
@@ -460,11 +628,20 @@ def test_views_work_in_the_plain_duckdb_cli(run, openrouter, db, early):
         pytest.skip("the duckdb CLI is not installed")
     assert collect(run, db).code == 0
     out = subprocess.run(
-        [cli, "-readonly", "-csv", str(db), "-c",
-         "SELECT model_permaslug, total_tokens, citation FROM or_rankings_latest "
-         "WHERE period = 'day' AND bucket_date = '2025-01-07' ORDER BY rank LIMIT 1;"
-         "SELECT app_id, citation FROM or_app_rankings_latest ORDER BY start_date, rank LIMIT 1;"],
-        capture_output=True, text=True, check=True, timeout=60,
+        [
+            cli,
+            "-readonly",
+            "-csv",
+            str(db),
+            "-c",
+            "SELECT model_permaslug, total_tokens, citation FROM or_rankings_latest "
+            "WHERE period = 'day' AND bucket_date = '2025-01-07' ORDER BY rank LIMIT 1;"
+            "SELECT app_id, citation FROM or_app_rankings_latest ORDER BY start_date, rank LIMIT 1;",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout
     slug, tokens = expected_bucket(openrouter.daily["2025-01-07"])[0]
     assert f'{slug},{tokens},"Source: OpenRouter (openrouter.ai/rankings), as of 2025-01-20T06:00:00Z."' in out
@@ -485,7 +662,11 @@ def test_collect_all_runs_both_sources_and_reports_each(run, hub, openrouter, db
     assert lines[0].startswith("error: collect hf: ") and "HTTP 500" in lines[0]
     assert lines[1].startswith("collect openrouter: ok") and len(lines) == 2
     assert query(db, "SELECT job, status FROM runs ORDER BY run_id") == [
-        ("collect hf", "ok"), ("collect openrouter", "ok"), ("collect hf", "failed"), ("collect openrouter", "ok")]
+        ("collect hf", "ok"),
+        ("collect openrouter", "ok"),
+        ("collect hf", "failed"),
+        ("collect openrouter", "ok"),
+    ]
     assert query(db, "SELECT model_count FROM or_catalog_snapshots") == [(2,)]  # the day's snapshot, replaced
 
 
@@ -500,7 +681,9 @@ def test_real_catalog_and_rankings_round_trip(run, shared_data, db, monkeypatch)
     from tests.fakes.openrouter import FakeOpenRouter
 
     captured = orjson.loads((shared_data / "openrouter" / "rankings_daily_2026-05-24_2026-08-21.json").read_bytes())
-    daily = {day: [(r["model_permaslug"], int(r["total_tokens"])) for r in rows.values()] for day, rows in captured.items()}
+    daily = {
+        day: [(r["model_permaslug"], int(r["total_tokens"])) for r in rows.values()] for day, rows in captured.items()
+    }
     catalog = (shared_data / "openrouter" / "models_2025-12-18.json").read_bytes()
     monkeypatch.setenv("COLLECTOR_NOW", "2026-08-22T06:00:00Z")
     with FakeOpenRouter(catalog_body=catalog, daily=daily, per_minute=100_000) as server:
@@ -509,17 +692,30 @@ def test_real_catalog_and_rankings_round_trip(run, shared_data, db, monkeypatch)
         result = collect(run, db)
         assert result.code == 0, result.err
     assert query(db, "SELECT model_count FROM or_catalog_snapshots") == [(349,)]
-    assert query(db, """SELECT price_prompt, price_completion, price_image, price_input_cache_read FROM or_models
-                        WHERE id = 'openai/gpt-4o'""") == [
-        (Decimal("0.0000025"), Decimal("0.00001"), Decimal("0.003613"), Decimal("0.00000125"))]
-    assert query(db, """SELECT canonical_slug, hugging_face_id, context_length, created FROM or_models
-                        WHERE id = 'qwen/qwen3-coder:free'""") == [
-        ("qwen/qwen3-coder-480b-a35b-07-25", "Qwen/Qwen3-Coder-480B-A35B-Instruct", 262000,
-         datetime.fromtimestamp(1753230546, timezone.utc))]
+    assert query(
+        db,
+        """SELECT price_prompt, price_completion, price_image, price_input_cache_read FROM or_models
+                        WHERE id = 'openai/gpt-4o'""",
+    ) == [(Decimal("0.0000025"), Decimal("0.00001"), Decimal("0.003613"), Decimal("0.00000125"))]
+    assert query(
+        db,
+        """SELECT canonical_slug, hugging_face_id, context_length, created FROM or_models
+                        WHERE id = 'qwen/qwen3-coder:free'""",
+    ) == [
+        (
+            "qwen/qwen3-coder-480b-a35b-07-25",
+            "Qwen/Qwen3-Coder-480B-A35B-Instruct",
+            262000,
+            datetime.fromtimestamp(1753230546, UTC),
+        )
+    ]
     assert query(db, "SELECT count(*) FROM or_models WHERE hugging_face_id IS NOT NULL") == [(197,)]
     assert query(db, "SELECT price_prompt FROM or_models WHERE id = 'openrouter/auto'") == [(Decimal("-1"),)]
-    rows = query(db, """SELECT bucket_date::VARCHAR, model_permaslug, total_tokens, rank FROM or_rankings_latest
-                        WHERE period = 'day' ORDER BY bucket_date, rank""")
+    rows = query(
+        db,
+        """SELECT bucket_date::VARCHAR, model_permaslug, total_tokens, rank FROM or_rankings_latest
+                        WHERE period = 'day' ORDER BY bucket_date, rank""",
+    )
     assert len(rows) == 90 * 51
     served = [(day, slug, int(r["total_tokens"])) for day, day_rows in captured.items() for slug, r in day_rows.items()]
     assert [r[:3] for r in rows] == served  # every row, in the captured order, exactly
@@ -532,7 +728,7 @@ def test_real_catalog_and_rankings_round_trip(run, shared_data, db, monkeypatch)
 def test_author_reference_covers_the_real_captures(shared_data):
     import orjson
 
-    from collector import refdata
+    from collector import reference as refdata
 
     ref = refdata.load()
     authors = {r["author"]: r["organisation"] for r in ref["openrouter_authors.csv"]}
@@ -545,16 +741,37 @@ def test_author_reference_covers_the_real_captures(shared_data):
 
 
 def test_author_reference_places_the_main_makers():
-    from collector import refdata
+    from collector import reference as refdata
 
     ref = refdata.load()
     authors = {r["author"]: r["organisation"] for r in ref["openrouter_authors.csv"]}
     countries = {r["organisation"]: r["country"] for r in ref["organisations.csv"]}
-    for slug in ("deepseek", "qwen", "moonshotai", "z-ai", "minimax", "xiaomi", "stepfun", "baidu", "tencent",
-                 "bytedance", "meituan"):
+    for slug in (
+        "deepseek",
+        "qwen",
+        "moonshotai",
+        "z-ai",
+        "minimax",
+        "xiaomi",
+        "stepfun",
+        "baidu",
+        "tencent",
+        "bytedance",
+        "meituan",
+    ):
         assert countries[authors[slug]] == "China", slug
-    for slug in ("anthropic", "openai", "google", "x-ai", "meta-llama", "nvidia", "microsoft", "amazon", "perplexity",
-                 "inception"):
+    for slug in (
+        "anthropic",
+        "openai",
+        "google",
+        "x-ai",
+        "meta-llama",
+        "nvidia",
+        "microsoft",
+        "amazon",
+        "perplexity",
+        "inception",
+    ):
         assert countries[authors[slug]] == "United States", slug
     assert countries[authors["mistralai"]] == "France" and countries[authors["cohere"]] == "Canada"
     assert countries[authors["ai21"]] == "Israel"

@@ -11,11 +11,10 @@ rankings daily 2025-01-18..20.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import orjson
@@ -41,7 +40,7 @@ def collect(run, db, *args):
 
 def counts(db: Path) -> dict[str, int]:
     row = query(db, "SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in TABLES))[0]
-    return dict(zip(TABLES, row))
+    return dict(zip(TABLES, row, strict=False))
 
 
 CONSISTENCY = {  # each query counts violations
@@ -57,15 +56,14 @@ CONSISTENCY = {  # each query counts violations
     "orphaned ranking rows": "SELECT count(*) FROM or_rankings ANTI JOIN or_pulls USING (pull_id)",
     "orphaned app rows": "SELECT count(*) FROM or_app_rankings ANTI JOIN or_pulls USING (pull_id)",
     "pulls of a run that did not finish ok": "SELECT count(*) FROM or_pulls JOIN runs USING (run_id) WHERE status <> 'ok'",
-    "catalogs of a run that did not finish ok":
-        "SELECT count(*) FROM or_catalog_snapshots JOIN runs USING (run_id) WHERE status <> 'ok'",
+    "catalogs of a run that did not finish ok": "SELECT count(*) FROM or_catalog_snapshots JOIN runs USING (run_id) WHERE status <> 'ok'",
 }
 
 
 def assert_consistent(db: Path) -> None:
     """No duplicate observation, nothing orphaned, nothing from a run that did not finish ok."""
     row = query(db, "SELECT " + ", ".join(f"({sql})" for sql in CONSISTENCY.values()))[0]
-    assert dict(zip(CONSISTENCY, row)) == dict.fromkeys(CONSISTENCY, 0)
+    assert dict(zip(CONSISTENCY, row, strict=False)) == dict.fromkeys(CONSISTENCY, 0)
     staging = db.parent / "staging"
     assert not staging.exists() or list(staging.iterdir()) == []
 
@@ -97,16 +95,25 @@ def assert_rerun_completes(run, db: Path, before: dict[str, int]) -> None:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
     """A store after a clean first run on 2025-01-20 (built once; the fake's data is deterministic)."""
-    from collector import jobs
+    from collector.sources.openrouter.job import collect_openrouter
+    from collector.store import Store
 
     path = tmp_path_factory.mktemp("openrouter-template") / "adoption.duckdb"
-    with pytest.MonkeyPatch.context() as mp, FakeOpenRouter(models=demo_models(), top=3, per_minute=100_000,
-                                                             **sample_data()) as server:
-        for name, value in (("COLLECTOR_NOW", EARLY), ("OPENROUTER_BASE_URL", server.api_url), ("OPENROUTER_API_KEY", KEY),
-                            ("OPENROUTER_REQUESTS_PER_MINUTE", "0"), ("COLLECTOR_RETRY_BASE_SECONDS", "0.01")):
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        FakeOpenRouter(models=demo_models(), top=3, per_minute=100_000, **sample_data()) as server,
+    ):
+        for name, value in (
+            ("COLLECTOR_NOW", EARLY),
+            ("OPENROUTER_BASE_URL", server.api_url),
+            ("OPENROUTER_API_KEY", KEY),
+            ("OPENROUTER_REQUESTS_PER_MINUTE", "0"),
+            ("COLLECTOR_RETRY_BASE_SECONDS", "0.01"),
+        ):
             mp.setenv(name, value)
         mp.delenv("OPENROUTER_DAILY_BUDGET", raising=False)
-        jobs.collect_openrouter(path)
+        Store(path).prepare()
+        collect_openrouter(Store(path))
     shutil.rmtree(path.parent / "staging", ignore_errors=True)
     return path
 
@@ -132,7 +139,7 @@ LIMITED = b'{"error":{"code":429,"message":"Rate limit exceeded"}}'
 
 def test_429_with_an_http_date_retry_after_waits_until_then(run, openrouter, db, baseline):
     # The clock is frozen (COLLECTOR_NOW), so "one second from now" as an HTTP date is exactly 1 s.
-    when = format_datetime(datetime(2025, 1, 21, 6, 0, 1, tzinfo=timezone.utc), usegmt=True)
+    when = format_datetime(datetime(2025, 1, 21, 6, 0, 1, tzinfo=UTC), usegmt=True)
     openrouter.script(APPS, Reply(429, LIMITED, {"Retry-After": when}))
     started = time.monotonic()
     result = collect(run, db)
@@ -160,15 +167,18 @@ def test_429_storm_without_hints_backs_off_then_completes(run, openrouter, db, b
 def test_429_storm_that_never_ends_fails_cleanly(run, openrouter, db, baseline):
     openrouter.script(RANKINGS, *[Reply(429, LIMITED)] * 7)
     result = collect(run, db)
-    assert_failed_cleanly(result, db, baseline, "rankings weekly 2025-01-13..2025-01-19: HTTP 429 after 7 attempts: "
-                                                "Rate limit exceeded")
+    assert_failed_cleanly(
+        result, db, baseline, "rankings weekly 2025-01-13..2025-01-19: HTTP 429 after 7 attempts: Rate limit exceeded"
+    )
     assert statuses(openrouter, RANKINGS) == [429] * 7  # 6 retries (OpenRouter's default), then it stops
     assert_rerun_completes(run, db, baseline)
 
 
 @pytest.mark.parametrize("retry_after", ["86400", "Wed, 22 Jan 2025 06:00:00 GMT"])
 def test_429_asking_for_too_long_a_wait_stops_at_once(run, openrouter, db, baseline, retry_after):
-    openrouter.script(RANKINGS, Reply(429, b'{"error":{"code":429,"message":"Daily limit"}}', {"Retry-After": retry_after}))
+    openrouter.script(
+        RANKINGS, Reply(429, b'{"error":{"code":429,"message":"Daily limit"}}', {"Retry-After": retry_after})
+    )
     started = time.monotonic()
     result = collect(run, db)
     assert time.monotonic() - started < 10
@@ -185,17 +195,23 @@ def test_429_storm_reaching_the_daily_budget_keeps_only_complete_pulls(run, open
     result = collect(run, db)
     assert result.code == 0, result.err
     assert "daily request budget of 4 reached" in result.err
-    assert ("left for the next run: rankings daily 2025-01-18..2025-01-20 (1 request); "
-            "coding apps weekly 2025-01-13..2025-01-19 (1 request)") in result.err
+    assert (
+        "left for the next run: rankings daily 2025-01-18..2025-01-20 (1 request); "
+        "coding apps weekly 2025-01-13..2025-01-19 (1 request)"
+    ) in result.err
     assert statuses(openrouter, APPS) == [429, 429]
     assert query(db, "SELECT dataset, period, category FROM or_pulls WHERE pull_id > 6 ORDER BY pull_id") == [
-        ("rankings-daily", "week", None), ("rankings-daily", "week", "programming")]
+        ("rankings-daily", "week", None),
+        ("rankings-daily", "week", "programming"),
+    ]
     assert_consistent(db)
     monkeypatch.setenv("OPENROUTER_DAILY_BUDGET", "500")
     monkeypatch.setenv("COLLECTOR_NOW", "2025-01-22T06:00:00Z")
     assert collect(run, db).code == 0
     # fetched on the first day, then again (the restatement the 429s interrupted) two days later
-    assert query(db, "SELECT count(*) FROM or_pulls WHERE dataset = 'app-rankings' AND start_date = '2025-01-13'") == [(2,)]
+    assert query(db, "SELECT count(*) FROM or_pulls WHERE dataset = 'app-rankings' AND start_date = '2025-01-13'") == [
+        (2,)
+    ]
     assert_consistent(db)
 
 
@@ -207,18 +223,25 @@ def test_5xx_bursts_that_recover_store_the_same_data_as_a_clean_run(run, templat
     shutil.copy(template, clean)
     assert collect(run, clean).code == 0
     openrouter.script(MODELS, Reply(502, b"<html>Bad Gateway</html>"))
-    openrouter.script(RANKINGS, Reply(503, b'{"error":{"code":503,"message":"busy"}}'), Reply(500, b""),
-                      Reply(504, b"Gateway Timeout"))
+    openrouter.script(
+        RANKINGS,
+        Reply(503, b'{"error":{"code":503,"message":"busy"}}'),
+        Reply(500, b""),
+        Reply(504, b"Gateway Timeout"),
+    )
     openrouter.script(APPS, Reply(500, b'{"error":{"code":500,"message":"Internal Server Error"}}'))
     result = collect(run, db)
     assert result.code == 0, result.err
     assert statuses(openrouter, MODELS)[-2:] == [502, 200]
     assert [s for s in statuses(openrouter, APPS) if s != 200] == [500]
     assert [s for s in statuses(openrouter, RANKINGS) if s != 200] == [503, 500, 504]
-    for sql in ("SELECT * FROM or_rankings ORDER BY ALL", "SELECT * FROM or_app_rankings ORDER BY ALL",
-                "SELECT * EXCLUDE (snapshot_id) FROM or_models ORDER BY ALL",
-                "SELECT * EXCLUDE (pull_id, run_id) FROM or_pulls ORDER BY ALL",
-                "SELECT * FROM or_rankings_latest ORDER BY ALL"):
+    for sql in (
+        "SELECT * FROM or_rankings ORDER BY ALL",
+        "SELECT * FROM or_app_rankings ORDER BY ALL",
+        "SELECT * EXCLUDE (snapshot_id) FROM or_models ORDER BY ALL",
+        "SELECT * EXCLUDE (pull_id, run_id) FROM or_pulls ORDER BY ALL",
+        "SELECT * FROM or_rankings_latest ORDER BY ALL",
+    ):
         assert query(db, sql) == query(clean, sql), sql
     assert_consistent(db)
 
@@ -242,8 +265,9 @@ def test_slow_response_times_out_and_is_retried(run, openrouter, db, baseline, m
 
 def test_body_that_stalls_mid_way_times_out_and_is_retried(run, openrouter, db, baseline, monkeypatch):
     monkeypatch.setenv("COLLECTOR_HTTP_TIMEOUT", "0.3")
-    body = orjson.dumps({"data": [{"rank": 1, "app_id": "stalled", "app_name": "never stored", "total_tokens": "1"}],
-                         "meta": WEEK_META})
+    body = orjson.dumps(
+        {"data": [{"rank": 1, "app_id": "stalled", "app_name": "never stored", "total_tokens": "1"}], "meta": WEEK_META}
+    )
     openrouter.script(APPS, Reply(200, body, pause_at=20, pause=1.5))
     result = collect(run, db)
     assert result.code == 0, result.err
@@ -258,8 +282,9 @@ def test_persistent_timeout_fails_cleanly(run, openrouter, db, baseline, monkeyp
     monkeypatch.setenv("COLLECTOR_MAX_RETRIES", "2")
     openrouter.script(RANKINGS, *[Reply(200, b'{"data": []}', delay=0.8)] * 3)
     result = collect(run, db)
-    assert_failed_cleanly(result, db, baseline, "rankings weekly 2025-01-13..2025-01-19: network error after 3 attempts "
-                                                "(ReadTimeout")
+    assert_failed_cleanly(
+        result, db, baseline, "rankings weekly 2025-01-13..2025-01-19: network error after 3 attempts (ReadTimeout"
+    )
     assert_rerun_completes(run, db, baseline)
 
 
@@ -278,7 +303,9 @@ def test_persistent_reset_fails_cleanly(run, openrouter, db, baseline, monkeypat
     monkeypatch.setenv("COLLECTOR_MAX_RETRIES", "2")
     openrouter.script(MODELS, *[Reply(200, orjson.dumps({"data": demo_models()}), truncate_at=30)] * 3)
     result = collect(run, db)
-    assert_failed_cleanly(result, db, baseline, "OpenRouter models catalog: network error after 3 attempts (RemoteProtocolError")
+    assert_failed_cleanly(
+        result, db, baseline, "OpenRouter models catalog: network error after 3 attempts (RemoteProtocolError"
+    )
     assert openrouter.keyed_requests() == []  # the catalog comes first: nothing else was asked
     assert_rerun_completes(run, db, baseline)
 
@@ -298,48 +325,86 @@ ROW = {"date": "2025-01-13", "model_permaslug": "a/b", "total_tokens": "12"}
 APP = {"rank": 1, "app_id": "cline", "app_name": "Cline", "total_tokens": "5", "total_requests": "2"}
 
 
-@pytest.mark.parametrize("path, body, message", [
-    # not JSON, or cut short, with a 200
-    (MODELS, b'{"data": [{"id": "a/b", "name": "trunc', "not valid JSON"),
-    (MODELS, b"<html><body>Service Unavailable</body></html>", "not valid JSON"),
-    (RANKINGS, b"", "not valid JSON"),
-    (APPS, b'{"data": [{"rank": 1, "app_id": "cline"}], "meta": {"as_of": "2025-01-21T0', "not valid JSON"),
-    # the envelope renamed or of the wrong shape
-    (MODELS, b'{"models": []}', 'expected {"data": [models]}'),
-    (MODELS, b"[]", 'expected {"data": [models]}'),
-    (RANKINGS, orjson.dumps({"rows": [ROW], "meta": WEEK_META}), 'expected {"data": [...], "meta": {...}}'),
-    (RANKINGS, orjson.dumps({"data": {"2025-01-13": [ROW]}, "meta": WEEK_META}), 'expected {"data": [...], "meta": {...}}'),
-    # required fields renamed or missing
-    (RANKINGS, _rankings({"date": "2025-01-13", "permaslug": "a/b", "total_tokens": "12"}),
-     "row #0 (2025-01-13) model_permaslug None is not a string"),
-    (RANKINGS, _rankings({"date": "2025-01-13", "model_permaslug": "a/b", "tokens": "12"}),
-     "row #0 (2025-01-13 a/b) total_tokens None is not an integer"),
-    (RANKINGS, _rankings({"model_permaslug": "a/b", "total_tokens": "12"}), "row #0 date None is not YYYY-MM-DD"),
-    (RANKINGS, _rankings(ROW, meta={**WEEK_META, "start_date": None, "start": "2025-01-13"}),
-     "meta.start_date / meta.end_date must be YYYY-MM-DD"),
-    (APPS, _rankings({**APP, "rank": None, "position": 1}), "row #0 rank None is not an integer"),
-    (APPS, _rankings({k: v for k, v in APP.items() if k != "app_id"}), "row #0 app_id None is not a string or integer"),
-    (MODELS, _catalog({"model_id": "a/b", "name": "renamed id"}), "model #0 (None) field 'id' is NoneType"),
-    # wrongly typed
-    (RANKINGS, _rankings({**ROW, "model_permaslug": 42}), "model_permaslug 42 is not a string"),
-    (RANKINGS, _rankings({**ROW, "date": 20250113}), "row #0 date 20250113 is not YYYY-MM-DD"),
-    (RANKINGS, _rankings({**ROW, "total_tokens": True}), "total_tokens True is not an integer"),
-    (RANKINGS, _rankings("a/b"), "row #0 is str, expected an object"),
-    (RANKINGS, _rankings(ROW, meta={**WEEK_META, "as_of": 1737439200}),
-     "meta.as_of is int '1737439200', expected an ISO time string"),
-    (RANKINGS, _rankings(ROW, meta={**WEEK_META, "as_of": "this morning"}), "meta.as_of is not a time: 'this morning'"),
-    (APPS, _rankings({**APP, "rank": "1"}), "row #0 rank '1' is not an integer"),
-    (APPS, _rankings({**APP, "app_name": ["Cline"]}), "row #0 app_name ['Cline'] is not a string"),
-    (APPS, _rankings({**APP, "total_requests": "many"}), "row #0 (cline) total_requests 'many' is not an integer"),
-    (MODELS, _catalog({"id": "a/b", "context_length": "128000"}), "model #0 (a/b) field 'context_length' is str '128000'"),
-    (MODELS, _catalog({"id": "a/b", "created": True}), "field 'created' is bool"),
-    (MODELS, _catalog({"id": "a/b", "architecture": {"input_modalities": "text"}}),
-     "field 'architecture.input_modalities' is str 'text', expected a list of strings"),
-    (MODELS, _catalog({"id": "a/b", "pricing": ["0.1", "0.2"]}), "field 'pricing' is list"),
-    (MODELS, _catalog({"id": "a/b", "canonical_slug": 7}), "field 'canonical_slug' is int"),
-    (MODELS, _catalog({"id": "a/b", "expiration_date": "soon"}), "field 'expiration_date' is str 'soon', expected an ISO date"),
-    (MODELS, _catalog("a/b"), "model #0 is str, expected an object"),
-])
+@pytest.mark.parametrize(
+    "path, body, message",
+    [
+        # not JSON, or cut short, with a 200
+        (MODELS, b'{"data": [{"id": "a/b", "name": "trunc', "not valid JSON"),
+        (MODELS, b"<html><body>Service Unavailable</body></html>", "not valid JSON"),
+        (RANKINGS, b"", "not valid JSON"),
+        (APPS, b'{"data": [{"rank": 1, "app_id": "cline"}], "meta": {"as_of": "2025-01-21T0', "not valid JSON"),
+        # the envelope renamed or of the wrong shape
+        (MODELS, b'{"models": []}', 'expected {"data": [models]}'),
+        (MODELS, b"[]", 'expected {"data": [models]}'),
+        (RANKINGS, orjson.dumps({"rows": [ROW], "meta": WEEK_META}), 'expected {"data": [...], "meta": {...}}'),
+        (
+            RANKINGS,
+            orjson.dumps({"data": {"2025-01-13": [ROW]}, "meta": WEEK_META}),
+            'expected {"data": [...], "meta": {...}}',
+        ),
+        # required fields renamed or missing
+        (
+            RANKINGS,
+            _rankings({"date": "2025-01-13", "permaslug": "a/b", "total_tokens": "12"}),
+            "row #0 (2025-01-13) model_permaslug None is not a string",
+        ),
+        (
+            RANKINGS,
+            _rankings({"date": "2025-01-13", "model_permaslug": "a/b", "tokens": "12"}),
+            "row #0 (2025-01-13 a/b) total_tokens None is not an integer",
+        ),
+        (RANKINGS, _rankings({"model_permaslug": "a/b", "total_tokens": "12"}), "row #0 date None is not YYYY-MM-DD"),
+        (
+            RANKINGS,
+            _rankings(ROW, meta={**WEEK_META, "start_date": None, "start": "2025-01-13"}),
+            "meta.start_date / meta.end_date must be YYYY-MM-DD",
+        ),
+        (APPS, _rankings({**APP, "rank": None, "position": 1}), "row #0 rank None is not an integer"),
+        (
+            APPS,
+            _rankings({k: v for k, v in APP.items() if k != "app_id"}),
+            "row #0 app_id None is not a string or integer",
+        ),
+        (MODELS, _catalog({"model_id": "a/b", "name": "renamed id"}), "model #0 (None) field 'id' is NoneType"),
+        # wrongly typed
+        (RANKINGS, _rankings({**ROW, "model_permaslug": 42}), "model_permaslug 42 is not a string"),
+        (RANKINGS, _rankings({**ROW, "date": 20250113}), "row #0 date 20250113 is not YYYY-MM-DD"),
+        (RANKINGS, _rankings({**ROW, "total_tokens": True}), "total_tokens True is not an integer"),
+        (RANKINGS, _rankings("a/b"), "row #0 is str, expected an object"),
+        (
+            RANKINGS,
+            _rankings(ROW, meta={**WEEK_META, "as_of": 1737439200}),
+            "meta.as_of is int '1737439200', expected an ISO time string",
+        ),
+        (
+            RANKINGS,
+            _rankings(ROW, meta={**WEEK_META, "as_of": "this morning"}),
+            "meta.as_of is not a time: 'this morning'",
+        ),
+        (APPS, _rankings({**APP, "rank": "1"}), "row #0 rank '1' is not an integer"),
+        (APPS, _rankings({**APP, "app_name": ["Cline"]}), "row #0 app_name ['Cline'] is not a string"),
+        (APPS, _rankings({**APP, "total_requests": "many"}), "row #0 (cline) total_requests 'many' is not an integer"),
+        (
+            MODELS,
+            _catalog({"id": "a/b", "context_length": "128000"}),
+            "model #0 (a/b) field 'context_length' is str '128000'",
+        ),
+        (MODELS, _catalog({"id": "a/b", "created": True}), "field 'created' is bool"),
+        (
+            MODELS,
+            _catalog({"id": "a/b", "architecture": {"input_modalities": "text"}}),
+            "field 'architecture.input_modalities' is str 'text', expected a list of strings",
+        ),
+        (MODELS, _catalog({"id": "a/b", "pricing": ["0.1", "0.2"]}), "field 'pricing' is list"),
+        (MODELS, _catalog({"id": "a/b", "canonical_slug": 7}), "field 'canonical_slug' is int"),
+        (
+            MODELS,
+            _catalog({"id": "a/b", "expiration_date": "soon"}),
+            "field 'expiration_date' is str 'soon', expected an ISO date",
+        ),
+        (MODELS, _catalog("a/b"), "model #0 is str, expected an object"),
+    ],
+)
 def test_malformed_response_fails_with_one_line_and_stores_nothing(run, openrouter, db, baseline, path, body, message):
     openrouter.script(path, Reply(200, body))
     result = collect(run, db)
@@ -351,56 +416,86 @@ def test_malformed_response_fails_with_one_line_and_stores_nothing(run, openrout
 def test_missing_optional_fields_are_stored_as_null(run, openrouter, db, baseline):
     openrouter.models.append({"id": "bare/only-an-id"})
     meta = {k: v for k, v in WEEK_META.items() if k != "version"}
-    openrouter.script(APPS, Reply(200, _rankings({"rank": 1, "app_id": 17}, {"rank": 2, "app_id": "named", "app_name": "Named"},
-                                                 meta=meta)))
+    openrouter.script(
+        APPS,
+        Reply(
+            200, _rankings({"rank": 1, "app_id": 17}, {"rank": 2, "app_id": "named", "app_name": "Named"}, meta=meta)
+        ),
+    )
     result = collect(run, db)
     assert result.code == 0, result.err
-    row = query(db, """SELECT * EXCLUDE (snapshot_id) FROM or_models
-                       WHERE id = 'bare/only-an-id' AND snapshot_id = (SELECT max(snapshot_id) FROM or_catalog_snapshots)""")
+    row = query(
+        db,
+        """SELECT * EXCLUDE (snapshot_id) FROM or_models
+                       WHERE id = 'bare/only-an-id' AND snapshot_id = (SELECT max(snapshot_id) FROM or_catalog_snapshots)""",
+    )
     assert row == [("bare/only-an-id", None, "bare") + (None,) * 12]
-    assert query(db, """SELECT rank, app_id, app_name, total_tokens, total_requests FROM or_app_rankings
-                        JOIN or_pulls USING (pull_id) WHERE start_date = '2025-01-13' AND version IS NULL ORDER BY rank""") == [
-        (1, "17", None, None, None), (2, "named", "Named", None, None)]
-    assert query(db, "SELECT app_id, app_name FROM or_app_rankings_latest WHERE start_date = '2025-01-13' ORDER BY rank") == [
-        ("17", None), ("named", "Named")]
+    assert query(
+        db,
+        """SELECT rank, app_id, app_name, total_tokens, total_requests FROM or_app_rankings
+                        JOIN or_pulls USING (pull_id) WHERE start_date = '2025-01-13' AND version IS NULL ORDER BY rank""",
+    ) == [(1, "17", None, None, None), (2, "named", "Named", None, None)]
+    assert query(
+        db, "SELECT app_id, app_name FROM or_app_rankings_latest WHERE start_date = '2025-01-13' ORDER BY rank"
+    ) == [("17", None), ("named", "Named")]
     assert_consistent(db)
 
 
 def test_extra_fields_are_ignored(run, openrouter, db, baseline, template):
     plain = query(template, "SELECT * EXCLUDE (snapshot_id) FROM or_models ORDER BY id")
     openrouter.models = [
-        {**m, "description": "new field", "per_request_limits": {"x": 1}, "top_provider": {"is_moderated": True},
-         "architecture": {**m["architecture"], "instruct_type": "chatml"},
-         "pricing": {**m["pricing"], "web_search": "0.01", "internal_reasoning": 0.5}}
+        {
+            **m,
+            "description": "new field",
+            "per_request_limits": {"x": 1},
+            "top_provider": {"is_moderated": True},
+            "architecture": {**m["architecture"], "instruct_type": "chatml"},
+            "pricing": {**m["pricing"], "web_search": "0.01", "internal_reasoning": 0.5},
+        }
         for m in demo_models()
     ]
-    week = [{**ROW, "variant": ":free", "share": 0.5, "model_permaslug": slug, "total_tokens": str(tokens)}
-            for slug, tokens in (("a/b", 30), ("c/d", 20), ("other", 10))]
-    openrouter.script(RANKINGS, Reply(200, _rankings(*week, meta={**WEEK_META, "generated_by": "x", "next": None},
-                                                     links={"self": "/x"}, warnings=[])))
+    week = [
+        {**ROW, "variant": ":free", "share": 0.5, "model_permaslug": slug, "total_tokens": str(tokens)}
+        for slug, tokens in (("a/b", 30), ("c/d", 20), ("other", 10))
+    ]
+    openrouter.script(
+        RANKINGS,
+        Reply(
+            200,
+            _rankings(*week, meta={**WEEK_META, "generated_by": "x", "next": None}, links={"self": "/x"}, warnings=[]),
+        ),
+    )
     openrouter.script(APPS, Reply(200, _rankings({**APP, "url": "https://cline.bot", "categories": ["coding"]})))
     result = collect(run, db)
     assert result.code == 0, result.err
     latest = "(SELECT max(snapshot_id) FROM or_catalog_snapshots)"
     assert query(db, f"SELECT * EXCLUDE (snapshot_id) FROM or_models WHERE snapshot_id = {latest} ORDER BY id") == plain
-    assert query(db, """SELECT model_permaslug, total_tokens, rank FROM or_rankings_latest
-                        WHERE period = 'week' AND category IS NULL AND bucket_date = '2025-01-13' ORDER BY rank""") == [
-        ("a/b", 30, 1), ("c/d", 20, 2), ("other", 10, 3)]
+    assert query(
+        db,
+        """SELECT model_permaslug, total_tokens, rank FROM or_rankings_latest
+                        WHERE period = 'week' AND category IS NULL AND bucket_date = '2025-01-13' ORDER BY rank""",
+    ) == [("a/b", 30, 1), ("c/d", 20, 2), ("other", 10, 3)]
     assert query(db, "SELECT version FROM or_pulls WHERE pull_id = 7") == [("v1",)]
-    assert query(db, "SELECT rank, app_id, app_name, total_tokens, total_requests FROM or_app_rankings_latest "
-                     "WHERE start_date = '2025-01-13'") == [(1, "cline", "Cline", 5, 2)]
+    assert query(
+        db,
+        "SELECT rank, app_id, app_name, total_tokens, total_requests FROM or_app_rankings_latest "
+        "WHERE start_date = '2025-01-13'",
+    ) == [(1, "cline", "Cline", 5, 2)]
     assert_consistent(db)
 
 
 # ----------------------------------------------------------------------------- oversized responses
 
 
-@pytest.mark.parametrize("limit_mb, path, no_length, message", [
-    # the catalog of four models is about 1.7 kB: over 1,048 bytes, and the server says so up front
-    ("0.001", MODELS, False, "OpenRouter models catalog: response of 1,"),
-    # a 10 kB rankings body with no Content-Length: refused once the bytes read pass 4,194
-    ("0.004", RANKINGS, True, "rankings weekly 2025-01-13..2025-01-19: response is over the 4,194-byte limit"),
-])
+@pytest.mark.parametrize(
+    "limit_mb, path, no_length, message",
+    [
+        # the catalog of four models is about 1.7 kB: over 1,048 bytes, and the server says so up front
+        ("0.001", MODELS, False, "OpenRouter models catalog: response of 1,"),
+        # a 10 kB rankings body with no Content-Length: refused once the bytes read pass 4,194
+        ("0.004", RANKINGS, True, "rankings weekly 2025-01-13..2025-01-19: response is over the 4,194-byte limit"),
+    ],
+)
 def test_oversized_response_is_refused(run, openrouter, db, baseline, monkeypatch, limit_mb, path, no_length, message):
     monkeypatch.setenv("COLLECTOR_MAX_RESPONSE_MB", limit_mb)
     if path == RANKINGS:
@@ -417,10 +512,17 @@ def test_oversized_response_is_refused(run, openrouter, db, baseline, monkeypatc
 # ----------------------------------------------------------------------------------- odd strings
 
 
-@pytest.mark.parametrize("odd", [
-    "it's \"quoted\"/model`s", "ünïcödé/模型-7b:free", "a/b/c/d", "x'); DROP TABLE runs; --", "%s ?/$1 \\N {0} ${x}",
-    "tab\tand\nnewline/m",
-])
+@pytest.mark.parametrize(
+    "odd",
+    [
+        'it\'s "quoted"/model`s',
+        "ünïcödé/模型-7b:free",
+        "a/b/c/d",
+        "x'); DROP TABLE runs; --",
+        "%s ?/$1 \\N {0} ${x}",
+        "tab\tand\nnewline/m",
+    ],
+)
 def test_odd_slugs_and_names_are_stored_verbatim(run, openrouter, db, monkeypatch, odd):
     monkeypatch.setenv("COLLECTOR_NOW", EARLY)
     openrouter.daily["2025-01-07"] = openrouter.daily["2025-01-07"] + [(odd, 10**15)]
@@ -428,14 +530,23 @@ def test_odd_slugs_and_names_are_stored_verbatim(run, openrouter, db, monkeypatc
     openrouter.models = demo_models() + [{"id": odd, "canonical_slug": odd, "name": odd, "hugging_face_id": odd}]
     result = collect(run, db)
     assert result.code == 0, result.err
-    assert query(db, """SELECT period, rank FROM or_rankings JOIN or_pulls USING (pull_id)
-                        WHERE model_permaslug = ? ORDER BY period""", [odd]) == [("day", 1), ("week", 1)]
-    assert query(db, "SELECT model_permaslug FROM or_rankings_latest WHERE period = 'day' AND bucket_date = '2025-01-07' "
-                     "AND rank = 1") == [(odd,)]
-    assert query(db, "SELECT app_id, app_name, rank FROM or_app_rankings_latest WHERE start_date = '2025-01-06' AND rank = 1") == [
-        (odd, odd, 1)]
+    assert query(
+        db,
+        """SELECT period, rank FROM or_rankings JOIN or_pulls USING (pull_id)
+                        WHERE model_permaslug = ? ORDER BY period""",
+        [odd],
+    ) == [("day", 1), ("week", 1)]
+    assert query(
+        db,
+        "SELECT model_permaslug FROM or_rankings_latest WHERE period = 'day' AND bucket_date = '2025-01-07' "
+        "AND rank = 1",
+    ) == [(odd,)]
+    assert query(
+        db, "SELECT app_id, app_name, rank FROM or_app_rankings_latest WHERE start_date = '2025-01-06' AND rank = 1"
+    ) == [(odd, odd, 1)]
     assert query(db, "SELECT id, canonical_slug, name, hugging_face_id, author FROM or_models WHERE id = ?", [odd]) == [
-        (odd, odd, odd, odd, odd.split("/", 1)[0])]
+        (odd, odd, odd, odd, odd.split("/", 1)[0])
+    ]
     assert query(db, "SELECT model_slug FROM or_model_attribution WHERE model_permaslug = ?", [odd]) != []
     assert query(db, "SELECT status FROM runs") == [("ok",)]  # the runs table is still there
     assert counts(db)["or_pulls"] == 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from collector.progress import Progress
+from collector.core.progress import Progress
 
 
 class FakeTty(io.StringIO):

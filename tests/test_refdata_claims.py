@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from collector import refdata
-from collector.errors import ConfigError
+from collector import reference as refdata
+from collector.core.errors import ConfigError
 
 
 @pytest.fixture
@@ -24,19 +24,26 @@ def append(folder, name, line):
     return path.read_text().count("\n")
 
 
-@pytest.mark.parametrize("name, line, problem", [
-    ("families.csv", "Qwen,Alibaba,Qwen,(?i)(qwen,", "id_pattern is not a valid regular expression"),
-    ("families.csv", "Qwen,Alibaba,Qwen,(?i)qwen(?!-vl),", "id_pattern uses look-around or a back-reference"),
-    ("families.csv", "Qwen,Nobody Inc,Qwen,(?i)^qwen3,", "organisation 'Nobody Inc' is not in organisations.csv"),
-    ("families.csv", "Qwen,Alibaba,not-listed,(?i)^qwen3,", "namespace 'not-listed' is not in hf_namespaces.csv"),
-    ("families.csv", "Llama,Meta,meta-llama,(?i)llama,", "duplicate namespace/id_pattern 'meta-llama'"),
-    ("claims.csv", "new_claim,Something,(a),2025-02-30,", "dated must be a date YYYY-MM-DD, got '2025-02-30'"),
-    ("claims.csv", "Bad-Id,Something,(a),2025-02-01,", "claim_id not a valid claim id"),
-    ("article_models.csv", "Foo,e,Qwen,(?i)^foo,", "source must be one of a, b, c, d, got 'e'"),
-    ("article_models.csv", "Bar,c,NoSuchOrg,(?i)^bar,", "namespace 'NoSuchOrg' is not in hf_namespaces.csv"),
-    ("claim_price_pairs.csv", "openai/o1,deepseek/deepseek-r1,", "deepseek_model not a valid DeepSeek OpenRouter id"),
-    ("hf_language_pipeline_tags.csv", "Text Generation,", "pipeline_tag not a valid pipeline tag"),
-])
+@pytest.mark.parametrize(
+    "name, line, problem",
+    [
+        ("families.csv", "Qwen,Alibaba,Qwen,(?i)(qwen,", "id_pattern is not a valid regular expression"),
+        ("families.csv", "Qwen,Alibaba,Qwen,(?i)qwen(?!-vl),", "id_pattern uses look-around or a back-reference"),
+        ("families.csv", "Qwen,Nobody Inc,Qwen,(?i)^qwen3,", "organisation 'Nobody Inc' is not in organisations.csv"),
+        ("families.csv", "Qwen,Alibaba,not-listed,(?i)^qwen3,", "namespace 'not-listed' is not in hf_namespaces.csv"),
+        ("families.csv", "Llama,Meta,meta-llama,(?i)llama,", "duplicate namespace/id_pattern 'meta-llama'"),
+        ("claims.csv", "new_claim,Something,(a),2025-02-30,", "dated must be a date YYYY-MM-DD, got '2025-02-30'"),
+        ("claims.csv", "Bad-Id,Something,(a),2025-02-01,", "claim_id not a valid claim id"),
+        ("article_models.csv", "Foo,e,Qwen,(?i)^foo,", "source must be one of a, b, c, d, got 'e'"),
+        ("article_models.csv", "Bar,c,NoSuchOrg,(?i)^bar,", "namespace 'NoSuchOrg' is not in hf_namespaces.csv"),
+        (
+            "claim_price_pairs.csv",
+            "openai/o1,deepseek/deepseek-r1,",
+            "deepseek_model not a valid DeepSeek OpenRouter id",
+        ),
+        ("hf_language_pipeline_tags.csv", "Text Generation,", "pipeline_tag not a valid pipeline tag"),
+    ],
+)
 def test_bad_rows_reported_with_path_and_line(refdir, name, line, problem):
     line_no = append(refdir, name, line)
     with pytest.raises(ConfigError) as info:
@@ -48,7 +55,9 @@ def test_wrong_header_reported_on_line_1(refdir):
     (refdir / "families.csv").write_text("family,namespace\nQwen,Qwen\n")
     with pytest.raises(ConfigError) as info:
         refdata.load(refdir)
-    assert f"{refdir / 'families.csv'}:1: header must be family,organisation,namespace,id_pattern,note" in str(info.value)
+    assert f"{refdir / 'families.csv'}:1: header must be family,organisation,namespace,id_pattern,note" in str(
+        info.value
+    )
 
 
 def test_reference_check_command_reports_new_files(run, refdir):
@@ -64,14 +73,26 @@ def test_every_family_pattern_compiles_in_duckdb_and_matches_its_examples():
     families = refdata.load()["families.csv"]
     for row in families:
         con.execute("SELECT regexp_matches('x', ?)", [row["id_pattern"]]).fetchall()
-    examples = {"Llama": ("meta-llama", "Llama-3.1-8B-Instruct"), "Qwen": ("Qwen", "QwQ-32B"),
-                "GLM": ("zai-org", "GLM-4.5-Air"), "CogView": ("zai-org", "CogView4-6B"),
-                "MiMo": ("XiaomiMiMo", "MiMo-7B-RL"), "gpt-oss": ("openai", "gpt-oss-20b"),
-                "Gemma": ("google", "t5gemma-2b-2b-ul2"), "Phi": ("microsoft", "Phi-4-mini-instruct"),
-                "Kimi": ("moonshotai", "Kimi-K2-Instruct"), "ERNIE": ("baidu", "ERNIE-4.5-21B-A3B-PT")}
+    examples = {
+        "Llama": ("meta-llama", "Llama-3.1-8B-Instruct"),
+        "Qwen": ("Qwen", "QwQ-32B"),
+        "GLM": ("zai-org", "GLM-4.5-Air"),
+        "CogView": ("zai-org", "CogView4-6B"),
+        "MiMo": ("XiaomiMiMo", "MiMo-7B-RL"),
+        "gpt-oss": ("openai", "gpt-oss-20b"),
+        "Gemma": ("google", "t5gemma-2b-2b-ul2"),
+        "Phi": ("microsoft", "Phi-4-mini-instruct"),
+        "Kimi": ("moonshotai", "Kimi-K2-Instruct"),
+        "ERNIE": ("baidu", "ERNIE-4.5-21B-A3B-PT"),
+    }
     for family, (namespace, repo) in examples.items():
-        matches = sorted(((len(r["id_pattern"]), r["family"]) for r in families
-                          if r["namespace"] == namespace
-                          and con.execute("SELECT regexp_matches(?, ?)", [repo, r["id_pattern"]]).fetchone()[0]),
-                         reverse=True)
+        matches = sorted(
+            (
+                (len(r["id_pattern"]), r["family"])
+                for r in families
+                if r["namespace"] == namespace
+                and con.execute("SELECT regexp_matches(?, ?)", [repo, r["id_pattern"]]).fetchone()[0]
+            ),
+            reverse=True,
+        )
         assert matches and matches[0][1] == family, (family, repo, matches)

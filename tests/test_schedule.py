@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from collector import schedule, schedules_config, store
-from collector.errors import ConfigError
-from collector.schedules_config import cron_trigger
+from collector import store
+from collector.app import schedule, schedules_config
+from collector.app.schedules_config import cron_trigger
+from collector.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
-UTC = timezone.utc
+UTC = UTC
 
 
 def at(text: str) -> datetime:
@@ -28,12 +29,15 @@ def test_repository_schedule_is_valid():
     assert export.trigger().get_next_fire_time(None, at("2026-11-22T07:00:00")) == at("2026-11-23T06:00:00")
 
 
-@pytest.mark.parametrize("expr, after, expected", [
-    ("0 6 * * 0", "2026-11-23T00:00:00", "2026-11-29T06:00:00"),  # Sunday
-    ("0 6 * * 7", "2026-11-23T00:00:00", "2026-11-29T06:00:00"),  # Sunday too
-    ("0 6 * * 1-5", "2026-11-28T00:00:00", "2026-11-30T06:00:00"),  # Saturday -> Monday
-    ("30 1 1 * *", "2026-11-22T00:00:00", "2026-12-01T01:30:00"),
-])
+@pytest.mark.parametrize(
+    "expr, after, expected",
+    [
+        ("0 6 * * 0", "2026-11-23T00:00:00", "2026-11-29T06:00:00"),  # Sunday
+        ("0 6 * * 7", "2026-11-23T00:00:00", "2026-11-29T06:00:00"),  # Sunday too
+        ("0 6 * * 1-5", "2026-11-28T00:00:00", "2026-11-30T06:00:00"),  # Saturday -> Monday
+        ("30 1 1 * *", "2026-11-22T00:00:00", "2026-12-01T01:30:00"),
+    ],
+)
 def test_cron_is_standard_crontab_in_utc(expr, after, expected):
     assert cron_trigger(expr).get_next_fire_time(None, at(after)) == at(expected)
 
@@ -82,12 +86,16 @@ def test_on_time_nothing_to_catch_up():
 
 def test_missed_while_asleep_runs_once_on_wake():
     # ran Apr 30 02:15; the machine slept through May 1 02:15 and woke at 09:00
-    assert schedule.missed_fire(DAILY, at("2026-04-30T02:15:02"), at("2026-05-01T09:00:00"), GRACE) == at("2026-05-01T02:15:00")
+    assert schedule.missed_fire(DAILY, at("2026-04-30T02:15:02"), at("2026-05-01T09:00:00"), GRACE) == at(
+        "2026-05-01T02:15:00"
+    )
 
 
 def test_several_missed_runs_coalesce_into_one():
     # down for three days: only the latest missed fire time is run
-    assert schedule.missed_fire(DAILY, at("2026-04-27T02:15:02"), at("2026-05-01T09:00:00"), GRACE) == at("2026-05-01T02:15:00")
+    assert schedule.missed_fire(DAILY, at("2026-04-27T02:15:02"), at("2026-05-01T09:00:00"), GRACE) == at(
+        "2026-05-01T02:15:00"
+    )
 
 
 def test_miss_older_than_grace_is_dropped():
@@ -104,21 +112,28 @@ def test_catch_up_across_a_restart_reads_the_runs_table(db, tmp_path):
     plan_path.write_text("jobs:\n  hf:\n    cron: '15 2 * * *'\n  export:\n    cron: '0 6 * * 1'\n")
     plan = schedules_config.load(plan_path)
     with store.writer(db) as con:
-        con.execute("INSERT INTO runs (job, source, started_at, finished_at, status) VALUES "
-                    "('collect hf', 'hf', TIMESTAMPTZ '2026-04-30 02:15:01+00', TIMESTAMPTZ '2026-04-30 02:20:00+00', 'ok'),"
-                    "('collect hf', 'hf', TIMESTAMPTZ '2026-05-01 02:15:01+00', NULL, 'failed'),"
-                    "('export', 'export', TIMESTAMPTZ '2026-04-27 06:00:01+00', TIMESTAMPTZ '2026-04-27 06:00:05+00', 'ok')")
+        con.execute(
+            "INSERT INTO runs (job, source, started_at, finished_at, status) VALUES "
+            "('collect hf', 'hf', TIMESTAMPTZ '2026-04-30 02:15:01+00', TIMESTAMPTZ '2026-04-30 02:20:00+00', 'ok'),"
+            "('collect hf', 'hf', TIMESTAMPTZ '2026-05-01 02:15:01+00', NULL, 'failed'),"
+            "('export', 'export', TIMESTAMPTZ '2026-04-27 06:00:01+00', TIMESTAMPTZ '2026-04-27 06:00:05+00', 'ok')"
+        )
     # scheduler restarted Friday May 1 08:00: hf's run of today failed -> catch up once; export is not due
-    assert schedule.catch_up(db, plan, at("2026-05-01T08:00:00")) == [("hf", at("2026-05-01T02:15:00"))]
+    assert schedule.catch_up(store.Store(db), plan, at("2026-05-01T08:00:00")) == [("hf", at("2026-05-01T02:15:00"))]
     # restarted Monday May 4 09:00 after a weekend off: both are due once
-    assert schedule.catch_up(db, plan, at("2026-05-04T09:00:00")) == [
-        ("hf", at("2026-05-04T02:15:00")), ("export", at("2026-05-04T06:00:00"))]
+    assert schedule.catch_up(store.Store(db), plan, at("2026-05-04T09:00:00")) == [
+        ("hf", at("2026-05-04T02:15:00")),
+        ("export", at("2026-05-04T06:00:00")),
+    ]
 
 
-@pytest.mark.parametrize("expr, after, expected", [
-    ("0 6 * * */2", "2026-11-23T07:00:00", "2026-11-24T06:00:00"),  # crontab: Sun, Tue, Thu, Sat -> Tuesday
-    ("0 6 * * 1-5/2", "2026-11-23T07:00:00", "2026-11-25T06:00:00"),  # Mon, Wed, Fri -> Wednesday
-])
+@pytest.mark.parametrize(
+    "expr, after, expected",
+    [
+        ("0 6 * * */2", "2026-11-23T07:00:00", "2026-11-24T06:00:00"),  # crontab: Sun, Tue, Thu, Sat -> Tuesday
+        ("0 6 * * 1-5/2", "2026-11-23T07:00:00", "2026-11-25T06:00:00"),  # Mon, Wed, Fri -> Wednesday
+    ],
+)
 def test_day_of_week_steps_are_crontabs(expr, after, expected):
     assert cron_trigger(expr).get_next_fire_time(None, at(after)) == at(expected)
 

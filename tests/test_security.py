@@ -57,7 +57,8 @@ def test_secrets_appear_nowhere(run, hub, db, orgs, tmp_path, monkeypatch, debug
     monkeypatch.setenv("OPENROUTER_API_KEY", OR_SECRET)
     monkeypatch.setenv("COLLECTOR_NOW", EARLY)
     (tmp_path / "schedules.yaml").write_text(
-        f'jobs:\n  hf: {{cron: "15 2 * * *", top: 3, orgs: "{orgs}"}}\n  openrouter: {{cron: "45 2 * * *"}}\n')
+        f'jobs:\n  hf: {{cron: "15 2 * * *", top: 3, orgs: "{orgs}"}}\n  openrouter: {{cron: "45 2 * * *"}}\n'
+    )
     outputs: list[str] = []
 
     def cli(*args, code=0):
@@ -94,7 +95,7 @@ def test_secrets_appear_nowhere(run, hub, db, orgs, tmp_path, monkeypatch, debug
         # the scheduler's code path, a good run and a failing one through its own logging
         cli("--verbose", "run", "hf")
         cli("--verbose", "run", "openrouter")
-        from collector import schedule, schedules_config
+        from collector.app import schedule, schedules_config
 
         spec = next(j for j in schedules_config.load(tmp_path / "schedules.yaml").jobs if j.name == "hf")
         hub.script("/api/models", *[Reply(500, echo_hf)] * 6)
@@ -103,8 +104,13 @@ def test_secrets_appear_nowhere(run, hub, db, orgs, tmp_path, monkeypatch, debug
 
     # readers and the export
     cli("export", "--week", "2025-W03", "--out", str(tmp_path / "exports"))
-    for args in (("status",), ("status", "--json"), ("claims", "--format", "json"),
-                 ("sql", "SELECT * FROM runs"), ("sql", "--format", "json", "SELECT * FROM or_pulls")):
+    for args in (
+        ("status",),
+        ("status", "--json"),
+        ("claims", "--format", "json"),
+        ("sql", "SELECT * FROM runs"),
+        ("sql", "--format", "json", "SELECT * FROM or_pulls"),
+    ):
         cli(*args)
 
     # the failures did produce server text in runs.error: scrubbed, not dropped
@@ -120,7 +126,7 @@ def test_secrets_appear_nowhere(run, hub, db, orgs, tmp_path, monkeypatch, debug
 
 
 def test_secret_redaction_scrubs_every_secret_read():
-    from collector import secrets
+    from collector.core import secrets
 
     os.environ["COLLECTOR_TEST_SECRET"] = "s3cr3t-value-for-redaction"
     try:
@@ -140,9 +146,9 @@ def test_no_code_turns_tls_verification_off():
 
 
 def test_openrouter_client_verifies_certificates():
-    from collector import openrouter
+    from collector.sources.openrouter.client import OpenRouterClient
 
-    client = openrouter.OpenRouterClient(key=None)
+    client = OpenRouterClient(key=None)
     try:
         context = client.http._transport._pool._ssl_context
         assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
@@ -156,9 +162,28 @@ def self_signed_https(tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     server = FakeOpenRouter(models=demo_models())
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
@@ -181,7 +206,9 @@ def test_a_self_signed_certificate_is_refused_by_both_clients(run, db, orgs, sel
     assert result.code == 1 and result.err.count("\n") == 1 and "CERTIFICATE_VERIFY_FAILED" in result.err
     assert server.log == []  # no request got past the handshake
     assert query(db, "SELECT status FROM runs") == [("failed",), ("failed",)]
-    assert query(db, "SELECT (SELECT count(*) FROM hf_snapshots), (SELECT count(*) FROM or_catalog_snapshots)") == [(0, 0)]
+    assert query(db, "SELECT (SELECT count(*) FROM hf_snapshots), (SELECT count(*) FROM or_catalog_snapshots)") == [
+        (0, 0)
+    ]
 
 
 # ------------------------------------------------------------------------- where requests go
@@ -198,8 +225,11 @@ def elsewhere():
 def test_hf_next_link_to_another_origin_is_refused(run, hub, elsewhere, db, orgs, monkeypatch, target):
     monkeypatch.setenv("HF_TOKEN", HF_SECRET)
     port = hub.url.rsplit(":", 1)[1]
-    link = {"other-port": elsewhere.url, "other-host": f"http://localhost:{port}",
-            "other-scheme": f"https://127.0.0.1:{port}"}[target]
+    link = {
+        "other-port": elsewhere.url,
+        "other-host": f"http://localhost:{port}",
+        "other-scheme": f"https://127.0.0.1:{port}",
+    }[target]
     page = orjson.dumps([make_model("Qwen/first-page", 5)])
     hub.script("/api/models", Reply(200, page, {"Link": f'<{link}/api/models?author=Qwen&cursor=abc>; rel="next"'}))
     result = run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0")
@@ -212,8 +242,11 @@ def test_hf_next_link_to_another_origin_is_refused(run, hub, elsewhere, db, orgs
     assert query(db, "SELECT status FROM runs") == [("failed",)]
     assert [p.name for p in (db.parent / "staging").iterdir()] == []
     # the same page with a link to the Hub itself is followed
-    hub.script("/api/models", Reply(200, page, {"Link": f'<{hub.url}/api/models?author=Qwen&cursor=abc>; rel="next"'}),
-               Reply(200, orjson.dumps([make_model("Qwen/second-page", 4)])))
+    hub.script(
+        "/api/models",
+        Reply(200, page, {"Link": f'<{hub.url}/api/models?author=Qwen&cursor=abc>; rel="next"'}),
+        Reply(200, orjson.dumps([make_model("Qwen/second-page", 4)])),
+    )
     assert run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
     assert query(db, "SELECT pages, model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(2, 2)]
 
@@ -231,7 +264,9 @@ def test_openrouter_key_goes_only_to_the_configured_base_url(run, db, elsewhere,
     with FakeOpenRouter(models=demo_models(), top=3, api_key=OR_SECRET, **sample_data()) as router:
         monkeypatch.setenv("OPENROUTER_BASE_URL", router.api_url)
         monkeypatch.setenv("OPENROUTER_API_KEY", OR_SECRET)
-        router.script("/api/v1/datasets/", Reply(307, b"", {"Location": f"{elsewhere.url}/api/v1/datasets/rankings-daily"}))
+        router.script(
+            "/api/v1/datasets/", Reply(307, b"", {"Location": f"{elsewhere.url}/api/v1/datasets/rankings-daily"})
+        )
         router.script("/api/v1/models", Reply(302, b"", {"Location": f"{elsewhere.url}/api/v1/models"}))
         result = run("--db", str(db), "-q", "collect", "openrouter")
         assert result.code == 1 and result.err.count("\n") == 1
@@ -247,10 +282,23 @@ def test_openrouter_key_goes_only_to_the_configured_base_url(run, db, elsewhere,
 # ------------------------------------------------------------------------------------ exports
 
 
-@pytest.mark.parametrize("week", [
-    "../../x", "2026-W01/../..", "2026-W01/../../escaped", "..", "/tmp/escaped", "/etc/passwd", "2026-W01/", "2026-W01/x",
-    "2026-W01\x00", "..\\..\\x", "~/2026-W01", "2026-W01\n../x",
-])
+@pytest.mark.parametrize(
+    "week",
+    [
+        "../../x",
+        "2026-W01/../..",
+        "2026-W01/../../escaped",
+        "..",
+        "/tmp/escaped",
+        "/etc/passwd",
+        "2026-W01/",
+        "2026-W01/x",
+        "2026-W01\x00",
+        "..\\..\\x",
+        "~/2026-W01",
+        "2026-W01\n../x",
+    ],
+)
 def test_export_week_cannot_name_a_path(run, db, tmp_path, week):
     from collector import store
 
@@ -258,7 +306,7 @@ def test_export_week_cannot_name_a_path(run, db, tmp_path, week):
         pass
     before = sorted(tmp_path.parent.iterdir())
     result = run("--db", str(db), "export", "--week", week, "--out", str(tmp_path / "out"))
-    assert result.code == 2 and "--week must look like 2026-W07" in result.err and result.err.count("\n") == 1
+    assert result.code == 2 and "expected an ISO week YYYY-Www" in result.err and result.err.count("\n") == 1
     assert not (tmp_path / "out").exists()
     assert sorted(tmp_path.parent.iterdir()) == before
 
@@ -274,8 +322,11 @@ def test_export_writes_only_inside_out(run, db, tmp_path, monkeypatch):
     out = tmp_path / "deep" / "out"
 
     def snapshot():
-        return {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")
-                if not p.is_relative_to(out) and not p.name.startswith(db.name)}
+        return {
+            p: p.stat().st_mtime_ns
+            for p in tmp_path.rglob("*")
+            if not p.is_relative_to(out) and not p.name.startswith(db.name)
+        }
 
     before = snapshot()
     result = run("--db", str(db), "export", "--week", "2025-W03", "--out", str(out))

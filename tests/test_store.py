@@ -15,7 +15,7 @@ from tests.conftest import query
 def test_migrates_fresh_file_and_is_idempotent(db):
     with store.writer(db):
         pass
-    newest = store.migrations()[-1].version
+    newest = store.migrations.migrations()[-1].version
     assert query(db, "SELECT max(version) FROM schema_migrations")[0][0] == newest
     with store.writer(db):
         pass
@@ -24,7 +24,7 @@ def test_migrates_fresh_file_and_is_idempotent(db):
 
 def test_older_file_upgrades_in_place(db):
     con = duckdb.connect(str(db))
-    con.execute(store.migrations()[0].sql)
+    con.execute(store.migrations.migrations()[0].sql)
     con.execute("INSERT INTO schema_migrations VALUES (1, 'core', now())")
     con.execute("INSERT INTO runs (job, source, started_at, status) VALUES ('old job', 'hf', now(), 'ok')")
     con.close()
@@ -47,13 +47,18 @@ def test_lock_held_by_other_process_waits_then_refuses(db, run, monkeypatch):
     with store.writer(db):
         pass
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(db)!r})
             print("locked", flush=True)
             time.sleep(30)
-        """)],
-        stdout=subprocess.PIPE, text=True,
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

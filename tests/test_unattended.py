@@ -7,9 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import query
 from tests.fakes.server import Reply
@@ -58,14 +57,20 @@ def test_sigterm_mid_run_commits_nothing_and_rerun_completes(hub, db, orgs, tmp_
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
-    assert err.strip().splitlines()[-1].startswith("error: stopped: SIGTERM received; nothing of this run was committed")
+    assert (
+        err.strip().splitlines()[-1].startswith("error: stopped: SIGTERM received; nothing of this run was committed")
+    )
     assert "Traceback" not in err
     assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
     assert query(db, "SELECT status FROM runs") == [("failed",)]
-    again = subprocess.run(cli(db, "run", "hf"), env=env_for(hub), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        cli(db, "run", "hf"), env=env_for(hub), cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert again.returncode == 0, again.stderr
     assert query(db, "SELECT scope, model_count FROM hf_snapshots ORDER BY scope") == [
-        ("author:Qwen", 3), ("author:deepseek-ai", 1)]
+        ("author:Qwen", 3),
+        ("author:deepseek-ai", 1),
+    ]
 
 
 def test_scheduler_catches_up_then_stops_cleanly_on_sigterm(hub, db, orgs, tmp_path):
@@ -73,8 +78,9 @@ def test_scheduler_catches_up_then_stops_cleanly_on_sigterm(hub, db, orgs, tmp_p
     that job stops the scheduler after the job rolled back."""
     config = write_schedule(tmp_path, orgs)
     hub.script("/api/models", Reply(200, b"[]", delay=3))
-    proc = subprocess.Popen(cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
     assert wait_until(lambda: hub.requests_to("/api/models")), "the catch-up run never started"
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
@@ -88,8 +94,9 @@ def test_scheduler_catches_up_then_stops_cleanly_on_sigterm(hub, db, orgs, tmp_p
 
 def test_scheduler_runs_a_due_job_and_logs_start_and_end(hub, db, orgs, tmp_path):
     config = write_schedule(tmp_path, orgs)
-    proc = subprocess.Popen(cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert wait_until(lambda: try_query(db, "SELECT count(*) FROM runs WHERE status = 'ok'") == [(1,)])
     finally:
@@ -101,31 +108,58 @@ def test_scheduler_runs_a_due_job_and_logs_start_and_end(hub, db, orgs, tmp_path
 
 def test_two_writers_at_once_both_finish_without_duplicates(hub, db, orgs):
     hub.script("/api/models", Reply(200, b"[]", delay=1))  # overlap the two runs
-    procs = [subprocess.Popen(cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "5"), env=env_for(hub),
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "5"),
+            env=env_for(hub),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert query(db, "SELECT status, count(*) FROM runs GROUP BY 1") == [("ok", 2)]
     assert query(db, "SELECT count(*), count(DISTINCT scope) FROM hf_snapshots") == [(3, 3)]
-    assert query(db, "SELECT count(*) FROM (SELECT snapshot_id, model_id FROM hf_model_downloads GROUP BY ALL HAVING count(*) > 1)") == [(0,)]
+    assert query(
+        db,
+        "SELECT count(*) FROM (SELECT snapshot_id, model_id FROM hf_model_downloads GROUP BY ALL HAVING count(*) > 1)",
+    ) == [(0,)]
 
 
 def test_readers_open_the_store_while_a_run_fetches(hub, db, orgs):
-    assert subprocess.run(cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0"), env=env_for(hub),
-                          capture_output=True, timeout=60).returncode == 0
+    assert (
+        subprocess.run(
+            cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0"),
+            env=env_for(hub),
+            capture_output=True,
+            timeout=60,
+        ).returncode
+        == 0
+    )
     hub.script("/api/models", Reply(200, b"[]", delay=4))
-    writer = subprocess.Popen(cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0"), env=env_for(hub),
-                              stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0"), env=env_for(hub), stderr=subprocess.PIPE, text=True
+    )
     try:
         assert wait_until(lambda: len(hub.requests_to("/api/models")) > 2)
-        reader = subprocess.run(cli(db, "sql", "--format", "csv", "SELECT count(*) AS n FROM hf_snapshots"),
-                                env=env_for(hub), capture_output=True, text=True, timeout=30)
+        reader = subprocess.run(
+            cli(db, "sql", "--format", "csv", "SELECT count(*) AS n FROM hf_snapshots"),
+            env=env_for(hub),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert reader.returncode == 0, reader.stderr
         assert reader.stdout.splitlines() == ["n", "2"]
         duckdb_cli = Path(sys.executable).parent / "duckdb"
         if duckdb_cli.exists():
-            plain = subprocess.run([str(duckdb_cli), "-readonly", str(db), "-csv", "-c", "SELECT count(*) FROM runs"],
-                                   capture_output=True, text=True, timeout=30)
+            plain = subprocess.run(
+                [str(duckdb_cli), "-readonly", str(db), "-csv", "-c", "SELECT count(*) FROM runs"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
             assert plain.returncode == 0, plain.stderr
             assert plain.stdout.splitlines()[-1] == "2"
     finally:
@@ -151,13 +185,24 @@ def test_sql_command_formats_and_refuses_writes(run, hub, db, orgs):
 def test_a_second_scheduler_on_the_same_db_is_refused(hub, db, orgs, tmp_path):
     config = tmp_path / "schedules.yaml"
     config.write_text(f"jobs:\n  hf:\n    cron: '15 2 1 1 *'\n    top: 0\n    orgs: {orgs}\n")  # not due: idle
-    first = subprocess.Popen(cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
     try:
-        assert wait_until(lambda: (db.parent / f"{db.name}.scheduler.lock").exists()
-                          and "pid" in (db.parent / f"{db.name}.scheduler.lock").read_text())
-        second = subprocess.run(cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path,
-                                capture_output=True, text=True, timeout=30)
+        assert wait_until(
+            lambda: (
+                (db.parent / f"{db.name}.scheduler.lock").exists()
+                and "pid" in (db.parent / f"{db.name}.scheduler.lock").read_text()
+            )
+        )
+        second = subprocess.run(
+            cli(db, "schedule", "--config", str(config)),
+            env=env_for(hub),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert second.returncode == 1
         assert f"a scheduler is already running for {db} (pid {first.pid})" in second.stderr
         assert second.stderr.count("\n") == 1
@@ -168,12 +213,14 @@ def test_a_second_scheduler_on_the_same_db_is_refused(hub, db, orgs, tmp_path):
 
 
 def test_a_run_crossing_utc_midnight_is_the_day_it_started(run, hub, db, orgs, monkeypatch):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    from collector import clock
+    from collector.core import clock
+    from collector.store import Store
 
-    times = iter([datetime(2026, 5, 1, 23, 59, 58, tzinfo=timezone.utc)] * 3)
-    later = datetime(2026, 5, 2, 0, 0, 5, tzinfo=timezone.utc)
+    Store(db).prepare()  # the store exists already: only the run's own clock readings below
+    times = iter([datetime(2026, 5, 1, 23, 59, 58, tzinfo=UTC)] * 3)
+    later = datetime(2026, 5, 2, 0, 0, 5, tzinfo=UTC)
     monkeypatch.setattr(clock, "now", lambda: next(times, later))
     assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
     rows = query(db, "SELECT DISTINCT snapshot_date::VARCHAR, strftime(as_of, '%Y-%m-%d') FROM hf_snapshots")

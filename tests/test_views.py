@@ -1,61 +1,94 @@
-"""The files in sql/: one documented view or macro each, created in order, rebuilt only when needed."""
+"""The files in sql/: one documented view or macro each, created in the declared order, commented for
+the DuckDB CLI, rebuilt only when needed, and never creating tables (migrations do)."""
 
 from __future__ import annotations
 
 import re
 
 import duckdb
+import pytest
 
 from collector import store
+from collector.core.errors import CollectorError
+from collector.store import views
 
 
 def test_one_documented_view_or_macro_per_file_named_after_it():
-    files = sorted(store.VIEWS_DIR.glob("*.sql"))
-    assert files
-    for file in files:
-        text = file.read_text()
+    files = views.files()
+    assert len(files) > 30
+    for name, text in files:
         creates = re.findall(r"^CREATE OR REPLACE (VIEW|MACRO) (\w+)", text, re.MULTILINE)
-        assert len(creates) == 1, f"{file.name}: {creates}"
-        assert re.fullmatch(r"\d\d_" + creates[0][1], file.stem), file.name
-        assert text.startswith("-- " + creates[0][1]), f"{file.name}: the header comment names what it answers"
-        assert "Columns:" in text or creates[0][0] == "MACRO", f"{file.name}: the header lists the columns"
+        assert len(creates) == 1, f"{name}: {creates}"
+        assert name.rsplit("/", 1)[-1] == creates[0][1] + ".sql", name
+        assert text.startswith("-- " + creates[0][1]), f"{name}: the header comment names what it answers"
+        assert "Columns:" in text or creates[0][0] == "MACRO", f"{name}: the header lists the columns"
+        assert re.search(rf"^COMMENT ON (VIEW|MACRO|MACRO TABLE) {creates[0][1]} IS '", text, re.M), name
+        assert not re.search(r"^\s*CREATE (OR REPLACE )?(TEMP |TEMPORARY )?TABLE", text, re.M | re.I), (
+            f"{name}: tables are made by migrations, not by view files"
+        )
 
 
-def test_views_rebuilt_only_when_sql_changes_or_one_is_missing(db):
-    with store.writer(db):
-        pass
-    con = store.connect(db)
+def test_load_order_lists_every_file_once(monkeypatch, tmp_path):
+    assert sorted(views.load_order()) == sorted(name for name, _ in views.files())
+    # a file missing from the order (or listed twice) is refused, naming it
+    root = tmp_path / "sql"
+    (root / "hf").mkdir(parents=True)
+    (root / "hf" / "a.sql").write_text("-- a\nCREATE OR REPLACE MACRO a() AS 1;\n")
+    (root / "hf" / "b.sql").write_text("-- b\nCREATE OR REPLACE MACRO b() AS 2;\n")
+    (root / "load_order.txt").write_text("# order\nhf/a.sql\nhf/a.sql\n")
+    monkeypatch.setattr(views, "sql_root", lambda: root)
+    with pytest.raises(RuntimeError, match=r"duplicated \['hf/a.sql'\], not listed \['hf/b.sql'\]"):
+        views.load_order()
+
+
+def test_every_user_view_carries_a_comment_and_show_tables_hides_internals(db):
+    store.Store(db).prepare()
+    con = duckdb.connect(str(db), read_only=True)
     try:
-        assert store.stored_views_version(con) == store.views_version()
-        assert store.refresh_views(con) == []                      # unchanged: nothing to do
-        con.execute("DROP VIEW claims")
-        assert store.missing_views(con) == ["claims"]
-        assert "50_claims" in store.refresh_views(con)              # a dropped view comes back
-        con.execute("CREATE OR REPLACE MACRO collector_views_version() AS 'older'")
-        assert len(store.refresh_views(con)) == len(list(store.VIEWS_DIR.glob("*.sql")))
+        rows = con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall()
+        assert len(rows) >= 15 and all(comment for _, comment in rows), [v for v, c in rows if not c]
+        shown = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+        assert "claims" in shown and "hf_downloads_by_country" in shown
+        assert not {"hf_counters", "hf_listings", "hf_rollup_family", "hf_attribution"} & shown
+        assert not any(name.startswith("ref_") for name in shown)
     finally:
         con.close()
 
 
-def test_report_warns_when_views_come_from_another_version(run, db):
+def test_views_rebuilt_only_when_sql_changes_or_one_is_missing(db):
+    s = store.Store(db)
+    assert s.prepare() is True
+    assert s.prepare() is False  # unchanged: nothing to do
+    with s.writer() as con:
+        con.execute("DROP VIEW claims")
+    assert s.prepare() is True  # a dropped view comes back
+    with s.writer() as con:
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'claims'").fetchone()[0] == 1
+        views.set_state(con, "views_version", "older")
+    assert s.views_current() is False
+    assert s.prepare() is True and s.views_current() is True
+
+
+def test_opening_the_store_does_not_build_views(db):
     with store.writer(db) as con:
-        con.execute("CREATE OR REPLACE MACRO collector_views_version() AS 'older'")
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM ref.organisations").fetchone()[0] == 0
+
+
+def test_report_warns_when_views_come_from_another_version(run, db):
+    store.Store(db).prepare()
+    with store.writer(db) as con:
+        views.set_state(con, "views_version", "older")
     result = run("--db", str(db), "claims", "--format", "csv")
     assert result.code == 0
     assert "built by another collector version" in result.err
 
 
 def test_broken_view_file_names_the_file(db, monkeypatch, tmp_path):
-    folder = tmp_path / "sql"
-    folder.mkdir()
-    (folder / "10_bad.sql").write_text("-- bad\nCREATE OR REPLACE VIEW bad AS SELECT * FROM no_such_table;\n")
-    monkeypatch.setattr(store, "VIEWS_DIR", folder)
-    con = duckdb.connect()
-    try:
-        store.refresh_views(con)
-    except Exception as exc:  # noqa: BLE001 - the message is what is tested
-        assert "10_bad.sql: cannot create the view" in str(exc) and "no_such_table" in str(exc)
-    else:
-        raise AssertionError("a broken view file must fail")
-    finally:
-        con.close()
+    root = tmp_path / "sql"
+    root.mkdir()
+    (root / "bad.sql").write_text("-- bad\nCREATE OR REPLACE VIEW bad AS SELECT * FROM no_such_table;\n")
+    (root / "load_order.txt").write_text("bad.sql\n")
+    monkeypatch.setattr(views, "sql_root", lambda: root)
+    with pytest.raises(CollectorError, match=r"sql/bad.sql: cannot create the view.*no_such_table"):
+        store.Store(db).prepare()

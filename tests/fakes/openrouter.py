@@ -29,14 +29,24 @@ from datetime import date, timedelta
 
 import orjson
 
-from collector import clock
+from collector.core import clock
 from tests.fakes.server import FakeServer, Reply, Request
 
 DATA_START = date(2025, 1, 1)
 KEY = "sk-or-v1-test-key"
 CATEGORIES = {
-    "programming", "roleplay", "marketing", "marketing/seo", "technology", "science", "translation",
-    "legal", "finance", "health", "trivia", "academia",
+    "programming",
+    "roleplay",
+    "marketing",
+    "marketing/seo",
+    "technology",
+    "science",
+    "translation",
+    "legal",
+    "finance",
+    "health",
+    "trivia",
+    "academia",
 }
 APP_CATEGORIES = {"coding", "productivity", "creative", "entertainment", "personal-agent", "research"}
 
@@ -135,7 +145,7 @@ class FakeOpenRouter(FakeServer):
         if not request.path.startswith("/api/v1/datasets/"):
             return error(404, "Not Found")
         auth = request.headers.get("authorization", "")
-        if not auth.startswith("Bearer ") or auth[len("Bearer "):] != self.api_key:
+        if not auth.startswith("Bearer ") or auth[len("Bearer ") :] != self.api_key:
             return error(401, "No auth credentials found" if not auth else "Invalid API key")
         if (limited := self._take()) is not None:
             return limited
@@ -191,7 +201,7 @@ class FakeOpenRouter(FakeServer):
             totals = buckets[bucket]
             other = totals.pop("other", None)
             ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-            rest = ranked[self.top:]
+            rest = ranked[self.top :]
             if rest:
                 other = (other or 0) + sum(t for _, t in rest)
             for slug, tokens in ranked[: self.top]:
@@ -225,10 +235,15 @@ class FakeOpenRouter(FakeServer):
                 entry[2] += requests
             day += timedelta(days=1)
         key = (lambda kv: (-kv[1][1], kv[0])) if sort == "popular" else (lambda kv: (-kv[1][2], kv[0]))
-        ranked = sorted(totals.items(), key=key)[offset: offset + limit]
+        ranked = sorted(totals.items(), key=key)[offset : offset + limit]
         rows = [
-            {"rank": offset + i + 1, "app_id": app_id, "app_name": name, "total_tokens": str(tokens),
-             "total_requests": str(requests)}
+            {
+                "rank": offset + i + 1,
+                "app_id": app_id,
+                "app_name": name,
+                "total_tokens": str(tokens),
+                "total_requests": str(requests),
+            }
             for i, (app_id, (name, tokens, requests)) in enumerate(ranked)
         ]
         return Reply(200, orjson.dumps({"data": rows, "meta": self._meta(start, end)}))
@@ -258,8 +273,7 @@ def synthetic_apps(first: date, last: date, apps: int = 30) -> AppUsage:
     while day <= last:
         n = (day - first).days
         usage[day.isoformat()] = [
-            (f"app-{i:03d}", f"App {i}", 10**10 // (i + 1) + n * 1000 + i, 10**6 // (i + 1) + n)
-            for i in range(apps)
+            (f"app-{i:03d}", f"App {i}", 10**10 // (i + 1) + n * 1000 + i, 10**6 // (i + 1) + n) for i in range(apps)
         ]
         day += timedelta(days=1)
     return usage
@@ -285,12 +299,17 @@ def sample_data(first: date = DATA_START, last: date = date(2026, 12, 31)) -> di
     while day <= last:
         n = (day - first).days
         key = day.isoformat()
-        daily[key] = [(slug, 40_000_000_000 - i * 7_000_000_000 + ((n * (i + 3) * 104_729) % 9_000_000_000))
-                      for i, slug in enumerate(SAMPLE_MODELS)]
-        programming[key] = [(slug, 9_000_000_000 - i * 1_500_000_000 + n * 1_000 * (i + 1))
-                            for i, slug in enumerate(SAMPLE_MODELS[1:])]
-        apps[key] = [(app_id, name, 3_000_000_000 // (i + 1) + n * 10, 40_000 // (i + 1) + n)
-                     for i, (app_id, name) in enumerate(SAMPLE_APPS)]
+        daily[key] = [
+            (slug, 40_000_000_000 - i * 7_000_000_000 + ((n * (i + 3) * 104_729) % 9_000_000_000))
+            for i, slug in enumerate(SAMPLE_MODELS)
+        ]
+        programming[key] = [
+            (slug, 9_000_000_000 - i * 1_500_000_000 + n * 1_000 * (i + 1)) for i, slug in enumerate(SAMPLE_MODELS[1:])
+        ]
+        apps[key] = [
+            (app_id, name, 3_000_000_000 // (i + 1) + n * 10, 40_000 // (i + 1) + n)
+            for i, (app_id, name) in enumerate(SAMPLE_APPS)
+        ]
         day += timedelta(days=1)
     return {"daily": daily, "categories": {"programming": programming}, "apps": {"coding": apps}}
 
@@ -298,25 +317,56 @@ def sample_data(first: date = DATA_START, last: date = date(2026, 12, 31)) -> di
 def demo_models() -> list[dict]:
     """A few catalog entries with real ids, slugs and prices (facts from the public catalog, 2025-12-18)."""
     return [
-        {"id": "deepseek/deepseek-chat-v3-0324", "canonical_slug": "deepseek/deepseek-chat-v3-0324",
-         "hugging_face_id": "deepseek-ai/DeepSeek-V3-0324", "name": "DeepSeek: DeepSeek V3 0324", "created": 1742824755,
-         "context_length": 8192, "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]},
-         "pricing": {"prompt": "0.00000015", "completion": "0.00000075", "request": "0", "image": "0"},
-         "expiration_date": None},
-        {"id": "qwen/qwen3-coder:free", "canonical_slug": "qwen/qwen3-coder-480b-a35b-07-25",
-         "hugging_face_id": "Qwen/Qwen3-Coder-480B-A35B-Instruct", "name": "Qwen: Qwen3 Coder 480B A35B (free)",
-         "created": 1753230546, "context_length": 262000,
-         "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]},
-         "pricing": {"prompt": "0", "completion": "0", "request": "0", "image": "0"}, "expiration_date": None},
-        {"id": "openai/gpt-4o", "canonical_slug": "openai/gpt-4o", "hugging_face_id": None, "name": "OpenAI: GPT-4o",
-         "created": 1715558400, "context_length": 128000,
-         "architecture": {"input_modalities": ["text", "image", "file"], "output_modalities": ["text"]},
-         "pricing": {"prompt": "0.0000025", "completion": "0.00001", "request": "0", "image": "0.003613",
-                     "input_cache_read": "0.00000125"}, "expiration_date": None},
-        {"id": "openrouter/auto", "canonical_slug": "openrouter/auto", "hugging_face_id": "", "name": "Auto Router",
-         "created": 1699401600, "context_length": 2000000,
-         "architecture": {"input_modalities": ["text", "image"], "output_modalities": ["text"]},
-         "pricing": {"prompt": "-1", "completion": "-1"}, "expiration_date": None},
+        {
+            "id": "deepseek/deepseek-chat-v3-0324",
+            "canonical_slug": "deepseek/deepseek-chat-v3-0324",
+            "hugging_face_id": "deepseek-ai/DeepSeek-V3-0324",
+            "name": "DeepSeek: DeepSeek V3 0324",
+            "created": 1742824755,
+            "context_length": 8192,
+            "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]},
+            "pricing": {"prompt": "0.00000015", "completion": "0.00000075", "request": "0", "image": "0"},
+            "expiration_date": None,
+        },
+        {
+            "id": "qwen/qwen3-coder:free",
+            "canonical_slug": "qwen/qwen3-coder-480b-a35b-07-25",
+            "hugging_face_id": "Qwen/Qwen3-Coder-480B-A35B-Instruct",
+            "name": "Qwen: Qwen3 Coder 480B A35B (free)",
+            "created": 1753230546,
+            "context_length": 262000,
+            "architecture": {"input_modalities": ["text"], "output_modalities": ["text"]},
+            "pricing": {"prompt": "0", "completion": "0", "request": "0", "image": "0"},
+            "expiration_date": None,
+        },
+        {
+            "id": "openai/gpt-4o",
+            "canonical_slug": "openai/gpt-4o",
+            "hugging_face_id": None,
+            "name": "OpenAI: GPT-4o",
+            "created": 1715558400,
+            "context_length": 128000,
+            "architecture": {"input_modalities": ["text", "image", "file"], "output_modalities": ["text"]},
+            "pricing": {
+                "prompt": "0.0000025",
+                "completion": "0.00001",
+                "request": "0",
+                "image": "0.003613",
+                "input_cache_read": "0.00000125",
+            },
+            "expiration_date": None,
+        },
+        {
+            "id": "openrouter/auto",
+            "canonical_slug": "openrouter/auto",
+            "hugging_face_id": "",
+            "name": "Auto Router",
+            "created": 1699401600,
+            "context_length": 2000000,
+            "architecture": {"input_modalities": ["text", "image"], "output_modalities": ["text"]},
+            "pricing": {"prompt": "-1", "completion": "-1"},
+            "expiration_date": None,
+        },
     ]
 
 
@@ -324,8 +374,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--key", default="demo-key", help="the API key the fake accepts")
-    parser.add_argument("--per-minute", type=int, default=30,
-                        help="keyed requests allowed per minute, as documented (0: no limit, for a quick demo)")
+    parser.add_argument(
+        "--per-minute",
+        type=int,
+        default=30,
+        help="keyed requests allowed per minute, as documented (0: no limit, for a quick demo)",
+    )
     args = parser.parse_args()
     last = clock.today() - timedelta(days=1)
     fake = FakeOpenRouter(
@@ -337,7 +391,9 @@ def main() -> None:
         per_minute=args.per_minute or 10**9,
         port=args.port,
     ).start()
-    print(f"fake OpenRouter on {fake.api_url} (key {args.key!r}), usage {DATA_START}..{last} (Ctrl-C to stop)", flush=True)
+    print(
+        f"fake OpenRouter on {fake.api_url} (key {args.key!r}), usage {DATA_START}..{last} (Ctrl-C to stop)", flush=True
+    )
     try:
         fake.thread.join()
     except KeyboardInterrupt:

@@ -120,8 +120,12 @@ class FakeServer:
 
     def _serve(self, handler: BaseHTTPRequestHandler, method: str) -> None:
         parts = urlsplit(handler.path)
-        request = Request(method, parts.path, parse_qsl(parts.query, keep_blank_values=True),
-                          {k.lower(): v for k, v in handler.headers.items()})
+        request = Request(
+            method,
+            parts.path,
+            parse_qsl(parts.query, keep_blank_values=True),
+            {k.lower(): v for k, v in handler.headers.items()},
+        )
         with self._lock:
             self.log.append(request)
         reply = self._scripted(parts.path) or self.handle(request)
@@ -153,7 +157,7 @@ class FakeServer:
                 import time
 
                 time.sleep(reply.pause)
-                handler.wfile.write(reply.body[reply.pause_at:])
+                handler.wfile.write(reply.body[reply.pause_at :])
             else:
                 handler.wfile.write(reply.body)
             if reply.no_length:

@@ -1,0 +1,59 @@
+"""The Python API analysts use (the notebook does): the store's views and the claims report as polars
+DataFrames, read through short read-only connections (so collection is not blocked for long).
+
+    import collector
+    store = collector.open("data/adoption.duckdb")
+    store.claims()                                   # every claim and scope, with its verdict
+    store.claims(as_of="2025-11-10", week="2025-W44")
+    store.view("hf_downloads_by_country")            # any view, whole
+    store.sql("SELECT * FROM or_weekly_top_models WHERE week_start = ?", ["2025-10-27"])
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from collector.core.errors import ConfigError
+from collector.core.weeks import parse_day, parse_week
+from collector.outputs import claims as claims_report
+from collector.store import Store, db_path
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Collector:
+    def __init__(self, path: str | Path | None = None):
+        self.store = Store(db_path(path))
+
+    def __repr__(self) -> str:
+        return f"collector.open({str(self.store.path)!r})"
+
+    def sql(self, query: str, params: list | dict | None = None) -> pl.DataFrame:
+        """Any read-only query, as a DataFrame."""
+        with self.store.reader() as con:
+            return con.execute(query, params).pl()
+
+    def view(self, name: str) -> pl.DataFrame:
+        """A whole view (or table) by name, e.g. 'hf_downloads_by_family'."""
+        if not _NAME.match(name):
+            raise ConfigError(f"not a view name: {name!r}")
+        return self.sql(f'SELECT * FROM "{name}"')
+
+    def views(self) -> pl.DataFrame:
+        """The views a user can query, with what each answers (their COMMENT ON VIEW)."""
+        return self.sql(
+            "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal "
+            "AND schema_name = 'main' ORDER BY view_name"
+        )
+
+    def claims(self, as_of: str | date | None = None, week: str | date | None = None) -> pl.DataFrame:
+        """The claims report (one row per claim and scope), as known on `as_of` (default: all data)
+        and, for the weekly OpenRouter claims, also for the ISO `week` ('2025-W44' or its Monday)."""
+        day = parse_day(as_of) if isinstance(as_of, str) else as_of
+        monday = parse_week(week) if isinstance(week, str) else week
+        rows = claims_report.fetch(self.store, day, monday)
+        return pl.DataFrame(rows, schema=dict.fromkeys(claims_report.COLUMNS, pl.String))

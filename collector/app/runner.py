@@ -1,0 +1,106 @@
+"""The run wrapper every job goes through (collect hf, collect openrouter, export, any new source):
+
+    with Run(store, job, params) as run:          # a `runs` row opened (status running)
+        ... fetch into run.staging ...            # network, no lock held
+        counts = run.commit(write, requests=n)    # one short transaction: the data and the run's `ok`
+    # leaving the block: staging removed; on an error the run is recorded failed in one line and the
+    # error re-raised as one line (an interrupt stays an interrupt)
+
+A failure before `commit` writes nothing; `commit` writes everything or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+
+from collector.core.errors import CollectorError
+from collector.store import Store, runs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobResult:
+    job: str
+    run_id: int
+    status: str
+    row_counts: dict = field(default_factory=dict)
+    requests: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    # Lines a user must see even with --quiet (e.g. a skipped part of the job), printed before the summary.
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        rows = ", ".join(f"{k} {v:,}" for k, v in self.row_counts.items() if isinstance(v, int)) or "no rows"
+        text = (
+            f"{self.job}: {self.status} (run {self.run_id}) in {self.seconds:.1f} s, {self.requests:,} requests; {rows}"
+        )
+        return text + "".join(f"; {n}" for n in self.notes)
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if not isinstance(exc, CollectorError):
+        text = f"{type(exc).__name__}: {text}"
+    return " ".join(text.split())
+
+
+class Run:
+    """One job run: opened in `runs`, a staging folder beside the database, one short commit."""
+
+    def __init__(self, store: Store, job: str, source: str, params: dict, requests: Callable[[], int] = lambda: 0):
+        self.store = store
+        self.job = job
+        self.source = source
+        self.params = params
+        self.requests = requests  # how many HTTP requests the run has made so far
+        self.run_id = 0
+        self.committed = False
+        self.started = time.monotonic()
+        self._staging: Path | None = None
+
+    def __enter__(self) -> Run:
+        self.run_id = self.store.start_run(self.job, self.source, self.params)
+        return self
+
+    @property
+    def staging(self) -> Path:
+        """This run's folder beside the database (created on first use, removed when the run ends)."""
+        if self._staging is None:
+            base = self.store.path.parent / "staging"
+            base.mkdir(parents=True, exist_ok=True)
+            self._staging = Path(tempfile.mkdtemp(prefix=f"run-{self.run_id}-", dir=base))
+        return self._staging
+
+    def commit(self, write: Callable[[duckdb.DuckDBPyConnection], dict]) -> dict:
+        """One short write transaction: `write(con)` stores the data and returns the row counts, and
+        the run is closed as ok in the same transaction."""
+        with self.store.transaction() as con:
+            counts = write(con)
+            runs.finish_run(con, self.run_id, status="ok", row_counts=counts, requests=self.requests())
+        self.committed = True
+        return counts
+
+    def result(self, counts: dict, **extra) -> JobResult:
+        return JobResult(self.job, self.run_id, "ok", counts, self.requests(), time.monotonic() - self.started, **extra)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+        if exc is None or self.committed:
+            return
+        message = one_line(exc)
+        self.store.fail_run(self.run_id, message, requests=self.requests())
+        if isinstance(exc, Exception) and not isinstance(exc, CollectorError):
+            raise CollectorError(f"{self.job} failed: {message}") from exc
+        # a CollectorError (already one line) or an interrupt propagates as it is

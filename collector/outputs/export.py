@@ -1,0 +1,303 @@
+"""The weekly export: one folder per ISO week (`exports/2026-W20/`) with a CSV per report, PNG charts
+and a manifest (manifest.json + README.md: as_of per source, row counts, checksums, citation and
+licence). Read-only on the database; written to a temporary folder and renamed into place, so a
+reader never sees half an export; an existing week is refused unless --force.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from collector.app.registry import Job, Option
+from collector.app.runner import JobResult, Run
+from collector.core import clock
+from collector.core.errors import CollectorError, ConfigError
+from collector.core.weeks import last_complete_week, week_label
+from collector.outputs import charts
+from collector.store import Store, scalar
+
+OPENROUTER_CITATION = "Source: OpenRouter (openrouter.ai/rankings), as of {as_of}."
+LICENCE = (
+    "OpenRouter figures are licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/): "
+    "republish them with the citation line. Hugging Face figures are counts observed through the Hub API."
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    file: str
+    source: str  # 'hf' | 'openrouter' | 'both'
+    sql: str  # parameters: $monday, $sunday
+    view: str
+
+
+# Hub reports: the latest snapshot day inside the week. OpenRouter reports: the week's bucket.
+REPORTS = (
+    # claims_at(as_of_date, week): its parameter names are read from the database (see _claims_sql)
+    Report("claims.csv", "both", "", "claims_at"),
+    Report(
+        "hf_downloads_by_organisation.csv",
+        "hf",
+        "SELECT * FROM hf_downloads_by_organisation WHERE snapshot_date = (SELECT max(snapshot_date) FROM "
+        "hf_downloads_by_organisation WHERE snapshot_date BETWEEN $monday AND $sunday)",
+        "hf_downloads_by_organisation",
+    ),
+    Report(
+        "hf_downloads_by_country.csv",
+        "hf",
+        "SELECT * FROM hf_downloads_by_country WHERE snapshot_date = (SELECT max(snapshot_date) FROM "
+        "hf_downloads_by_country WHERE snapshot_date BETWEEN $monday AND $sunday)",
+        "hf_downloads_by_country",
+    ),
+    Report(
+        "hf_downloads_by_family.csv",
+        "hf",
+        "SELECT * FROM hf_downloads_by_family WHERE snapshot_date = (SELECT max(snapshot_date) FROM "
+        "hf_downloads_by_family WHERE snapshot_date BETWEEN $monday AND $sunday)",
+        "hf_downloads_by_family",
+    ),
+    Report(
+        "or_weekly_top_models.csv",
+        "openrouter",
+        "SELECT * FROM or_weekly_top_models WHERE week_start = $monday",
+        "or_weekly_top_models",
+    ),
+    Report(
+        "or_token_share_by_country.csv",
+        "openrouter",
+        "SELECT * FROM or_token_share_by_country WHERE week_start = $monday",
+        "or_token_share_by_country",
+    ),
+)
+
+
+def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        scalar(
+            con,
+            "SELECT count(*) FROM (SELECT view_name AS n FROM duckdb_views() UNION ALL "
+            "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro') WHERE n = ?",
+            [name],
+        )
+    )
+
+
+def _write_csv(path: Path, cursor) -> int:
+    header = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(
+                ["" if v is None else (v.isoformat() if isinstance(v, (date, datetime)) else v) for v in row]
+            )
+    return len(rows)
+
+
+def _claims_sql(con) -> str:
+    """claims_at's two parameters (the as-of day, the ISO week's Monday) take defaults, so DuckDB
+    wants them by name: ask the database for the names rather than hard-coding them."""
+    names = con.execute(
+        "SELECT parameters FROM duckdb_functions() WHERE function_name = 'claims_at' AND function_type = 'table_macro'"
+    ).fetchone()[0]
+    if len(names) != 2:
+        raise CollectorError(f"claims_at in this database takes {names}, expected (as_of_date, week)")
+    # As known on the Monday after the week: a week's OpenRouter buckets are published once it has ended,
+    # so "as of Sunday" would leave out the very week being exported.
+    return f"SELECT * FROM claims_at({names[0]} := $known_on, {names[1]} := $monday)"
+
+
+def _as_of(con, sql: str, params: dict) -> str | None:
+    try:
+        value = con.execute(f"SELECT max(as_of) FROM ({sql})", params).fetchone()[0]
+    except duckdb.Error:
+        return None
+    if value is None:
+        return None
+    return value if isinstance(value, str) else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -> tuple[Path, dict]:
+    label = week_label(monday)
+    sunday = monday + timedelta(days=6)
+    check_week(monday)
+    target = out / label
+    if target.exists() and not force:
+        raise CollectorError(f"{target} already exists: it is never overwritten silently (pass --force to replace it)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot use --out {out}: {exc.strerror or exc}") from exc
+    staging = Path(tempfile.mkdtemp(prefix=f".{label}-", dir=out))
+    params = {"monday": monday, "sunday": sunday, "known_on": sunday + timedelta(days=1)}
+    manifest: dict = {
+        "week": label,
+        "from": monday.isoformat(),
+        "to": sunday.isoformat(),
+        "generated_at": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "database": str(store.path),
+        "claims_known_on": (sunday + timedelta(days=1)).isoformat(),
+        "reports": {},
+        "charts": {},
+        "as_of": {"hf": None, "openrouter": None},
+        "notes": [],
+    }
+    try:
+        with store.reader() as con:
+            for report in REPORTS:
+                path = staging / report.file
+                entry: dict = {"source": report.source}
+                if not _exists(con, report.view):
+                    entry["rows"] = 0
+                    entry["note"] = (
+                        f"{report.view} is not in this database (views are created by the first collect run)"
+                    )
+                    path.write_text("", encoding="utf-8")
+                else:
+                    sql = report.sql or _claims_sql(con)
+                    used = {k: v for k, v in params.items() if f"${k}" in sql}  # DuckDB rejects unused ones
+                    entry["rows"] = _write_csv(path, con.execute(sql, used))
+                    if entry["rows"] == 0:
+                        entry["note"] = "no data in scope for this week"
+                    if report.source in ("hf", "openrouter"):
+                        as_of = _as_of(con, sql, used)
+                        current = manifest["as_of"][report.source]
+                        manifest["as_of"][report.source] = max(filter(None, [current, as_of]), default=None)
+                manifest["reports"][report.file] = entry
+            _charts(con, staging, monday, sunday, manifest)
+        or_as_of = manifest["as_of"]["openrouter"]
+        manifest["citation"] = OPENROUTER_CITATION.format(as_of=or_as_of) if or_as_of else None
+        manifest["licence"] = LICENCE
+        for file in sorted(staging.iterdir()):
+            digest = hashlib.sha256(file.read_bytes()).hexdigest()
+            bucket = manifest["reports"] if file.name in manifest["reports"] else manifest["charts"]
+            bucket.setdefault(file.name, {})["sha256"] = digest
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (staging / "README.md").write_text(_readme(manifest), encoding="utf-8")
+        if target.exists():  # --force: swap the old folder out, then drop it
+            old = out / f".{label}-replaced-{int(time.time())}"
+            os.rename(target, old)
+            os.rename(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target, manifest
+
+
+def _charts(con, staging: Path, monday: date, sunday: date, manifest: dict) -> None:
+    hf_note = f"Hugging Face Hub, 30-day downloads of the models collected, as of {manifest['as_of']['hf'] or 'n/a'}"
+    rows = []
+    if _exists(con, "hf_downloads_by_country"):
+        rows = con.execute(
+            "SELECT snapshot_date, country, share_30d FROM hf_downloads_by_country "
+            "WHERE snapshot_date <= $sunday AND scope = 'with derivatives' ORDER BY 1",
+            {"sunday": sunday},
+        ).fetchall()
+    charts.shares_over_time(
+        staging / "hf_download_share_by_country.png",
+        rows,
+        "Share of Hub downloads by country of the maker (with derivatives)",
+        hf_note,
+        "% of 30-day downloads",
+    )
+    rows = []
+    if _exists(con, "or_token_share_by_country"):
+        has_category = "category" in [c[0] for c in con.execute("DESCRIBE or_token_share_by_country").fetchall()]
+        where = "week_start <= $monday" + (" AND category = 'all'" if has_category else "")
+        rows = con.execute(
+            f"SELECT week_start, country, share FROM or_token_share_by_country WHERE {where} ORDER BY 1",
+            {"monday": monday},
+        ).fetchall()
+    or_as_of = manifest["as_of"]["openrouter"]
+    charts.shares_over_time(
+        staging / "openrouter_token_share_by_country.png",
+        rows,
+        "Share of OpenRouter tokens by country of the maker (weekly)",
+        OPENROUTER_CITATION.format(as_of=or_as_of or "n/a"),
+        "% of the week's tokens",
+    )
+    rows = []
+    if _exists(con, "hf_downloads_by_family"):
+        rows = con.execute(
+            "SELECT snapshot_date, family, scope, downloads_30d FROM hf_downloads_by_family "
+            "WHERE snapshot_date <= $sunday AND family IN ('Qwen', 'Llama') ORDER BY 1",
+            {"sunday": sunday},
+        ).fetchall()
+    charts.families(staging / "qwen_vs_llama.png", rows, "Qwen vs Llama: Hub downloads in the last 30 days", hf_note)
+    for name in ("hf_download_share_by_country.png", "openrouter_token_share_by_country.png", "qwen_vs_llama.png"):
+        manifest["charts"][name] = {}
+
+
+def _readme(manifest: dict) -> str:
+    lines = [
+        f"# collector export {manifest['week']} ({manifest['from']} to {manifest['to']})",
+        "",
+        f"Generated {manifest['generated_at']} from `{manifest['database']}`.",
+        "",
+        f"- Hugging Face data as of: {manifest['as_of']['hf'] or 'none in scope'}",
+        f"- OpenRouter data as of: {manifest['as_of']['openrouter'] or 'none in scope'}",
+        "",
+        "| file | rows | sha256 | note |",
+        "|---|---|---|---|",
+    ]
+    for name, entry in manifest["reports"].items():
+        lines.append(
+            f"| {name} | {entry.get('rows', 0)} | `{entry.get('sha256', '')[:16]}` | {entry.get('note', '')} |"
+        )
+    for name, entry in manifest["charts"].items():
+        lines.append(f"| {name} | chart | `{entry.get('sha256', '')[:16]}` | |")
+    lines += ["", manifest["citation"] or "No OpenRouter figures in this export.", "", manifest["licence"], ""]
+    return "\n".join(lines)
+
+
+def check_week(monday: date) -> None:
+    """A week can be exported once it has ended (ConfigError before any run is opened)."""
+    sunday = monday + timedelta(days=6)
+    if sunday >= clock.today():
+        raise ConfigError(f"week {week_label(monday)} is not complete yet (it ends {sunday}): export a past week")
+
+
+def export_job(
+    store: Store, *, out: Path = Path("exports"), week: date | None = None, force: bool = False, progress=None
+) -> JobResult:
+    """The `export` job: the given week (its Monday), or the last complete ISO week, recorded in `runs`."""
+    monday = week or last_complete_week(clock.today())
+    check_week(monday)
+    with Run(store, "export", "export", {"week": week_label(monday), "out": str(out), "force": force}) as run:
+        target, manifest = export_week(store, out, monday, force=force)
+        counts = {name: entry.get("rows", 0) for name, entry in manifest["reports"].items()}
+        run.commit(lambda con: counts)
+    result = run.result(counts)
+    result.notes.append(f"written to {target}")
+    return result
+
+
+JOB = Job(
+    name="export",
+    run_name="export",
+    source="export",
+    run=export_job,
+    summary="Write the weekly export: CSV reports, PNG charts and a manifest, in OUT/YYYY-Www/.",
+    options=(
+        Option("out", "path", Path("exports"), "Folder the week's folder is written into.", metavar="DIR"),
+        Option("week", "week", None, "ISO week to export (default: the last complete week).", metavar="YYYY-Www"),
+        Option("force", "flag", False, "Replace an existing export of that week."),
+    ),
+    collect_command=False,
+    examples=("collector export", "collector export --week 2026-W20 --out /srv/exports"),
+)

@@ -1,0 +1,215 @@
+"""The Hub client: `GET /api/models` with `expand`, through huggingface_hub's own HTTP session (httpx2,
+with its headers and `HF_ENDPOINT`), with our own pagination: it follows `Link` headers within the
+endpoint's origin, detects cursor loops, prefetches the next page while this one is parsed, paces on
+the `RateLimit` headers and retries 429/5xx (collector.core.http)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import httpx2
+import orjson
+from huggingface_hub.utils import build_hf_headers, get_session
+
+from collector import __version__
+from collector.core import clock, settings
+from collector.core.errors import CollectorError
+from collector.core.http import Fetched, FixedWindowPacer, RequestStats, RetryPolicy, read_bounded, send
+from collector.core.secrets import secret
+from collector.sources.hf.parse import HfStage, parse_page
+from collector.sources.hf.scopes import Scope
+
+log = logging.getLogger(__name__)
+
+
+EXPAND = (
+    "author",
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "trendingScore",
+    "createdAt",
+    "lastModified",
+    "pipeline_tag",
+    "library_name",
+    "tags",
+    "safetensors",
+    "gated",
+)
+
+
+def endpoint() -> str:
+    return str(settings.get("HF_ENDPOINT"))
+
+
+@dataclass
+class ScopeResult:
+    scope: str
+    request: str
+    fetched_at: datetime
+    as_of: datetime
+    pages: int = 0
+    models: int = 0
+    duplicates: int = 0
+
+
+@dataclass
+class HubClient:
+    base_url: str = field(default_factory=endpoint)
+    token: str | None = field(default_factory=lambda: secret("HF_TOKEN"), repr=False)
+    policy: RetryPolicy = field(default_factory=RetryPolicy.from_env)
+    pacer: FixedWindowPacer = field(default_factory=FixedWindowPacer)
+    stats: RequestStats = field(default_factory=RequestStats)
+
+    def __post_init__(self) -> None:
+        self.read_timeout = float(settings.get("COLLECTOR_HTTP_TIMEOUT"))
+        self.max_bytes = int(settings.get("COLLECTOR_MAX_RESPONSE_MB") * 1024 * 1024)
+        # token=False: never pick up a token from disk; secrets come from the environment only.
+        self.headers = build_hf_headers(
+            token=self.token or False, library_name="collector", library_version=__version__
+        )
+
+    def get(self, url: str, params: list[tuple[str, str]] | None, what: str) -> Fetched:
+        session = get_session()
+        timeout = httpx2.Timeout(self.read_timeout, connect=min(15.0, self.read_timeout))
+        return send(
+            lambda: _bounded_get(session, url, params, self.headers, timeout, self.max_bytes, what),
+            what=what,
+            pacer=self.pacer,
+            policy=self.policy,
+            transport_errors=(httpx2.TransportError,),
+            stats=self.stats,
+        )
+
+    def pages(self, scope: Scope) -> Iterator[tuple[str, list, bool]]:
+        """(url, wanted models, last) per page, following `Link: <...>; rel="next"` exactly as given.
+
+        The next page is requested as soon as this one is decoded, while it is validated and staged,
+        so network wait and parsing overlap (one request in flight at a time: no burst). A scope that
+        is complete (top N reached, coverage threshold crossed) asks for no further page."""
+        params = scope.params + [("expand", f) for f in EXPAND]
+        url = f"{self.base_url}/api/models"
+        what = f"Hub listing {scope.name}"
+        current = f"{url}?{urlencode(params)}"
+        seen = {current}
+        fetched = 0
+        pending: _Prefetch | None = _Prefetch(self._page, url, params, what, current)
+        while pending is not None:
+            response, items = pending.get()
+            pending = None
+            items, complete = scope.wanted(items, fetched)
+            fetched += len(items)
+            next_url = None if complete else response.links.get("next", {}).get("url")
+            if next_url:
+                next_url = urljoin(current, next_url)  # an absolute link (the Hub's) is kept as given
+                if _origin(next_url) != _origin(self.base_url):
+                    # The token goes with every page: never to a host the user did not configure.
+                    raise CollectorError(
+                        f"{what}: the next-page link points to {_origin_text(next_url)}, not to HF_ENDPOINT "
+                        f"{_origin_text(self.base_url)}: refused (the token is sent only there); nothing was written"
+                    )
+                if next_url in seen:
+                    raise CollectorError(
+                        f"{what}: pagination loop (the server sent the same next link twice): "
+                        "stopped with nothing written; retry later"
+                    )
+                seen.add(next_url)
+                pending = _Prefetch(self._page, next_url, None, what, next_url)
+            yield current, items, next_url is None
+            if next_url is None:
+                return
+            current = next_url
+
+    def _page(self, url: str, params, what: str, shown_url: str) -> tuple[Fetched, list]:
+        response = self.get(url, params, what)
+        return response, _decode_page(response, shown_url)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the scheme's default port filled in: what must match for a request to
+    go to the same server."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port: never the same origin as the endpoint's
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port if port is not None else _DEFAULT_PORTS.get(scheme)
+
+
+def _origin_text(url: str) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}" if scheme or host else repr(url[:80])
+
+
+class _Prefetch:
+    """One request on a daemon thread. A run that stops (error, Ctrl-C) simply drops it: it never
+    waits for an in-flight response, and a daemon thread never holds up the process's exit."""
+
+    def __init__(self, fn, *args):
+        self._done = threading.Event()
+        self._result = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(fn, args), name="hub-prefetch", daemon=True).start()
+
+    def _run(self, fn, args) -> None:
+        try:
+            self._result = fn(*args)
+        except BaseException as exc:  # handed to the consumer, which decides
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def get(self):
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def _bounded_get(session, url, params, headers, timeout, max_bytes: int, what: str) -> Fetched:
+    """GET that refuses a body larger than `max_bytes` (a runaway page must not exhaust memory)."""
+    with session.stream("GET", url, params=params, headers=headers, timeout=timeout) as response:
+        return read_bounded(response, max_bytes, what)
+
+
+def _decode_page(response: Fetched, url: str) -> list:
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError as exc:
+        raise CollectorError(f"bad response from {url}: not valid JSON ({exc})") from exc
+    if not isinstance(body, list):
+        raise CollectorError(f"bad response from {url}: expected a JSON array of models, got {type(body).__name__}")
+    return body
+
+
+def fetch_scope(
+    client: HubClient,
+    scope: Scope,
+    stage: HfStage,
+    progress: Callable[[str], None] | None = None,
+) -> ScopeResult:
+    """Crawl one scope into the stage."""
+    fetched_at = clock.now()
+    params = scope.params + [("expand", f) for f in EXPAND]
+    result = ScopeResult(scope.name, f"GET {client.base_url}/api/models?{urlencode(params)}", fetched_at, fetched_at)
+    rank = 1
+    seen: set[str] = set()
+    for url, items, _last in client.pages(scope):
+        kept, repeats = parse_page(items, url, scope.name, rank, seen, stage)
+        result.pages += 1
+        result.models += kept
+        result.duplicates += repeats
+        rank += len(items)
+        if progress:
+            progress(f"{scope.name}: {result.models:,} models, {result.pages} pages")
+    result.as_of = clock.now()
+    return result

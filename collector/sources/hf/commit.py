@@ -1,0 +1,82 @@
+"""Committing a staged Hub run: one snapshot per scope for the day (replacing that day's earlier
+snapshot of the same scopes), counters through the change-only storage, metadata and lineage merged.
+The caller (the run wrapper) holds the transaction."""
+
+from __future__ import annotations
+
+from collector.sources.hf import storage
+from collector.sources.hf.client import ScopeResult
+from collector.sources.hf.parse import HfStage
+
+
+def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> dict[str, int]:
+    """Write the staged crawl as one snapshot per scope for `day`, replacing that day's earlier
+    snapshot of the same scopes. The caller holds the transaction."""
+    files = {name: str(s.path) for name, s in (("dl", stage.downloads), ("md", stage.models), ("ln", stage.lineage))}
+    names = [s.scope for s in scopes]
+    replaced = storage.delete_day(con, day, names)
+    for s in scopes:
+        con.execute(
+            """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [s.scope, day, s.fetched_at, s.as_of, run_id, s.request, s.pages, s.models, s.duplicates],
+        )
+    counter_rows = storage.append(
+        con,
+        """SELECT h.snapshot_id, d.model_id, d.rank, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score
+           FROM read_parquet($dl) d JOIN hf_snapshots h ON h.scope = d.scope AND h.snapshot_date = $day AND h.run_id = $run""",
+        {"dl": files["dl"], "day": day, "run": run_id},
+    )
+    # Latest metadata wins; first_seen / last_seen keep the span. Most models do not change from one
+    # day to the next, so unchanged rows only get their span widened (a narrow update), and only
+    # new or changed models are written in full (bench/hf_ingest.py measures both cases).
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE staged_models AS
+           SELECT model_id, author, CAST(created_at AS TIMESTAMPTZ) AS created_at,
+                  CAST(last_modified AS TIMESTAMPTZ) AS last_modified, pipeline_tag, library_name, tags,
+                  safetensors_total, gated,
+                  hash(author, created_at, last_modified, pipeline_tag, library_name, tags, safetensors_total, gated)
+                      AS meta_hash
+           FROM read_parquet($md)""",
+        {"md": files["md"]},
+    )
+    con.execute(
+        """UPDATE hf_models AS t SET first_seen = least(t.first_seen, $day), last_seen = greatest(t.last_seen, $day)
+           FROM staged_models s
+           WHERE t.model_id = s.model_id AND (t.meta_hash = s.meta_hash OR $day < t.last_seen)""",
+        {"day": day},
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE changed_models AS
+           SELECT s.*, least(t.first_seen, $day) AS first_seen, $day AS last_seen
+           FROM staged_models s JOIN hf_models t ON t.model_id = s.model_id
+           WHERE t.meta_hash <> s.meta_hash AND $day >= t.last_seen""",
+        {"day": day},
+    )
+    con.execute("DELETE FROM hf_models WHERE model_id IN (SELECT model_id FROM changed_models)")
+    con.execute("INSERT INTO hf_models BY NAME SELECT * FROM changed_models")
+    con.execute(
+        """INSERT INTO hf_models BY NAME
+           SELECT s.*, $day AS first_seen, $day AS last_seen
+           FROM staged_models s ANTI JOIN hf_models t ON t.model_id = s.model_id""",
+        {"day": day},
+    )
+    con.execute("DROP TABLE staged_models")
+    con.execute("DROP TABLE changed_models")
+    con.execute(
+        """MERGE INTO hf_lineage AS t
+           USING (SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)) AS s
+           ON t.child_id = s.child_id AND t.parent_id = s.parent_id AND t.relation = s.relation
+           WHEN MATCHED THEN UPDATE SET first_seen = least(t.first_seen, $day), last_seen = greatest(t.last_seen, $day)
+           WHEN NOT MATCHED THEN INSERT (child_id, parent_id, relation, first_seen, last_seen)
+               VALUES (s.child_id, s.parent_id, s.relation, $day, $day)""",
+        {"ln": files["ln"], "day": day},
+    )
+    return {
+        "hf_snapshots": len(scopes),
+        "hf_model_downloads": stage.downloads.rows,
+        "hf_counters": counter_rows,
+        "hf_models": stage.models.rows,
+        "hf_lineage": stage.lineage.rows,
+        "replaced_snapshots": replaced,
+    }

@@ -1,0 +1,125 @@
+"""`collect hf`: today's snapshot of the tracked namespaces, the Hub-wide top N and (optionally) every
+model down to a download threshold; then, after the snapshot's commit, the day's roll-ups."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from collector import reference
+from collector.app.registry import Job, Option
+from collector.app.runner import JobResult, Run
+from collector.core import clock
+from collector.core.errors import CollectorError
+from collector.sources.hf import client as hf_client
+from collector.sources.hf import commit as hf_commit
+from collector.sources.hf import rollups
+from collector.sources.hf.parse import HfStage
+from collector.sources.hf.scopes import PAGE_SIZE, Scope
+from collector.store import Store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TOP = 1000
+
+
+def collect_hf(
+    store: Store,
+    *,
+    top: int = DEFAULT_TOP,
+    coverage: int | None = None,
+    orgs: Path | None = None,
+    page_size: int = PAGE_SIZE,
+    namespaces: list[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    client: hf_client.HubClient | None = None,
+) -> JobResult:
+    if namespaces is None:
+        namespaces = reference.hf_namespaces_to_collect(path=orgs)
+    scopes = [Scope.author(ns, page_size) for ns in namespaces]
+    if top:
+        scopes.append(Scope.top(top, page_size))
+    if coverage is not None:
+        scopes.append(Scope.coverage(coverage, page_size))
+    if not scopes:
+        raise CollectorError("nothing to collect: no namespace has collect=yes, --top is 0 and no --coverage")
+    day = clock.today()
+    client = client or hf_client.HubClient()  # reads its settings: a bad one fails before any run is opened
+    params = {
+        "top_n": top,
+        "coverage_min_downloads": coverage,
+        "namespaces": len(namespaces),
+        "orgs_file": str(orgs) if orgs else None,
+        "page_size": page_size,
+        "endpoint": client.base_url,
+        "authenticated": bool(client.token),
+        "snapshot_date": day.isoformat(),
+    }
+    with Run(store, "collect hf", "hf", params, requests=lambda: client.stats.requests) as run:
+        stage = HfStage(run.staging)
+        results = []
+        try:
+            for scope in scopes:
+                results.append(hf_client.fetch_scope(client, scope, stage, progress))
+                log.debug("%s: %d models in %d pages", scope.name, results[-1].models, results[-1].pages)
+        finally:
+            stage.close()
+        counts = run.commit(lambda con: hf_commit.commit(con, stage, results, run.run_id, day))
+    try:
+        rollups.after_commit(store, day, progress=progress)
+    except Exception as exc:  # the snapshot is safe; say so, and that the next write retries
+        raise CollectorError(
+            f"collect hf: the snapshot of {day} is committed, but rolling it up failed "
+            f"({' '.join(str(exc).split())}): the next Hub write retries it"
+        ) from exc
+    result = run.result(counts)
+    if client.pacer.waited:
+        result.notes.append(f"waited {client.pacer.waited:.0f} s for rate-limit windows")
+    if client.stats.retries:
+        result.notes.append(f"{client.stats.retries} retries")
+    return result
+
+
+JOB = Job(
+    name="hf",
+    run_name="collect hf",
+    source="hf",
+    run=collect_hf,
+    summary="Snapshot Hugging Face download counts for the tracked organisations and the Hub-wide top N.",
+    description="Uses HF_TOKEN when set; HF_ENDPOINT redirects every call.",
+    options=(
+        Option(
+            "top",
+            "int",
+            DEFAULT_TOP,
+            "Also snapshot the Hub-wide top N models by 30-day downloads (0 to skip).",
+            minimum=0,
+            metavar="N",
+        ),
+        Option(
+            "coverage",
+            "int",
+            None,
+            "Also crawl the Hub by 30-day downloads until models fall below MIN_DOWNLOADS (coverage mode).",
+            minimum=1,
+            metavar="MIN_DOWNLOADS",
+        ),
+        Option(
+            "orgs",
+            "path",
+            None,
+            "CSV of namespaces (namespace,organisation,role,collect); default: the built-in reference list.",
+            metavar="FILE",
+        ),
+        Option(
+            "page_size", "int", PAGE_SIZE, "Models per listing request (1-1000).", minimum=1, maximum=1000, metavar="N"
+        ),
+    ),
+    in_collect_all=True,
+    examples=(
+        "collector collect hf --top 1000",
+        "collector collect hf --top 0 --coverage 1000",
+        "HF_ENDPOINT=http://127.0.0.1:8080 collector --db /tmp/test.duckdb collect hf --top 50",
+    ),
+)

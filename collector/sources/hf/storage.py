@@ -1,0 +1,195 @@
+"""Hub counters on disk: ids stored once, listings in full, counters only when they change.
+
+A daily snapshot of 300,000 models would be 300,000 rows of six columns; most of those counters are
+the same as the day before. So (migration 0004):
+  * `internal.hf_model_keys` gives each model id a 32-bit number once;
+  * `internal.hf_listings` keeps every snapshot's membership and order in full (snapshot, rank, model);
+  * `internal.hf_counters` keeps a row per scope and model only when its observed counters differ from its
+    previous row in that scope; a snapshot's value is the latest row at or before its day (the view
+    `hf_model_downloads` puts the rows back together, with the old table's columns);
+  * `internal.hf_counter_state` caches the latest row per scope and model, so that a daily commit compares
+    with 300,000 rows instead of the whole history. It is derived: `rebuild_state` remakes it.
+Nothing is lost: every observation can be read back exactly (tests/test_hf_store.py checks it on
+reruns, backdated snapshots and NULL counters). The caller holds the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+COUNTERS = "downloads_30d, downloads_all_time, likes, trending_score"
+
+
+def append(con, rows_sql: str, params: dict | list | None = None) -> int:
+    """Store listings given as a query (constant SQL written by this project, never fetched text)
+    with the columns snapshot_id, model_id, rank, downloads_30d, downloads_all_time, likes,
+    trending_score; their snapshots are already in hf_snapshots. Returns the counter rows written."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE hf_new_raw AS {rows_sql}", params)
+    register_ids(con, "SELECT model_id FROM hf_new_raw")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE hf_new AS
+            SELECT n.snapshot_id, s.scope, s.snapshot_date, k.model_no, n.rank, {_cols("n")}
+            FROM hf_new_raw n JOIN hf_snapshots s USING (snapshot_id) JOIN internal.hf_model_keys k USING (model_id)"""
+    )
+    con.execute("DROP TABLE hf_new_raw")
+    con.execute(
+        "INSERT INTO internal.hf_listings SELECT snapshot_id, rank, model_no FROM hf_new ORDER BY snapshot_id, rank"
+    )
+    # A scope can take the quick path (compare with the cached state) when this is its one new
+    # snapshot and no stored snapshot of it is later; otherwise its counters are re-encoded in order.
+    rewrite = [
+        r[0]
+        for r in con.execute(
+            """WITH new AS (SELECT scope, min(snapshot_date) AS first_day, count(DISTINCT snapshot_id) AS snapshots
+                        FROM hf_new GROUP BY scope)
+           SELECT n.scope FROM new n
+           WHERE n.snapshots > 1 OR EXISTS (
+               SELECT 1 FROM hf_snapshots s WHERE s.scope = n.scope AND s.snapshot_date > n.first_day
+                 AND s.snapshot_id NOT IN (SELECT snapshot_id FROM hf_new))
+           ORDER BY 1"""
+        ).fetchall()
+    ]
+    written = 0
+    if rewrite:
+        new_ids = [r[0] for r in con.execute("SELECT DISTINCT snapshot_id FROM hf_new").fetchall()]
+        _materialise(con, rewrite, exclude=new_ids)
+        con.execute(
+            f"INSERT INTO hf_full SELECT snapshot_id, scope, snapshot_date, model_no, {COUNTERS} "
+            "FROM hf_new WHERE list_contains($scopes, scope)",
+            {"scopes": rewrite},
+        )
+        before = _count(con)
+        _encode(con, rewrite)
+        written += _count(con) - before
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE hf_changed AS
+            SELECT n.snapshot_id, n.scope, n.model_no, {_cols("n")}
+            FROM hf_new n
+            LEFT JOIN internal.hf_counter_state c ON c.scope = n.scope AND c.model_no = n.model_no
+            WHERE NOT list_contains($scopes, n.scope)
+              AND (c.model_no IS NULL OR row({_cols("n")}) IS DISTINCT FROM row({_cols("c")}))""",
+        {"scopes": rewrite},
+    )
+    con.execute(
+        f"INSERT INTO internal.hf_counters SELECT snapshot_id, model_no, {COUNTERS} FROM hf_changed ORDER BY snapshot_id, model_no"
+    )
+    written += con.execute("SELECT count(*) FROM hf_changed").fetchone()[0]
+    con.execute(
+        f"""MERGE INTO internal.hf_counter_state AS t
+            USING hf_changed AS s ON t.scope = s.scope AND t.model_no = s.model_no
+            WHEN MATCHED THEN UPDATE SET {", ".join(f"{c} = s.{c}" for c in COUNTERS.split(", "))}
+            WHEN NOT MATCHED THEN INSERT (scope, model_no, {COUNTERS}) VALUES (s.scope, s.model_no, {_cols("s")})"""
+    )
+    con.execute("DROP TABLE hf_changed")
+    con.execute("DROP TABLE hf_new")
+    return written
+
+
+def register_ids(con, ids_sql: str) -> None:
+    """Number the ids of the query `ids_sql` (constant SQL, one column model_id) not numbered yet."""
+    con.execute(
+        f"""INSERT INTO internal.hf_model_keys
+            SELECT ((SELECT coalesce(max(model_no), 0) FROM internal.hf_model_keys) + row_number() OVER (ORDER BY model_id))::INTEGER,
+                   model_id
+            FROM (SELECT DISTINCT model_id FROM ({ids_sql})) ANTI JOIN internal.hf_model_keys USING (model_id)"""
+    )
+
+
+def delete_day(con, day: date, scopes: list[str]) -> int:
+    """Remove the snapshots of `scopes` on `day` (a rerun replaces them). A later snapshot of the same
+    scope may rest on the removed counters, so such scopes are re-encoded first. Returns how many."""
+    ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT snapshot_id FROM hf_snapshots WHERE snapshot_date = ? AND list_contains(?, scope)", [day, scopes]
+        ).fetchall()
+    ]
+    if not ids:
+        return 0
+    later = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT scope FROM hf_snapshots WHERE snapshot_date > ? AND list_contains(?, scope) ORDER BY 1",
+            [day, scopes],
+        ).fetchall()
+    ]
+    if later:
+        _materialise(con, later, exclude=ids)
+    for table in ("internal.hf_listings", "internal.hf_counters", "hf_snapshots"):
+        con.execute(f"DELETE FROM {table} WHERE list_contains(?, snapshot_id)", [ids])
+    if later:
+        _encode(con, later)
+    rebuild_state(con, [s for s in scopes if s not in later])
+    return len(ids)
+
+
+def rebuild_state(con, scopes: list[str] | None = None) -> None:
+    """Remake the cache of the latest counters per scope and model (all scopes when None)."""
+    if scopes == []:
+        return
+    where = "" if scopes is None else "WHERE list_contains($scopes, s.scope)"
+    params = {} if scopes is None else {"scopes": scopes}
+    con.execute(
+        "DELETE FROM internal.hf_counter_state" + ("" if scopes is None else " WHERE list_contains($scopes, scope)"),
+        params,
+    )
+    # arg_max of a struct: arg_max of a bare column skips NULLs and would pick an older value
+    con.execute(
+        f"""INSERT INTO internal.hf_counter_state
+            SELECT scope, model_no, v.downloads_30d, v.downloads_all_time, v.likes, v.trending_score
+            FROM (SELECT s.scope, c.model_no,
+                         arg_max({{'downloads_30d': c.downloads_30d, 'downloads_all_time': c.downloads_all_time,
+                                   'likes': c.likes, 'trending_score': c.trending_score}},
+                                 (s.snapshot_date, s.snapshot_id)) AS v
+                  FROM internal.hf_counters c JOIN hf_snapshots s USING (snapshot_id) {where}
+                  GROUP BY s.scope, c.model_no)""",
+        params,
+    )
+
+
+def _materialise(con, scopes: list[str], exclude: list[int]) -> None:
+    """Every stored observation of `scopes` (but the snapshots in `exclude`) as full rows, in hf_full."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE hf_full AS
+            WITH listed AS (
+                SELECT l.snapshot_id, s.scope, s.snapshot_date, l.model_no
+                FROM internal.hf_listings l JOIN hf_snapshots s USING (snapshot_id)
+                WHERE list_contains($scopes, s.scope) AND NOT list_contains($exclude, l.snapshot_id)
+            ),
+            counted AS (
+                SELECT s.scope, s.snapshot_date, c.*
+                FROM internal.hf_counters c JOIN hf_snapshots s USING (snapshot_id)
+                WHERE list_contains($scopes, s.scope)  -- all of them: later days may rest on excluded ones
+            )
+            SELECT l.snapshot_id, l.scope, l.snapshot_date, l.model_no, {_cols("c")}
+            FROM listed l ASOF JOIN counted c
+              ON c.scope = l.scope AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date""",
+        {"scopes": scopes, "exclude": exclude},
+    )
+
+
+def _encode(con, scopes: list[str]) -> None:
+    """Replace the counters of `scopes` by the change-only encoding of hf_full, then its state."""
+    con.execute(
+        """DELETE FROM internal.hf_counters WHERE snapshot_id IN (
+               SELECT snapshot_id FROM hf_snapshots WHERE list_contains($scopes, scope))""",
+        {"scopes": scopes},
+    )
+    con.execute(
+        f"""INSERT INTO internal.hf_counters
+            SELECT snapshot_id, model_no, {COUNTERS}
+            FROM (SELECT *, lag(row({COUNTERS})) OVER w AS previous, row_number() OVER w AS nth
+                  FROM hf_full WINDOW w AS (PARTITION BY scope, model_no ORDER BY snapshot_date, snapshot_id))
+            WHERE nth = 1 OR previous IS DISTINCT FROM row({COUNTERS})
+            ORDER BY snapshot_id, model_no"""
+    )
+    con.execute("DROP TABLE hf_full")
+    rebuild_state(con, scopes)
+
+
+def _cols(alias: str) -> str:
+    return ", ".join(f"{alias}.{c}" for c in COUNTERS.split(", "))
+
+
+def _count(con) -> int:
+    return con.execute("SELECT count(*) FROM internal.hf_counters").fetchone()[0]

@@ -1,0 +1,153 @@
+"""`collect openrouter`: today's catalog snapshot and, with OPENROUTER_API_KEY, every rankings bucket
+still missing plus the restatement window, within the daily request budget. All or nothing, except
+that a budget stop commits the pulls completed before it and says what is left for the next run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from collector.app.registry import Job, Option
+from collector.app.runner import JobResult, Run
+from collector.core import clock
+from collector.core.errors import ConfigError
+from collector.core.staging import ParquetStage
+from collector.sources.openrouter import client as or_client
+from collector.sources.openrouter import commit as or_commit
+from collector.sources.openrouter import fetch, parse, plan
+from collector.store import Store
+
+
+def collect_openrouter(
+    store: Store,
+    *,
+    since: date | None = None,
+    restate_days: int = plan.DEFAULT_RESTATE_DAYS,
+    progress: Callable[[str], None] | None = None,
+    client: or_client.OpenRouterClient | None = None,
+) -> JobResult:
+    day = clock.today()
+    last = plan.last_completed_day(day)
+    notes: list[str] = []
+    if since is not None:
+        if since > last:
+            raise ConfigError(f"--since {since} is after the last completed UTC day ({last}): nothing to fetch")
+        if since < plan.DATA_START:
+            notes.append(f"--since {since} starts before the Data API's first day: from {plan.DATA_START}")
+            since = plan.DATA_START
+    budget = or_client.daily_budget()
+    client = client or or_client.OpenRouterClient()
+    keyed = bool(client.key)
+    params = {
+        "since": since.isoformat() if since else None,
+        "restate_days": restate_days,
+        "base_url": client.base_url,
+        "authenticated": keyed,
+        "requests_per_minute": client.pacer.per_minute,
+        "daily_budget": budget,
+        "snapshot_date": day.isoformat(),
+    }
+    warnings: list[str] = []
+    try:
+        with Run(store, "collect openrouter", "openrouter", params, requests=lambda: client.stats.requests) as run:
+            windows: list[plan.Window] = []
+            used_today = 0
+            if keyed:
+                with store.reader() as con:
+                    stored, used_today = plan.read_state(con, run.run_id, day)
+                windows = plan.plan(stored, today=day, since=since, restate_days=restate_days)
+            # the budget is for keyed Data API requests (the public catalog is not part of it); requests of
+            # earlier runs today are all counted, the catalog ones included, to err on the safe side
+            pacer = or_client.BudgetedPacer(client.pacer, max(0, budget - used_today))
+            stages = {
+                name: ParquetStage(run.staging / f"{name}.parquet", schema)
+                for name, schema in (
+                    ("or_models", parse.CATALOG_SCHEMA),
+                    ("or_rankings", parse.RANKINGS_SCHEMA),
+                    ("or_app_rankings", parse.APPS_SCHEMA),
+                )
+            }
+            try:
+                if progress:
+                    progress("OpenRouter models catalog")
+                catalog = fetch.fetch_catalog(client, stages["or_models"])
+                pulls = fetch.fetch_pulls(
+                    client, windows, pacer, stages["or_rankings"], stages["or_app_rankings"], progress
+                )
+            finally:
+                for stage in stages.values():
+                    stage.close()
+            left = pulls.left
+            committed: dict = {}
+
+            def write(con) -> dict:
+                counts, committed["unchanged"] = or_commit.commit(
+                    con, run.staging, catalog, pulls.pulls, run.run_id, day
+                )
+                committed["counts"] = counts
+                run_counts: dict = dict(counts)
+                if left:
+                    run_counts["left_for_next_run"] = [w.describe() for w in left]
+                return run_counts
+
+            run.commit(write)
+            counts, unchanged = committed["counts"], committed["unchanged"]
+    finally:
+        client.close()
+    if not keyed:
+        warnings.append(f"{or_client.KEY_ENV} is not set: rankings skipped (models catalog collected)")
+    elif left:
+        warnings.append(
+            f"daily request budget of {budget} reached (OPENROUTER_DAILY_BUDGET; {used_today + pacer.used} requests "
+            f"to OpenRouter today): committed {len(pulls.pulls)} complete pulls; "
+            f"left for the next run: {'; '.join(plan.summarize_left(left))}"
+        )
+    elif keyed and not windows:
+        notes.append("rankings up to date (nothing missing, restatement window already fetched today)")
+    result = run.result(counts, warnings=warnings, notes=notes)
+    if unchanged:
+        result.notes.append(
+            f"{unchanged} re-fetched bucket{'s' if unchanged != 1 else ''} unchanged (not stored again)"
+        )
+    if catalog.duplicates:
+        result.notes.append(f"{catalog.duplicates} repeated catalog ids (first kept)")
+    if pacer.waited:
+        result.notes.append(f"waited {pacer.waited:.0f} s for the rate limit")
+    if client.stats.retries:
+        result.notes.append(f"{client.stats.retries} retries")
+    return result
+
+
+JOB = Job(
+    name="openrouter",
+    run_name="collect openrouter",
+    source="openrouter",
+    run=collect_openrouter,
+    summary="Snapshot OpenRouter's model catalog and store its usage rankings (Data API) back to 2025-01-01.",
+    description="The rankings need OPENROUTER_API_KEY (without it only the catalog is collected); "
+    "OPENROUTER_BASE_URL redirects every call.",
+    options=(
+        Option(
+            "since",
+            "date",
+            None,
+            "Fetch every rankings bucket from this UTC day again, even if stored (default: only what is "
+            "missing, back to 2025-01-01, plus the restatement window).",
+            metavar="DATE",
+        ),
+        Option(
+            "restate_days",
+            "int",
+            plan.DEFAULT_RESTATE_DAYS,
+            "Re-fetch buckets touching the last N completed days (OpenRouter may restate them).",
+            minimum=0,
+            maximum=plan.MAX_SPAN_DAYS,
+            metavar="N",
+        ),
+    ),
+    in_collect_all=True,
+    examples=(
+        "OPENROUTER_API_KEY=... collector collect openrouter",
+        "collector collect openrouter --since 2025-01-01",
+    ),
+)

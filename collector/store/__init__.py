@@ -1,0 +1,104 @@
+"""The store: the one seam between collector and its database.
+
+Jobs, views and outputs reach the database only through a `Store`: `reader()` and `writer()` give a
+short-lived connection, `transaction()` one short write transaction, `prepare()` the explicit refresh
+of reference data and views, and the `runs` journal is kept here. Today the backend is one DuckDB file;
+a second backend (a DuckLake catalog on PostgreSQL with Parquet files on object storage, for teams
+that share one store) would implement the same methods without touching the sources.
+
+Opening a connection runs pending migrations and nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from collector.store import migrations, runs, views
+from collector.store.connect import connect, db_path, scalar
+from collector.store.status import status as _status
+
+__all__ = ["Store", "connect", "db_path", "reader", "scalar", "writer"]
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection (refused for a file of a newer collector)."""
+        con = connect(self.path, read_only=True)
+        try:
+            migrations.refuse_newer(con, self.path)
+            yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection on the newest schema. Keep it short: it holds the file's lock."""
+        con = connect(self.path)
+        try:
+            migrations.migrate(con, self.path)
+            yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One short write transaction: committed when the block ends, rolled back if it raises."""
+        with self.writer() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):  # a broken connection must not hide the real error
+                    con.execute("ROLLBACK")
+                raise
+
+    def prepare(self, *, force: bool = False) -> bool:
+        """The explicit refresh step, run at the start of a command before any job opens a run:
+        reference tables and views are remade when their content hash changed. Returns whether it did."""
+        with self.writer() as con:
+            return views.refresh(con, force=force)
+
+    def views_current(self) -> bool:
+        with self.reader() as con:
+            return views.is_current(con)
+
+    # ---- the runs journal ------------------------------------------------------------------
+
+    def start_run(self, job: str, source: str, params: dict) -> int:
+        with self.writer() as con:
+            return runs.open_run(con, self.path, job, source, params)
+
+    def fail_run(self, run_id: int, error: str, requests: int | None = None) -> None:
+        """Record a failure; never let the bookkeeping hide the original error."""
+        with contextlib.suppress(Exception), self.writer() as con:
+            runs.finish_run(con, run_id, status="failed", error=error[:2000], requests=requests)
+
+    def status(self) -> dict:
+        with self.reader() as con:
+            info = _status(con)
+            info["schema_version"] = migrations.schema_version(con)
+            info["views_current"] = views.is_current(con)
+        return {"path": str(self.path), "size_bytes": self.path.stat().st_size, **info}
+
+
+def writer(path: Path | str) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+    return Store(path).writer()
+
+
+def reader(path: Path | str) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+    return Store(path).reader()

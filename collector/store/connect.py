@@ -1,0 +1,78 @@
+"""Opening the DuckDB file: a bounded wait for another process's lock, one-line errors, UTC, and a
+memory cap for writers. Nothing else: migrations are collector.store.migrations, views
+collector.store.views.
+
+DuckDB lets one process hold a file read-write, and while it does no other process can open it at
+all, not even read-only. So every write is a short connection: open, one transaction, close.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from collector.core import settings
+from collector.core.errors import CollectorError, ConfigError
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db wins, then COLLECTOR_DB, then data/adoption.duckdb (relative to the working directory)."""
+    return Path(explicit or settings.get("COLLECTOR_DB"))
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> Any:
+    """The first column of the first row of a query that always returns one (count, max, RETURNING)."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise CollectorError(f"expected a row from: {' '.join(sql.split())[:100]}")
+    return row[0]
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "could not set lock" in text or "conflicting lock" in text
+
+
+def connect(path: Path, *, read_only: bool = False, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store, waiting up to `timeout` seconds (COLLECTOR_LOCK_TIMEOUT) for another process's
+    lock to go away. Raises a one-line CollectorError instead of DuckDB's traceback."""
+    if read_only and not path.exists():
+        raise CollectorError(f"no database at {path}: run `collector collect hf` first or pass --db PATH")
+    memory = None if read_only else settings.get("COLLECTOR_DB_MEMORY")
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot use --db {path}: {exc.strerror or exc}") from exc
+        if path.exists() and path.is_dir():
+            raise ConfigError(f"cannot use --db {path}: it is a directory, not a DuckDB file")
+    wait = float(settings.get("COLLECTOR_LOCK_TIMEOUT")) if timeout is None else timeout
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            con.execute("SET TimeZone = 'UTC'")
+            if memory:
+                # Bounded memory for writes (a 1M-model snapshot spills instead of growing: bench/hf_ingest.py
+                # measures it). Row order carries no meaning here: ranks are columns.
+                con.execute(f"SET memory_limit = '{memory}'")
+                con.execute("SET preserve_insertion_order = false")
+            return con
+        except duckdb.IOException as exc:
+            if _is_lock_error(exc):
+                if time.monotonic() >= deadline:
+                    raise CollectorError(
+                        f"database {path} is locked by another process (waited {wait:g} s): "
+                        "retry when the other collector run has finished"
+                    ) from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+                continue
+            raise CollectorError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from exc
+        except duckdb.Error as exc:
+            raise CollectorError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from exc

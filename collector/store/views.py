@@ -1,0 +1,143 @@
+"""The views and macros of sql/, created in the order sql/load_order.txt declares, and the reference
+tables (ref.*) loaded from the CSVs: the derived part of the store, refreshed by one explicit step
+(`Store.prepare`) when its content changes, never inside a job.
+
+The digest of what they were built from is kept in internal.store_state ('views_version'), so the
+step costs a hash of a few dozen small files when nothing changed. sql/ ships inside the wheel as
+collector/sql/ (pyproject.toml), so an installed collector reads its own views.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import duckdb
+
+from collector import reference
+from collector.core.errors import CollectorError
+
+ORDER_FILE = "load_order.txt"
+_CREATES = re.compile(r"^CREATE OR REPLACE (VIEW|MACRO) (\w+)", re.MULTILINE)
+
+
+def sql_root() -> Traversable:
+    """sql/ as installed (the wheel carries it as collector/sql/), else the checkout's (running from a
+    clone or an editable install). .ci/run installs the wheel and runs it from another folder."""
+    packaged = resources.files("collector") / "sql"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "sql"
+    if (checkout / ORDER_FILE).is_file():
+        return checkout
+    raise CollectorError("this collector's views (sql/) are missing from its installation: reinstall collector")
+
+
+def _all_sql(folder: Traversable, prefix: str = "") -> list[str]:
+    found = []
+    for entry in folder.iterdir():
+        if entry.is_dir():
+            found += _all_sql(entry, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(".sql"):
+            found.append(prefix + entry.name)
+    return found
+
+
+def load_order() -> list[str]:
+    """The view files in creation order. Every .sql file under sql/ is listed exactly once."""
+    root = sql_root()
+    listed = [
+        line.strip()
+        for line in root.joinpath(ORDER_FILE).read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    present = set(_all_sql(root))
+    duplicates = sorted({name for name in listed if listed.count(name) > 1})
+    unlisted = sorted(present - set(listed))
+    missing = sorted(set(listed) - present)
+    if duplicates or unlisted or missing:
+        raise RuntimeError(
+            f"sql/{ORDER_FILE} is out of step with sql/: duplicated {duplicates}, "
+            f"not listed {unlisted}, listed but absent {missing}"
+        )
+    return listed
+
+
+def files() -> list[tuple[str, str]]:
+    root = sql_root()
+    return [(name, root.joinpath(name).read_text(encoding="utf-8")) for name in load_order()]
+
+
+def content_version(view_files: list[tuple[str, str]] | None = None) -> str:
+    """A digest of sql/ (in load order) and of the reference CSVs: what the derived part is built from."""
+    digest = hashlib.sha256()
+    for name, text in view_files if view_files is not None else files():
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    for name, data in reference.csv_contents():
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def declared_objects(view_files: list[tuple[str, str]] | None = None) -> list[str]:
+    return [name for _, text in (view_files or files()) for _kind, name in _CREATES.findall(text)]
+
+
+def present_objects(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal "
+            "UNION SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
+        ).fetchall()
+    }
+
+
+def state(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    try:
+        row = con.execute("SELECT value FROM internal.store_state WHERE name = ?", [name]).fetchone()
+    except duckdb.CatalogException:  # a file of an older schema, opened read-only (not migrated)
+        return None
+    return row[0] if row else None
+
+
+def set_state(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO internal.store_state VALUES (?, ?)", [name, value])
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the views and reference tables were built from this collector's sql/ and CSVs."""
+    view_files = files()
+    return state(con, "views_version") == content_version(view_files) and not set(
+        declared_objects(view_files)
+    ) - present_objects(con)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
+    """Reload the reference tables and (re)create every view and macro, in one transaction, when what
+    they are built from changed (or `force`). Returns whether anything was done."""
+    view_files = files()
+    version = content_version(view_files)
+    if (
+        not force
+        and state(con, "views_version") == version
+        and not (set(declared_objects(view_files)) - present_objects(con))
+    ):
+        return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        reference.load_into(con)
+        for name, text in view_files:
+            try:
+                con.execute(text)
+            except duckdb.Error as exc:
+                # A broken view file is a bug in this collector, but say which file, not only DuckDB's words.
+                raise CollectorError(f"sql/{name}: cannot create the view: {' '.join(str(exc).split())}") from exc
+        set_state(con, "views_version", version)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True

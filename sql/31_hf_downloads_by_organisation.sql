@@ -1,9 +1,0 @@
--- hf_downloads_by_organisation: the rows of hf_downloads_by_organisation_from (see that file for what they answer), as rolled up
--- when each day was written (table hf_rollup_organisation, collector/rollups.py): a year of daily snapshots of
--- 300,000 models reads in milliseconds. Re-attributed in full when the views or reference data change.
--- Columns: snapshot_date, organisation, country, scope, models, downloads_30d, downloads_all_time,
--- lm_models, lm_downloads_30d, lm_downloads_all_time (language models only), as_of, coverage.
-CREATE TABLE IF NOT EXISTS hf_rollup_organisation AS SELECT * FROM hf_downloads_by_organisation_from('hf_day_rows') LIMIT 0;  -- filled by collector/rollups.py
-CREATE OR REPLACE VIEW hf_downloads_by_organisation AS
-SELECT * FROM hf_rollup_organisation
-ORDER BY snapshot_date, scope, downloads_30d DESC NULLS LAST, organisation;

@@ -1,0 +1,40 @@
+-- hf_downloads_by_country_from(day_rows): the rows of hf_downloads_by_country for the days of the table named day_rows
+-- (those days' hf_daily_downloads rows, computed once a batch by collector/rollups.py); hf_downloads_by_country
+-- reads them as rolled up when each day was written.
+-- hf_downloads_by_country: Hub downloads per country of the maker and snapshot day, in the two scopes
+-- of hf_downloads_by_organisation ('first-party', 'with derivatives'), with the share of the 30-day
+-- downloads of every model collected that day (in 'first-party' the shares leave out repackagers'
+-- and community uploads, so they add up to less than 1; in 'with derivatives' they add up to 1,
+-- 'unknown' included).
+-- Columns: snapshot_date, country, scope, models, downloads_30d, downloads_all_time, share_30d,
+-- lm_downloads_30d, lm_downloads_all_time, lm_share_30d (of the language models' 30-day downloads),
+-- as_of, coverage.
+CREATE OR REPLACE MACRO hf_downloads_by_country_from(day_rows) AS TABLE
+WITH by_country AS (
+    SELECT snapshot_date, country, scope,
+           sum(models) AS models,
+           sum(downloads_30d) AS downloads_30d,
+           sum(downloads_all_time) AS downloads_all_time,
+           sum(lm_downloads_30d) AS lm_downloads_30d,
+           sum(lm_downloads_all_time) AS lm_downloads_all_time
+    FROM hf_downloads_by_organisation_from(day_rows)
+    GROUP BY snapshot_date, country, scope
+),
+set_totals AS (
+    SELECT d.snapshot_date,
+           sum(d.downloads_30d) AS downloads_30d,
+           sum(d.downloads_30d) FILTER (WHERE a.language_model) AS lm_downloads_30d
+    FROM query_table(day_rows) d
+    JOIN (SELECT model_key, any_value(language_model) AS language_model FROM internal.hf_attribution GROUP BY model_key) a
+      USING (model_key)
+    GROUP BY d.snapshot_date
+)
+SELECT c.snapshot_date, c.country, c.scope, c.models, c.downloads_30d, c.downloads_all_time,
+       CAST(c.downloads_30d AS DOUBLE) / nullif(t.downloads_30d, 0) AS share_30d,
+       c.lm_downloads_30d, c.lm_downloads_all_time,
+       CAST(c.lm_downloads_30d AS DOUBLE) / nullif(t.lm_downloads_30d, 0) AS lm_share_30d,
+       s.as_of, s.coverage
+FROM by_country c
+JOIN set_totals t USING (snapshot_date)
+JOIN internal.hf_rollup_sets s USING (snapshot_date);
+COMMENT ON MACRO TABLE hf_downloads_by_country_from IS 'hf_downloads_by_country_from(day_rows): the rows of hf_downloads_by_country for the days of the table named day_rows (those days'' hf_daily_downloads rows, computed once a batch by collector/rollups.py)';
