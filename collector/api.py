@@ -15,9 +15,10 @@ import re
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
-from collector.core.errors import ConfigError
+from collector.core.errors import CollectorError, ConfigError
 from collector.core.weeks import parse_day, parse_week
 from collector.outputs import claims as claims_report
 from collector.store import Store, db_path
@@ -33,9 +34,12 @@ class Collector:
         return f"collector.open({str(self.store.path)!r})"
 
     def sql(self, query: str, params: list | dict | None = None) -> pl.DataFrame:
-        """Any read-only query, as a DataFrame."""
+        """Any read-only query, as a DataFrame (a failing query is a one-line CollectorError)."""
         with self.store.reader() as con:
-            return con.execute(query, params).pl()
+            try:
+                return con.execute(query, params).pl()
+            except duckdb.Error as exc:
+                raise CollectorError(f"query failed: {str(exc).splitlines()[0]}") from exc
 
     def view(self, name: str) -> pl.DataFrame:
         """A whole view (or table) by name, e.g. 'hf_downloads_by_family'."""

@@ -339,18 +339,14 @@ def status(obj: Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option(
-    "--rollups",
-    is_flag=True,
-    help="Also re-attribute every Hub snapshot day now (otherwise the next `collect hf` does it when needed).",
-)
+@click.option("--rollups", is_flag=True, help="Re-attribute every Hub snapshot day even when the roll-ups are current.")
 @click.pass_obj
 def refresh(obj: Context, rollups: bool) -> None:
-    """Rebuild the reference tables and views when this collector's sql/ or reference CSVs changed.
+    """Bring the store up to this collector: migrations, reference tables, views and the Hub roll-ups.
 
-    Every writing command does this first; run it by hand after an upgrade so that readers
-    (`claims`, `sql`, the DuckDB CLI) see the new views at once. `--rollups` re-attributes the Hub
-    history now, with progress, instead of at the next `collect hf`.
+    Every writing command refreshes the reference tables and views first, and the next `collect hf`
+    re-attributes the Hub history when they changed; run this after an upgrade so that readers
+    (`claims`, `sql`, the DuckDB CLI) see the new figures at once, with progress.
 
     \b
     Example:
@@ -361,14 +357,13 @@ def refresh(obj: Context, rollups: bool) -> None:
 
     changed = obj.store.prepare()
     click.echo("reference data and views: " + ("rebuilt" if changed else "already current"))
-    if rollups:
-        progress = obj.progress()
-        try:
-            with obj.store.writer() as con:
-                days = hf_rollups.reattribute(con, progress)
-        finally:
-            progress.done()
-        click.echo(f"Hub roll-ups: {days} snapshot days re-attributed")
+    progress = obj.progress()
+    try:
+        with obj.store.writer() as con:
+            days = hf_rollups.reattribute(con, progress) if rollups or hf_rollups.stale(con) else None
+    finally:
+        progress.done()
+    click.echo("Hub roll-ups: " + ("already current" if days is None else f"{days} snapshot days re-attributed"))
 
 
 @cli.command()

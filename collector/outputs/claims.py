@@ -33,6 +33,14 @@ def fetch(store: Store, as_of: date | None = None, week: date | None = None) -> 
                 f"database {store.path} has no claims views yet: run `collector refresh` (or any collect command) "
                 "with this version first"
             )
+        if views.state(con, "rollups_version") != views.state(con, "views_version") and scalar(
+            con, "SELECT count(*) FROM hf_snapshots"
+        ):
+            log.warning(
+                "the Hub roll-ups in %s were computed with other views or reference data (or not yet): "
+                "`collector refresh` recomputes them",
+                store.path,
+            )
         if not views.is_current(con):
             log.warning(
                 "the views in %s were built by another collector version: `collector refresh` rebuilds them", store.path

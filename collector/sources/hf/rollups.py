@@ -107,12 +107,17 @@ def reattribute(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] 
     return len(days)
 
 
+def stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the roll-ups were computed with other views or reference data than the store's (or never)."""
+    return views.state(con, "rollups_version") != views.state(con, "views_version")
+
+
 def after_commit(store: Store, day: date | None = None, progress: Callable[[str], None] | None = None) -> list[date]:
     """The Hub source's after-commit step: roll up `day` and any snapshot day the roll-ups lack, or
     re-attribute every day when the views or reference data changed since the roll-ups were made.
     Returns the days rolled up."""
     with store.writer() as con:
-        if views.state(con, "rollups_version") != views.state(con, "views_version"):
+        if stale(con):
             days = snapshot_days(con)
             if len(days) > 1:
                 log.info("views or reference data changed: re-attributing %d Hub snapshot days", len(days))

@@ -1,0 +1,61 @@
+"""The Python API analysts use: collector.open(path) gives the claims and any view as polars DataFrames,
+through read-only connections, with one-line errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+import collector
+from collector.core.errors import CollectorError, ConfigError
+
+
+@pytest.fixture
+def collected(run, hub, db, orgs):
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "5").code == 0
+    return db
+
+
+def test_claims_as_a_dataframe_match_the_cli(collected, run):
+    store = collector.open(collected)
+    claims = store.claims()
+    assert isinstance(claims, pl.DataFrame)
+    assert claims.columns[:3] == ["claim_id", "statement", "source"] and "verdict" in claims.columns
+    assert set(claims["verdict"]) <= {"supported", "refuted", "inconclusive"}
+    cli = run("--db", str(collected), "claims", "--format", "csv")
+    assert cli.code == 0 and len(cli.out.strip().splitlines()) - 1 == claims.height
+    # --as-of before any data: nothing measured, every row inconclusive
+    early = store.claims(as_of="2025-01-01")
+    assert early.height and set(early["verdict"]) == {"inconclusive"}
+    assert store.claims(as_of=date(2025, 1, 1)).equals(early)
+
+
+def test_views_sql_and_errors(collected):
+    store = collector.open(str(collected))
+    views = store.views()
+    assert "hf_downloads_by_country" in views["view_name"].to_list() and views["comment"].null_count() == 0
+    top = store.sql("SELECT model_id, downloads_30d FROM hf_model_downloads ORDER BY downloads_30d DESC LIMIT 1")
+    assert top.row(0) == ("meta-llama/Llama-3.1-8B-Instruct", 6_000_000)
+    assert store.view("hf_snapshot_sets").height == 1
+    with pytest.raises(CollectorError, match="query failed: .*no_such_view"):
+        store.sql("SELECT * FROM no_such_view")
+    with pytest.raises(ConfigError, match="not a view name"):
+        store.view("x; DROP TABLE runs")
+    with pytest.raises(ConfigError, match="--as-of"):
+        store.claims(as_of="yesterday")
+
+
+def test_reads_only(collected):
+    store = collector.open(collected)
+    with pytest.raises(CollectorError, match="read-only"):
+        store.sql("DELETE FROM runs")
+    assert store.sql("SELECT count(*) AS n FROM runs")["n"][0] == 1
+
+
+def test_default_path_comes_from_the_environment(collected, monkeypatch):
+    monkeypatch.setenv("COLLECTOR_DB", str(collected))
+    assert collector.open().store.path == collected
+    with pytest.raises(CollectorError, match="no database at"):
+        collector.open(collected.parent / "none.duckdb").claims()
