@@ -1,4 +1,4 @@
-"""The claims report: fetch the rows of the `claims_at` macro (sql/49_claims_at.sql) and format them.
+"""The claims report: fetch the rows of the `claims_at` macro (sql/claims/claims_at.sql) and format them.
 
 Every number comes from SQL, so `collector claims` and a DuckDB client querying the `claims` view
 read the same rows; this module only parses the arguments and lays the rows out.

@@ -121,7 +121,7 @@ TABLES: tuple[RefTable, ...] = (
         references={"organisation": ("organisations.csv", "organisation")},
     ),
     # How a first-party model of a family is recognised: its (current) namespace and a pattern on the
-    # repo name. Derivatives reach a family through lineage (see sql/20_hf_model_family.sql).
+    # repo name. Derivatives reach a family through lineage (see sql/hf/hf_model_family.sql).
     RefTable(
         "families.csv",
         "ref.families",

@@ -3,7 +3,7 @@
 -- derivatives, at the snapshot nearest the claim's date. Threshold: >= 1,000,000,000 ("passed").
 -- First-party is complete when every Llama namespace was crawled that day; with derivatives is always
 -- a lower bound (only collected derivatives are counted).
--- Columns: the claims columns (see 50_claims.sql) plus claim_no, row_no for ordering.
+-- Columns: the claims columns (see claims.sql) plus claim_no, row_no for ordering.
 CREATE OR REPLACE MACRO claim_llama_1b_downloads(as_of_date := NULL, asked_week := NULL) AS TABLE
 WITH claim AS (
     SELECT claim_id, statement, source, CAST(dated AS DATE) AS dated

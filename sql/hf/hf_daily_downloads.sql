@@ -8,4 +8,4 @@
 -- 'top_downloads:N' listing that day, else NULL).
 CREATE OR REPLACE VIEW hf_daily_downloads AS
 SELECT * FROM hf_daily_downloads_for(NULL, NULL);
-COMMENT ON VIEW hf_daily_downloads IS 'hf_daily_downloads: one row per model and snapshot day, whichever scopes listed it that day (a model can be in ''author:Qwen'' and ''top_downloads:1000''';
+COMMENT ON VIEW hf_daily_downloads IS 'One row per model and Hub snapshot day, whichever scopes listed it that day (the latest-finished listing''s counters; renamed ids merged); every day is a big read on a large store: hf_daily_downloads_for(days, keys) reads a few days or models';

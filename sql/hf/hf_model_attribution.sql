@@ -70,6 +70,6 @@ FROM attributed a
 LEFT JOIN ref.organisations o ON o.organisation = a.organisation;
 
 -- The roll-ups and claims read this as a table (internal.hf_attribution), remade on every Hub commit and when
--- the views or reference data change (collector/rollups.py): the lineage walk over 300,000 models
+-- the views or reference data change (collector/sources/hf/rollups.py): the lineage walk over 300,000 models
 -- takes seconds, too long to repeat in every query.
 COMMENT ON VIEW hf_model_attribution IS 'hf_model_attribution: who made each model, and where: model -> organisation -> country, plus its family and whether it is a language model';

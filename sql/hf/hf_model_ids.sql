@@ -5,7 +5,7 @@
 -- Columns: model_id (as observed), canonical_id, model_key, namespace (current; NULL for a legacy
 -- un-namespaced id), repo_name, renamed_from (the old namespace, when renamed).
 CREATE OR REPLACE VIEW hf_model_ids AS
-WITH seen AS (   -- internal.hf_model_keys registers every id seen (collector/rollups.py adds metadata and lineage ids)
+WITH seen AS (   -- internal.hf_model_keys registers every id seen (collector/sources/hf/rollups.py adds metadata and lineage ids)
     SELECT model_id FROM internal.hf_model_keys
 ),
 split AS (
@@ -31,6 +31,6 @@ FROM renamed;
 
 -- The other views read these rows from the table internal.hf_ids (with the id's number, model_no, and key_no,
 -- the smallest model_no of its model_key: one integer per model for grouping), remade at
--- the end of every Hub write (collector/rollups.py): the string work over every id seen (600,000 in
+-- the end of every Hub write (collector/sources/hf/rollups.py): the string work over every id seen (600,000 in
 -- a store of 300,000 models and their lineage) would otherwise be repeated in each query.
 COMMENT ON VIEW hf_model_ids IS 'hf_model_ids: every Hub model id the store has seen (listings, metadata, lineage children and parents) and the id it goes by today, after renamed namespaces (ref.hf_aliases: THUDM -> zai-org, ...)';

@@ -8,4 +8,4 @@ SELECT category, week_start, rank, model_permaslug, organisation, country, autho
        total_tokens, share, basis, days, complete, estimated, as_of, citation
 FROM or_weekly_top_models_at(NULL, false)
 ORDER BY category, week_start, rank;
-COMMENT ON VIEW or_weekly_top_models_by_category IS 'or_weekly_top_models_by_category: each ISO week''s OpenRouter ranking per Data API category (''programming'', ';
+COMMENT ON VIEW or_weekly_top_models_by_category IS 'Each ISO week''s OpenRouter ranking per Data API category (programming: OpenRouter''s sampled estimate), with the maker''s organisation and country and the citation line';
