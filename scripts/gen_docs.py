@@ -54,7 +54,8 @@ def store_catalog() -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """One line of a Markdown table cell: `|` escaped, and `<`, `*` too (read as HTML or emphasis)."""
+    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace("*", "\\*")
 
 
 def _what(name: str, comment: str) -> str:
