@@ -1,8 +1,7 @@
 """The Hub client: `GET /api/models` with `expand`, through huggingface_hub's own HTTP session (httpx2,
 with its headers and `HF_ENDPOINT`), with our own pagination: it follows `Link` headers within the
-endpoint's origin, detects cursor loops, prefetches the next page while this one is staged, paces on
-the `RateLimit` headers and retries 429/5xx (collector.core.http). Pages are handed over as bytes:
-parsing is the stage's (collector.sources.hf.stage)."""
+endpoint's origin, detects cursor loops, prefetches the next page while this one is parsed, paces on
+the `RateLimit` headers and retries 429/5xx (collector.core.http)."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from datetime import datetime
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx2
+import orjson
 from huggingface_hub.utils import build_hf_headers, get_session
 
 from collector import __version__
@@ -21,8 +21,8 @@ from collector.core import clock, settings
 from collector.core.errors import CollectorError
 from collector.core.http import Fetched, FixedWindowPacer, RequestStats, RetryPolicy, read_bounded, send
 from collector.core.secrets import secret
+from collector.sources.hf.parse import HfStage, parse_page
 from collector.sources.hf.scopes import Scope
-from collector.sources.hf.stage import HfStage
 
 log = logging.getLogger(__name__)
 
@@ -86,25 +86,25 @@ class HubClient:
             stats=self.stats,
         )
 
-    def pages(self, scope: Scope, take: Callable[[str, bytes], bool]) -> Iterator[str]:
-        """Each page's URL, after `take(url, body)` staged it and said whether the listing is complete
-        (top N reached, coverage threshold crossed: then no further page is asked for). Follows
-        `Link: <...>; rel="next"` exactly as given.
+    def pages(self, scope: Scope) -> Iterator[tuple[str, list, bool]]:
+        """(url, wanted models, last) per page, following `Link: <...>; rel="next"` exactly as given.
 
-        The next page is requested before the caller resumes, so the caller's work between pages
-        (parsing a batch) overlaps the network wait (one request in flight at a time: no burst)."""
+        The next page is requested as soon as this one is decoded, while it is validated and staged,
+        so network wait and parsing overlap (one request in flight at a time: no burst). A scope that
+        is complete (top N reached, coverage threshold crossed) asks for no further page."""
         params = scope.params + [("expand", f) for f in EXPAND]
         url = f"{self.base_url}/api/models"
         what = f"Hub listing {scope.name}"
         current = f"{url}?{urlencode(params)}"
         seen = {current}
-        pending: _Prefetch | None = _Prefetch(self.get, url, params, what)
+        fetched = 0
+        pending: _Prefetch | None = _Prefetch(self._page, url, params, what, current)
         while pending is not None:
-            response = pending.get()
+            response, items = pending.get()
             pending = None
-            if take(current, response.content):
-                return
-            next_url = response.links.get("next", {}).get("url")
+            items, complete = scope.wanted(items, fetched)
+            fetched += len(items)
+            next_url = None if complete else response.links.get("next", {}).get("url")
             if next_url:
                 next_url = urljoin(current, next_url)  # an absolute link (the Hub's) is kept as given
                 if _origin(next_url) != _origin(self.base_url):
@@ -119,11 +119,15 @@ class HubClient:
                         "stopped with nothing written; retry later"
                     )
                 seen.add(next_url)
-                pending = _Prefetch(self.get, next_url, None, what)
-            yield current
+                pending = _Prefetch(self._page, next_url, None, what, next_url)
+            yield current, items, next_url is None
             if next_url is None:
                 return
             current = next_url
+
+    def _page(self, url: str, params, what: str, shown_url: str) -> tuple[Fetched, list]:
+        response = self.get(url, params, what)
+        return response, _decode_page(response, shown_url)
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -177,6 +181,16 @@ def _bounded_get(session, url, params, headers, timeout, max_bytes: int, what: s
         return read_bounded(response, max_bytes, what)
 
 
+def _decode_page(response: Fetched, url: str) -> list:
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError as exc:
+        raise CollectorError(f"bad response from {url}: not valid JSON ({exc})") from exc
+    if not isinstance(body, list):
+        raise CollectorError(f"bad response from {url}: expected a JSON array of models, got {type(body).__name__}")
+    return body
+
+
 def fetch_scope(
     client: HubClient,
     scope: Scope,
@@ -187,12 +201,15 @@ def fetch_scope(
     fetched_at = clock.now()
     params = scope.params + [("expand", f) for f in EXPAND]
     result = ScopeResult(scope.name, f"GET {client.base_url}/api/models?{urlencode(params)}", fetched_at, fetched_at)
-    pages = stage.scope(scope)
-    for _url in client.pages(scope, pages.add):
-        pages.work()  # while the next page is on its way
+    rank = 1
+    seen: set[str] = set()
+    for url, items, _last in client.pages(scope):
+        kept, repeats = parse_page(items, url, scope.name, rank, seen, stage)
+        result.pages += 1
+        result.models += kept
+        result.duplicates += repeats
+        rank += len(items)
         if progress:
-            progress(f"{scope.name}: {pages.kept:,} models, {pages.pages} pages")
-    pages.finish()
+            progress(f"{scope.name}: {result.models:,} models, {result.pages} pages")
     result.as_of = clock.now()
-    result.pages, result.models, result.duplicates = pages.pages, pages.models, pages.duplicates
     return result

@@ -1,49 +1,18 @@
-"""Parsing Hub listing pages into staged rows.
-
-Validation rules: a wrong type stops the run with a one-line error naming the page, the model's index
-and id, the field and the value; a missing field is NULL; extra fields are ignored; a model the keyset
-cursor serves twice in one scope is kept once (first rank wins, the repeat is counted); metadata and
-lineage are staged once per model per run, lineage edges from `base_model:<relation>:<parent>` tags.
-
-Two paths give the same rows:
-  * the fast path (collector.sources.hf.stage) hands the raw page bytes to DuckDB in batches: no Python
-    object per model, which is what a million-model crawl costs most (bench/hf_ingest.py);
-  * this module's Python path (orjson, column-wise checks) for the pages the fast path cannot vouch for
-    (it raises the exact one-line error when a page is bad) and for coverage crawls, whose every page
-    must be read to know whether the listing goes on.
-"""
+"""Parsing Hub listing pages into staged columns: validation is column-wise (a wrong type stops the
+run with a one-line error; a missing field is NULL; extra fields are ignored), a model the keyset
+cursor serves twice in one scope is kept once, and lineage edges come from `base_model:` tags."""
 
 from __future__ import annotations
 
 from itertools import chain
+from pathlib import Path
 
-import orjson
 import pyarrow as pa
 
 from collector.core.errors import CollectorError
+from collector.core.staging import ParquetStage
 
-# Rows of one scope as its pages are parsed, before repeats are dropped (collector.sources.hf.stage).
-ROWS_SCHEMA = pa.schema(
-    [
-        ("rank", pa.int32()),
-        ("model_id", pa.string()),
-        ("downloads_30d", pa.int64()),
-        ("downloads_all_time", pa.int64()),
-        ("likes", pa.int64()),
-        ("trending_score", pa.float64()),
-        ("author", pa.string()),
-        ("created_at", pa.string()),
-        ("last_modified", pa.string()),
-        ("pipeline_tag", pa.string()),
-        ("library_name", pa.string()),
-        ("tags", pa.list_(pa.string())),
-        ("safetensors_total", pa.int64()),
-        ("gated", pa.string()),
-    ]
-)
-
-# The three staged files a commit reads (collector.sources.hf.commit): counters per (scope, model),
-# metadata once per model, lineage edges.
+# Three staged files per run: counters per (scope, model), metadata once per model, lineage edges.
 DOWNLOADS_SCHEMA = pa.schema(
     [
         ("scope", pa.string()),
@@ -77,8 +46,6 @@ LINEAGE_SCHEMA = pa.schema([("child_id", pa.string()), ("parent_id", pa.string()
 
 RELATIONS = frozenset({"adapter", "finetune", "merge", "quantized"})
 
-_INT64 = (-(2**63), 2**63 - 1)
-
 
 def _bad(url: str, index: int, model: object, field_name: str, value: object, expected: str) -> CollectorError:
     return CollectorError(
@@ -87,15 +54,19 @@ def _bad(url: str, index: int, model: object, field_name: str, value: object, ex
     )
 
 
-def decode_page(body: bytes, url: str) -> list:
-    """The page's JSON array, or a one-line error."""
-    try:
-        items = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise CollectorError(f"bad response from {url}: not valid JSON ({exc})") from exc
-    if not isinstance(items, list):
-        raise CollectorError(f"bad response from {url}: expected a JSON array of models, got {type(items).__name__}")
-    return items
+class HfStage:
+    """The run's staged rows. A model the keyset cursor serves twice in one scope is kept once
+    (first rank wins, the repeat is counted); metadata and lineage are staged once per model."""
+
+    def __init__(self, directory: Path):
+        self.downloads = ParquetStage(directory / "downloads.parquet", DOWNLOADS_SCHEMA)
+        self.models = ParquetStage(directory / "models.parquet", MODELS_SCHEMA)
+        self.lineage = ParquetStage(directory / "lineage.parquet", LINEAGE_SCHEMA)
+        self._seen_models: set[str] = set()
+
+    def close(self) -> None:
+        for stage in (self.downloads, self.models, self.lineage):
+            stage.close()
 
 
 _INT = frozenset({int, type(None)})
@@ -132,20 +103,16 @@ def _check_column(url: str, ids: list, key: str, values: list, allowed: frozense
             raise _bad(url, index, ids[index], key, value, expected)
 
 
-def _check_range(url: str, ids: list, key: str, values: list) -> None:
-    # JSON integers have no size limit; the store's counters are 64-bit.
-    present = [v for v in values if v is not None]
-    if present and (min(present) < _INT64[0] or max(present) > _INT64[1]):
-        index = next(i for i, v in enumerate(values) if v is not None and not _INT64[0] <= v <= _INT64[1])
-        raise _bad(url, index, ids[index], key, values[index], "an integer of at most 64 bits")
+def parse_page(
+    items: list, url: str, scope: str, first_rank: int, seen_in_scope: set[str], stage: HfStage
+) -> tuple[int, int]:
+    """Validate one page and append it to the stage; returns (models kept, repeats dropped).
 
-
-def page_rows(items: list, url: str, first_rank: int) -> dict[str, list]:
-    """Validate one page's models (those its scope keeps) and return them as ROWS_SCHEMA columns,
-    ranked from `first_rank`. Checks are column-wise so that a page of 1,000 models costs about a
-    millisecond."""
+    Missing optional fields become NULL and unknown extra fields are ignored (the Hub adds fields
+    over time); a field of the wrong type (a string count, a float count, a bool count) stops the
+    run. Checks are column-wise so that a page of 1,000 models costs about a millisecond."""
     if not items:
-        return {name: [] for name in ROWS_SCHEMA.names}
+        return 0, 0
     if set(map(type, items)) != {dict}:
         index, item = next((i, m) for i, m in enumerate(items) if type(m) is not dict)
         raise CollectorError(f"bad response from {url}: item #{index} is {type(item).__name__}, expected an object")
@@ -162,40 +129,78 @@ def page_rows(items: list, url: str, first_rank: int) -> dict[str, list]:
         raise _bad(url, index, ids[index], "tags", cols["tags"][index], "a list of strings")
     totals = [st.get("total") if st else None for st in cols["safetensors"]]
     _check_column(url, ids, "safetensors.total", totals, _INT, "an integer")
-    for key, values in (
-        ("downloads", cols["downloads"]),
-        ("downloadsAllTime", cols["downloadsAllTime"]),
-        ("likes", cols["likes"]),
-        ("safetensors.total", totals),
-    ):
-        _check_range(url, ids, key, values)
-    return {
-        "rank": list(range(first_rank, first_rank + len(ids))),
-        "model_id": ids,
-        "downloads_30d": cols["downloads"],
-        "downloads_all_time": cols["downloadsAllTime"],
-        "likes": cols["likes"],
-        "trending_score": cols["trendingScore"],
-        "author": [
-            a if a else (m.split("/", 1)[0] if "/" in m else None) for a, m in zip(cols["author"], ids, strict=True)
-        ],
-        "created_at": cols["createdAt"],
-        "last_modified": cols["lastModified"],
-        "pipeline_tag": cols["pipeline_tag"],
-        "library_name": cols["library_name"],
-        "tags": cols["tags"],
-        "safetensors_total": totals,
-        "gated": [
-            None if g is None else ("true" if g is True else "false" if g is False else g) for g in cols["gated"]
-        ],
-    }
 
+    # Keyset pagination can serve a model twice when counts move mid-crawl: keep the first rank.
+    n = len(ids)
+    keep: list[int] | range
+    if len(set(ids)) == n and seen_in_scope.isdisjoint(ids):
+        keep = range(n)
+    else:
+        keep = []
+        for index, model_id in enumerate(ids):
+            if model_id not in seen_in_scope:
+                seen_in_scope.add(model_id)
+                keep.append(index)
+    seen_in_scope.update(ids)
+    repeats = n - len(keep)
+    if repeats:
+        ids = [ids[i] for i in keep]
+        cols = {key: [values[i] for i in keep] for key, values in cols.items()}
+        totals = [totals[i] for i in keep]
+        ranks = [first_rank + i for i in keep]
+    else:
+        ranks = list(range(first_rank, first_rank + n))
+    stage.downloads.write(
+        {
+            "scope": [scope] * len(ids),
+            "rank": ranks,
+            "model_id": ids,
+            "downloads_30d": cols["downloads"],
+            "downloads_all_time": cols["downloadsAllTime"],
+            "likes": cols["likes"],
+            "trending_score": cols["trendingScore"],
+        }
+    )
 
-def __getattr__(name: str) -> object:
-    # `collect hf` (collector.sources.hf.job) takes HfStage from here, its former home; it now lives
-    # in collector.sources.hf.stage, which imports this module (hence the lazy import).
-    if name == "HfStage":
-        from collector.sources.hf.stage import HfStage
-
-        return HfStage
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Metadata and lineage once per model per run (a model can be in an author scope and the top N).
+    seen_models = stage._seen_models
+    fresh = [i for i, model_id in enumerate(ids) if model_id not in seen_models]
+    seen_models.update(ids)
+    if not fresh:
+        return n - repeats, repeats
+    if len(fresh) != len(ids):
+        ids = [ids[i] for i in fresh]
+        cols = {key: [values[i] for i in fresh] for key, values in cols.items()}
+        totals = [totals[i] for i in fresh]
+    stage.models.write(
+        {
+            "model_id": ids,
+            "author": [
+                a if a else (m.split("/", 1)[0] if "/" in m else None)
+                for a, m in zip(cols["author"], ids, strict=False)
+            ],
+            "created_at": cols["createdAt"],
+            "last_modified": cols["lastModified"],
+            "pipeline_tag": cols["pipeline_tag"],
+            "library_name": cols["library_name"],
+            "tags": cols["tags"],
+            "safetensors_total": totals,
+            "gated": [
+                None if g is None else ("true" if g is True else "false" if g is False else g) for g in cols["gated"]
+            ],
+        }
+    )
+    edges: dict[str, list] = {"child_id": [], "parent_id": [], "relation": []}
+    # Most models carry no lineage tag: one C-level join per model skips them cheaply.
+    candidates = [(m, t) for m, t in zip(ids, cols["tags"], strict=False) if t and "base_model:" in "\x1f".join(t)]
+    for model_id, tags in candidates:
+        for tag in tags:
+            # `base_model:<relation>:<parent>`; the two-part `base_model:<parent>` adds nothing.
+            if tag.startswith("base_model:") and tag.count(":") == 2:
+                _, relation, parent = tag.split(":")
+                if relation in RELATIONS and parent:
+                    edges["child_id"].append(model_id)
+                    edges["parent_id"].append(parent)
+                    edges["relation"].append(relation)
+    stage.lineage.write(edges)
+    return n - repeats, repeats
