@@ -23,19 +23,32 @@ def free_port() -> int:
 
 
 def wait_for(port: int, timeout: float = 300.0) -> None:
+    """Until the fake answers a request: its socket listens before it has rendered its pages
+    (--prerender), and that rendering must not be timed as part of the first run."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
+            with socket.create_connection(("127.0.0.1", port), timeout=300) as s:
+                s.sendall(b"GET /api/agent-harnesses HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                if s.recv(12).startswith(b"HTTP/1."):
+                    return
         except OSError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     raise SystemExit(f"fake Hub did not start on port {port}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """user+sys CPU seconds of a running process (Linux /proc): what the fake server costs the
+    cores it shares with the collector."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def fake_hub(*server_args: str) -> Iterator[int]:
-    """Yields the port of a fake Hub started with `python -m tests.fakes.hub ARGS`."""
+def fake_hub_process(*server_args: str) -> Iterator[subprocess.Popen]:
+    """Yields the process of a fake Hub started with `python -m tests.fakes.hub ARGS`, with
+    HF_ENDPOINT pointing at it."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.hub", "--port", str(port), *server_args],
@@ -49,7 +62,14 @@ def fake_hub(*server_args: str) -> Iterator[int]:
         os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="bench-hf-home-"))
         os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
         os.environ.pop("HF_TOKEN", None)
-        yield port
+        yield server
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def fake_hub(*server_args: str) -> Iterator[int]:
+    """Yields the port of a fake Hub started with `python -m tests.fakes.hub ARGS`."""
+    with fake_hub_process(*server_args):
+        yield int(os.environ["HF_ENDPOINT"].rsplit(":", 1)[1])

@@ -4,11 +4,14 @@ A fake Hub in a separate process serves N synthetic models (sorted by downloads,
 Link pagination, RateLimit headers with a quota high enough not to throttle); this process runs the
 collector's own job code (`collector.sources.hf.job.collect_hf`, the Hub-wide top-N scope) and reports:
 
-- rows/s end to end (first request to committed transaction), and the fetch and commit phases apart;
+- rows/s end to end (first request to committed roll-ups), and the fetch, commit and roll-up phases apart;
+- CPU time (user+sys) of the collector process per phase and per row: the fake server shares the
+  machine's cores, so on a busy machine wall time measures the neighbours as much as the collector;
+  the server's own CPU time is shown beside it;
 - peak RSS of the collector process;
 - requests made against the minimum possible (ceil(N / page size)).
 
-Usage:  .venv/bin/python bench/hf_ingest.py [--models 1000000] [--page-size 1000]
+Usage:  .venv/bin/python -m bench.hf_ingest [--models 1000000] [--page-size 1000]
 """
 
 from __future__ import annotations
@@ -20,12 +23,54 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.fakehub import fake_hub  # noqa: E402
+from bench.fakehub import cpu_seconds, fake_hub_process  # noqa: E402
+
+
+def cpu_now() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process (DuckDB's too)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Phase:
+    wall: float = 0.0
+    cpu: float = 0.0
+
+
+@dataclass
+class Measured:
+    rows: int = 0
+    requests: int = 0
+    retries: int = 0
+    total: Phase = field(default_factory=Phase)
+    commit: Phase = field(default_factory=Phase)
+    rollups: Phase = field(default_factory=Phase)
+    server_cpu: float = 0.0
+
+    @property
+    def fetch(self) -> Phase:
+        return Phase(
+            self.total.wall - self.commit.wall - self.rollups.wall, self.total.cpu - self.commit.cpu - self.rollups.cpu
+        )
+
+
+def timed(fn: Callable, into: Phase) -> Callable:
+    def wrapper(*args, **kwargs):
+        wall, cpu = time.perf_counter(), cpu_now()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            into.wall += time.perf_counter() - wall
+            into.cpu += cpu_now() - cpu
+
+    return wrapper
 
 
 def main() -> None:
@@ -34,10 +79,11 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=1000)
     args = parser.parse_args()
 
-    with fake_hub("--synthetic", str(args.models), "--quota", "1000000000", "--prerender"):
+    with fake_hub_process("--synthetic", str(args.models), "--quota", "1000000000", "--prerender") as server:
         # after HF_ENDPOINT: huggingface_hub reads it at import
         from collector.sources.hf import client as hf_client
         from collector.sources.hf import commit as hf_commit
+        from collector.sources.hf import rollups
         from collector.sources.hf.job import collect_hf
         from collector.store import Store
 
@@ -49,45 +95,39 @@ def main() -> None:
                 # Day 1 fills an empty store; day 2 is the daily steady state (same models, new counts).
                 os.environ["COLLECTOR_NOW"] = day
                 client = hf_client.HubClient()
-                phases: dict[str, float] = {}
-                original_commit = hf_commit.commit
-
-                def timed_commit(*a, _orig=original_commit, _phases=phases, **kw):
-                    started = time.perf_counter()
-                    try:
-                        return _orig(*a, **kw)
-                    finally:
-                        _phases["commit"] = time.perf_counter() - started
-
-                hf_commit.commit = timed_commit
-                started = time.perf_counter()
-                result = collect_hf(Store(db), top=args.models, namespaces=[], page_size=args.page_size, client=client)
-                elapsed = time.perf_counter() - started
-                hf_commit.commit = original_commit
-                runs.append(
-                    (
-                        day[:10],
-                        result.row_counts["hf_model_downloads"],
-                        elapsed,
-                        phases.get("commit", 0.0),
-                        client.stats.requests,
-                        client.stats.retries,
+                m = Measured()
+                original = hf_commit.commit, rollups.after_commit
+                hf_commit.commit = timed(original[0], m.commit)
+                rollups.after_commit = timed(original[1], m.rollups)
+                server_before, wall, cpu = cpu_seconds(server.pid), time.perf_counter(), cpu_now()
+                try:
+                    result = collect_hf(
+                        Store(db), top=args.models, namespaces=[], page_size=args.page_size, client=client
                     )
-                )
+                finally:
+                    hf_commit.commit, rollups.after_commit = original
+                m.total = Phase(time.perf_counter() - wall, cpu_now() - cpu)
+                m.server_cpu = cpu_seconds(server.pid) - server_before
+                m.rows = result.row_counts["hf_model_downloads"]
+                m.requests, m.retries = client.stats.requests, client.stats.retries
+                runs.append(m)
             size = db.stat().st_size
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         minimum = math.ceil(args.models / args.page_size)
+
+        def line(name: str, p: Phase, rows: int) -> str:
+            rate = f"{rows / p.wall:>9,.0f} rows/s" if p.wall else ""
+            return f"  {name:<22} {p.wall:6.1f} s wall {rate}   CPU {p.cpu:6.1f} s = {1e6 * p.cpu / rows:5.2f} µs/row"
+
         print(f"models served            {args.models:,} (page size {args.page_size})")
-        for label, (_day, rows, elapsed, commit, requests, retries) in zip(
-            ("first run, empty store", "next day, steady state"), runs, strict=False
-        ):
-            fetch = elapsed - commit
-            print(f"{label}:")
-            print(f"  rows committed         {rows:,}")
-            print(f"  end to end             {elapsed:.1f} s  ->  {rows / elapsed:,.0f} rows/s")
-            print(f"  fetch + parse + stage  {fetch:.1f} s  ->  {rows / fetch:,.0f} rows/s")
-            print(f"  commit (one txn)       {commit:.1f} s")
-            print(f"  requests               {requests:,} (minimum possible {minimum:,}; retries {retries})")
+        for label, m in zip(("first run, empty store", "next day, steady state"), runs, strict=True):
+            print(f"{label}: {m.rows:,} rows committed")
+            print(line("end to end", m.total, m.rows))
+            print(line("fetch + parse + stage", m.fetch, m.rows))
+            print(line("commit (one txn)", m.commit, m.rows))
+            print(line("roll-ups", m.rollups, m.rows))
+            print(f"  fake server CPU        {m.server_cpu:6.1f} s = {1e6 * m.server_cpu / m.rows:5.2f} µs/row")
+            print(f"  requests               {m.requests:,} (minimum possible {minimum:,}; retries {m.retries})")
         print(f"peak RSS (collector)     {peak_rss_mb:,.0f} MB")
         print(f"database size            {size / 1e6:,.0f} MB after two daily snapshots")
 
