@@ -3,6 +3,7 @@ model down to a download threshold; then, after the snapshot's commit, the day's
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -59,11 +60,17 @@ def collect_hf(
     with Run(store, "collect hf", "hf", params, requests=lambda: client.stats.requests) as run:
         stage = HfStage(run.staging)
         results = []
+        # The crawl makes millions of short-lived dicts and lists that reference counting frees; the
+        # cyclic collector's passes over them cost as much as decoding the pages (bench/hf_ingest.py).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             for scope in scopes:
                 results.append(hf_client.fetch_scope(client, scope, stage, progress))
                 log.debug("%s: %d models in %d pages", scope.name, results[-1].models, results[-1].pages)
         finally:
+            if collecting:
+                gc.enable()
             stage.close()
         counts = run.commit(lambda con: hf_commit.commit(con, stage, results, run.run_id, day))
     try:

@@ -94,13 +94,28 @@ _FIELD_TYPES = {
 }
 
 
+_INT64 = 2**63
+
+
 def _check_column(url: str, ids: list, key: str, values: list, allowed: frozenset, expected: str) -> None:
     # set(map(type, ...)) runs at C speed; only a page with a bad value pays for the search.
-    if set(map(type, values)) <= allowed:
+    types = set(map(type, values))
+    if types <= allowed:
+        if int in types and allowed is _INT:
+            _check_int64(url, ids, key, values)
         return
     for index, value in enumerate(values):
         if type(value) not in allowed:
             raise _bad(url, index, ids[index], key, value, expected)
+
+
+def _check_int64(url: str, ids: list, key: str, values: list) -> None:
+    """Counts are stored as BIGINT: a value beyond 64 bits is a bad response, not a crash later."""
+    present = [v for v in values if v is not None]
+    if -_INT64 <= min(present) and max(present) < _INT64:
+        return
+    index = next(i for i, v in enumerate(values) if v is not None and not -_INT64 <= v < _INT64)
+    raise _bad(url, index, ids[index], key, values[index], "an integer within 64 bits")
 
 
 def parse_page(
