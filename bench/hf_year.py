@@ -298,7 +298,7 @@ def main() -> None:
         f"bytes per listing row    {size / listing_rows:.2f} ({listing_rows:,} rows: a model is listed by 1 to 3 scopes a day)"
     )
     print(
-        f"counter rows             {counts['hf_counters']:,} = {counts['hf_counters'] / listing_rows:.1%} of listing rows "
+        f"counter rows             {counts['internal.hf_counters']:,} = {counts['internal.hf_counters'] / listing_rows:.1%} of listing rows "
         "(only changes are stored)"
     )
     for table, n in counts.items():

@@ -23,8 +23,10 @@ daily AS (
     SELECT * FROM query_table(day_rows)
 ),
 top_cutoff AS (
-    SELECT d.snapshot_date, min(d.downloads_30d) AS top_cutoff_30d   -- the Hub-wide top N's last model
-    FROM daily d
+    -- the Hub-wide top N's last model (a model of a top_downloads scope has a top_rank: the list
+    -- test runs on those few rows only)
+    SELECT d.snapshot_date, min(d.downloads_30d) AS top_cutoff_30d
+    FROM (SELECT * FROM daily WHERE top_rank IS NOT NULL) d
     JOIN scopes t ON t.snapshot_date = d.snapshot_date AND list_contains(d.scopes, 'top_downloads:' || t.top_n)
     GROUP BY d.snapshot_date
 ),

@@ -32,13 +32,20 @@ log = logging.getLogger(__name__)
 DAY_ROWS = "hf_day_rows"  # a batch of days' hf_daily_downloads rows, read by the `*_from` roll-up macros
 OBSERVED = "hf_replay_observed"  # a batch's listings with their counters, read by hf_daily_downloads_from
 
-# (table, macro computing it from the batch's rows in DAY_ROWS), in dependency order: the family,
-# organisation and country macros take each day's as_of and coverage from internal.hf_rollup_sets
+# (table, macro computing its rows for the batch of days in DAY_ROWS), in dependency order: a macro is
+# given by name the roll-up tables it reads, already holding the batch's days (the sets give every
+# figure its as_of and coverage; the countries sum the organisations)
 ROLLUPS = (
     ("internal.hf_rollup_sets", f"hf_snapshot_sets_from('{DAY_ROWS}', $days)"),
-    ("internal.hf_rollup_family", f"hf_downloads_by_family_from('{DAY_ROWS}')"),
-    ("internal.hf_rollup_organisation", f"hf_downloads_by_organisation_from('{DAY_ROWS}')"),
-    ("internal.hf_rollup_country", f"hf_downloads_by_country_from('{DAY_ROWS}')"),
+    ("internal.hf_rollup_family", f"hf_downloads_by_family_from('{DAY_ROWS}', 'internal.hf_rollup_sets')"),
+    (
+        "internal.hf_rollup_organisation",
+        f"hf_downloads_by_organisation_from('{DAY_ROWS}', 'internal.hf_rollup_sets')",
+    ),
+    (
+        "internal.hf_rollup_country",
+        f"hf_downloads_by_country_from('{DAY_ROWS}', 'internal.hf_rollup_organisation', 'internal.hf_rollup_sets')",
+    ),
 )
 # Days replayed per batch: a week of 300,000 models is ~2 million rows, which stays within the
 # writer's memory limit (COLLECTOR_DB_MEMORY) while amortising each statement over many days
