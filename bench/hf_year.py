@@ -19,8 +19,9 @@ and the peak RSS. With --keep the store is kept (bench/claims_year.py times the 
 
 --reattribute times a full re-attribution (`rollups.reattribute`: every model re-attributed, every
 day replayed) on a copy of a kept store, in a process that does nothing else, and prints the days,
-seconds and peak RSS; --check then compares every roll-up table with the store's own, rolled up a
-day at a time as each day was written (they must be the same rows).
+seconds and peak RSS, then the after-commit step of the newest day (three runs); --check compares
+every roll-up table with the store's own, rolled up a day at a time as each day was written (they
+must be the same rows).
 """
 
 from __future__ import annotations
@@ -203,6 +204,15 @@ def time_reattribute(kept: Path, check: bool) -> None:
             elapsed = time.perf_counter() - started
         print(f"re-attributed            {days} days, {models:,} model ids in {elapsed:.1f} s")
         print(f"peak RSS                 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+        # the daily path for comparison: what `collect hf` runs after writing the newest day
+        with store.reader(db) as con:
+            newest = con.execute("SELECT max(snapshot_date) FROM hf_snapshots").fetchone()[0]
+        after = []
+        for _ in range(3):
+            started = time.perf_counter()
+            rollups.after_commit(store.Store(db), newest)
+            after.append(time.perf_counter() - started)
+        print(f"after-commit roll-up     of {newest}: {', '.join(f'{t:.1f} s' for t in after)}")
         if check:
             with store.reader(db) as con:
                 con.execute(f"ATTACH '{kept}' AS kept (READ_ONLY)")

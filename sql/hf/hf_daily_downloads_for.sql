@@ -57,7 +57,7 @@ counted AS (
     UNION ALL
     SELECT * FROM history WHERE snapshot_date > (SELECT first_day FROM older_days)
 ),
-observed AS MATERIALIZED (   -- read three times by hf_daily_downloads_from
+observed AS (   -- read once, by hf_daily_downloads_from
     -- a scope's newest snapshot: its counters are the cached latest row (internal.hf_counter_state)
     SELECT l.*, c.downloads_30d, c.downloads_all_time
     FROM listed l

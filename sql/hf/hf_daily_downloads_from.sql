@@ -6,7 +6,7 @@
 -- replay of collector/sources/hf/rollups.py its temporary table 'hf_replay_observed', so that a day
 -- rolled up on its own and a day replayed from the previous day's state give the same rows.
 CREATE OR REPLACE MACRO hf_daily_downloads_from(observed) AS TABLE
-WITH keyed AS NOT MATERIALIZED (   -- key_no: one number per model_key (case, renamed namespaces); read thrice, kept as cheap integers
+WITH keyed AS MATERIALIZED (   -- key_no: one number per model_key (case, renamed namespaces); read three times
     SELECT o.snapshot_id, o.snapshot_date, o.scope, o.as_of, o.rank, o.model_no, o.downloads_30d,
            o.downloads_all_time, i.key_no
     FROM query_table(observed) o

@@ -1,15 +1,22 @@
 """Roll-ups: the Hub figures per day (sets, families, organisations, countries) and the attribution
 per model, kept as tables (made by migration 0005 in schema `internal`) so that the claims and the
 exports read a year of 300,000 models a day in milliseconds (bench/claims_year.py). The SQL that
-computes them lives in sql/hf/ (the `*_from(day_rows)` macros, hf_daily_downloads_for and
-hf_model_attribution); this module says when to run it. It belongs to the Hub source:
+computes them lives in sql/hf/ (the `*_from(day_rows, ...)` macros, hf_daily_downloads_for and _from,
+and hf_model_attribution); this module says when to run it. It belongs to the Hub source:
 
   * after each Hub commit (`after_commit`), in short transactions of their own, the models are
     re-attributed and the day written is rolled up (with any day a failed roll-up left out), so a
     day's figures are attributed with what the store knew when it was written;
   * when the views or reference data changed since the roll-ups were computed (internal.store_state:
     'rollups_version' differs from 'views_version'), the first Hub write re-attributes every day,
-    with progress; `collector refresh --rollups` does it on request.
+    with progress and a log line a month; `collector refresh --rollups` does it on request. It
+    replays the days in order (`Replay`), each batch from the counters the previous one left, so a
+    year of 300,000 models a day costs a pass over the year, not one per week.
+
+Both paths make a day's rows with the same macro (hf_daily_downloads_from) and roll them up with the
+same `*_from` macros; they differ only in where a listing's counters come from (the history or the
+cached latest counters for the after-commit days, the replay's state for a re-attribution).
+tests/test_rollups.py checks that they give the same rows.
 """
 
 from __future__ import annotations
@@ -27,10 +34,10 @@ from collector.store import Store, views
 
 log = logging.getLogger(__name__)
 
-# The temporary tables the SQL macros read by name (query_table): each macro's header says which
-# table it is given and what its rows are. They live only in this connection, for one batch.
+# The temporary tables (and CTE) the SQL macros read by name (query_table): each macro's header says
+# which table it is given and what its rows are. They live only in this connection, for one batch.
 DAY_ROWS = "hf_day_rows"  # a batch of days' hf_daily_downloads rows, read by the `*_from` roll-up macros
-OBSERVED = "hf_replay_observed"  # a batch's listings with their counters, read by hf_daily_downloads_from
+OBSERVED = "hf_replay_observed"  # the CTE of a batch's listings with their counters, for hf_daily_downloads_from
 
 # (table, macro computing its rows for the batch of days in DAY_ROWS), in dependency order: a macro is
 # given by name the roll-up tables it reads, already holding the batch's days (the sets give every
@@ -127,8 +134,10 @@ class Replay:
                WHERE list_contains($days, s.snapshot_date)""",
             params,
         )
+        # the batch's listings with their counters, read once by hf_daily_downloads_from as a CTE (not
+        # written out: the macro keeps what it needs)
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {OBSERVED} AS
+            f"""CREATE OR REPLACE TEMP TABLE {DAY_ROWS} AS
                 WITH listed AS (
                     SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.as_of, l.rank, l.model_no
                     FROM internal.hf_listings l
@@ -139,15 +148,16 @@ class Replay:
                     SELECT * FROM hf_replay_state
                     UNION ALL
                     SELECT * FROM hf_replay_changes
+                ),
+                {OBSERVED} AS (
+                    SELECT l.*, c.downloads_30d, c.downloads_all_time
+                    FROM listed l
+                    ASOF JOIN counters c
+                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date
                 )
-                SELECT l.*, c.downloads_30d, c.downloads_all_time
-                FROM listed l
-                ASOF JOIN counters c
-                  ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date""",
+                SELECT * FROM hf_daily_downloads_from('{OBSERVED}')""",
             params,
         )
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {DAY_ROWS} AS SELECT * FROM hf_daily_downloads_from('{OBSERVED}')")
-        con.execute(f"DROP TABLE {OBSERVED}")
         _write_rollups(con, days)
         # the state after the batch: each scope and model's newest row (rows of a scope and model are
         # at most one a day, and the batch's days are all later than the state's)
