@@ -160,13 +160,18 @@ class Replay:
         )
         _write_rollups(con, days)
         # the state after the batch: each scope and model's newest row (rows of a scope and model are
-        # at most one a day, and the batch's days are all later than the state's)
+        # at most one a day, and the batch's days are all later than the state's; the struct keeps
+        # NULL counters, which arg_max of a bare column would skip)
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
                SELECT * FROM hf_replay_state ANTI JOIN hf_replay_changes USING (scope_no, model_no)
                UNION ALL
-               SELECT * FROM hf_replay_changes
-               QUALIFY row_number() OVER (PARTITION BY scope_no, model_no ORDER BY snapshot_date DESC) = 1"""
+               SELECT scope_no, model_no, snapshot_date, v.downloads_30d, v.downloads_all_time
+               FROM (SELECT scope_no, model_no, max(snapshot_date) AS snapshot_date,
+                            arg_max({'downloads_30d': downloads_30d, 'downloads_all_time': downloads_all_time},
+                                    snapshot_date) AS v
+                     FROM hf_replay_changes
+                     GROUP BY scope_no, model_no)"""
         )
         con.execute("DROP TABLE hf_replay_changes")
 
