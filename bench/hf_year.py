@@ -12,14 +12,22 @@ from any one day's listing. Each day is one coverage scope of every model plus t
 1,000 and the meta-llama, Qwen and deepseek-ai namespaces, as the daily job would crawl them.
 
     .venv/bin/python -m bench.hf_year [--models 300000] [--days 365] [--keep PATH]
+    .venv/bin/python -m bench.hf_year --reattribute PATH [--check]
 
 Prints the bytes per model-day (file size over models x days), rows per table, commit time per day
 and the peak RSS. With --keep the store is kept (bench/claims_year.py times the claims report on it).
+
+--reattribute times a full re-attribution (`rollups.reattribute`: every model re-attributed, every
+day replayed) on a copy of a kept store, in a process that does nothing else, and prints the days,
+seconds and peak RSS, then the after-commit step of the newest day (three runs); --check compares
+every roll-up table with the store's own, rolled up a day at a time as each day was written (they
+must be the same rows).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import resource
 import shutil
@@ -179,13 +187,58 @@ def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -
     return results, stage
 
 
+def time_reattribute(kept: Path, check: bool) -> None:
+    """Time `rollups.reattribute` alone on a copy of `kept`; with `check`, compare its roll-ups."""
+    if not kept.exists():
+        raise SystemExit(f"{kept} does not exist: build it with .venv/bin/python -m bench.hf_year --keep {kept}")
+    logging.basicConfig(level=logging.INFO, format="  %(message)s")
+    work = Path(tempfile.mkdtemp(prefix="bench-hf-reattribute-"))
+    db = work / "year.duckdb"
+    try:
+        shutil.copyfile(kept, db)
+        store.Store(db).prepare()  # views of this collector first: not part of the re-attribution
+        with store.writer(db) as con:
+            models = con.execute("SELECT count(*) FROM internal.hf_model_keys").fetchone()[0]
+            started = time.perf_counter()
+            days = rollups.reattribute(con)
+            elapsed = time.perf_counter() - started
+        print(f"re-attributed            {days} days, {models:,} model ids in {elapsed:.1f} s")
+        print(f"peak RSS                 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+        # the daily path for comparison: what `collect hf` runs after writing the newest day
+        with store.reader(db) as con:
+            newest = con.execute("SELECT max(snapshot_date) FROM hf_snapshots").fetchone()[0]
+        after = []
+        for _ in range(3):
+            started = time.perf_counter()
+            rollups.after_commit(store.Store(db), newest)
+            after.append(time.perf_counter() - started)
+        print(f"after-commit roll-up     of {newest}: {', '.join(f'{t:.1f} s' for t in after)}")
+        if check:
+            with store.reader(db) as con:
+                con.execute(f"ATTACH '{kept}' AS kept (READ_ONLY)")
+                for table, _ in rollups.ROLLUPS:
+                    differ = con.execute(
+                        f"SELECT count(*) FROM ((FROM {table} EXCEPT ALL FROM kept.{table}) "
+                        f"UNION ALL (FROM kept.{table} EXCEPT ALL FROM {table}))"
+                    ).fetchone()[0]
+                    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    print(f"  {table:<30} {rows:>9,} rows, {differ} differing from the day-by-day roll-ups")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=300_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2025, 11, 1))
     parser.add_argument("--keep", type=Path, help="write the store here and keep it")
+    parser.add_argument("--reattribute", type=Path, metavar="PATH", help="time a full re-attribution of a kept store")
+    parser.add_argument("--check", action="store_true", help="with --reattribute: compare with the store's roll-ups")
     args = parser.parse_args()
+    if args.reattribute:
+        time_reattribute(args.reattribute, args.check)
+        return
     work = Path(tempfile.mkdtemp(prefix="bench-hf-year-"))
     db = args.keep or work / "year.duckdb"
     if db.exists():
@@ -255,7 +308,7 @@ def main() -> None:
         f"bytes per listing row    {size / listing_rows:.2f} ({listing_rows:,} rows: a model is listed by 1 to 3 scopes a day)"
     )
     print(
-        f"counter rows             {counts['hf_counters']:,} = {counts['hf_counters'] / listing_rows:.1%} of listing rows "
+        f"counter rows             {counts['internal.hf_counters']:,} = {counts['internal.hf_counters'] / listing_rows:.1%} of listing rows "
         "(only changes are stored)"
     )
     for table, n in counts.items():

@@ -1,7 +1,9 @@
 -- hf_daily_downloads_for(days, keys): the rows of hf_daily_downloads for the snapshot days in the list
 -- `days` and the model keys in the list `keys` (NULL: all). Reading one day or a few models reads
 -- only their listings and counters; a scope's newest day reads the cached latest counters
--- (internal.hf_counter_state) instead of the history. The claims and the daily roll-ups use it.
+-- (internal.hf_counter_state) instead of the history. The claims and the after-commit roll-ups use
+-- it; a full re-attribution replays the days instead (collector/sources/hf/rollups.py), and both
+-- make the day's rows with hf_daily_downloads_from.
 -- Columns: those of hf_daily_downloads.
 CREATE OR REPLACE MACRO hf_daily_downloads_for(days, keys) AS TABLE
 WITH asked AS (   -- `keys` once: it may be a subquery's list, which must not be copied into every row
@@ -11,7 +13,7 @@ asked_keys AS (
     SELECT unnest(keys) AS model_key
 ),
 ids AS (
-    SELECT i.model_no, i.key_no, i.canonical_id, i.model_key, i.renamed_from IS NOT NULL AS old_id
+    SELECT i.model_no
     FROM internal.hf_ids i
     WHERE (SELECT every_model FROM asked) OR i.model_key IN (SELECT model_key FROM asked_keys)
 ),
@@ -23,11 +25,11 @@ every_snapshot AS (   -- scopes numbered, so that the history below carries inte
 snapshots AS (
     SELECT * FROM every_snapshot WHERE days IS NULL OR list_contains(days, snapshot_date)
 ),
-listed AS MATERIALIZED (
-    SELECT s.*, l.model_no, l.rank, i.key_no, i.canonical_id, i.model_key, i.old_id
+listed AS MATERIALIZED (   -- the ids join again in hf_daily_downloads_from: here they only filter
+    SELECT s.*, l.model_no, l.rank
     FROM internal.hf_listings l
     JOIN snapshots s USING (snapshot_id)
-    JOIN ids i USING (model_no)
+    WHERE l.model_no IN (SELECT model_no FROM ids)
 ),
 older_days AS (
     SELECT min(snapshot_date) AS first_day, max(snapshot_date) AS last_day FROM listed WHERE NOT newest
@@ -55,7 +57,7 @@ counted AS (
     UNION ALL
     SELECT * FROM history WHERE snapshot_date > (SELECT first_day FROM older_days)
 ),
-observed AS (
+observed AS (   -- read once, by hf_daily_downloads_from
     -- a scope's newest snapshot: its counters are the cached latest row (internal.hf_counter_state)
     SELECT l.*, c.downloads_30d, c.downloads_all_time
     FROM listed l
@@ -67,18 +69,6 @@ observed AS (
     FROM (SELECT * FROM listed WHERE NOT newest) l
     ASOF JOIN counted c ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date
 )
--- One row per day and model (key_no: one number per model_key): the counters of the listing that
--- finished last that day, an id under a renamed namespace giving way to the current one (the struct
--- keeps NULL counters: arg_max of a bare column would skip them).
-SELECT snapshot_date, canonical_id AS model_id, model_key,
-       v.downloads_30d, v.downloads_all_time, v.as_of, scopes, top_rank
-FROM (
-    SELECT snapshot_date, key_no, any_value(canonical_id) AS canonical_id, any_value(model_key) AS model_key,
-           arg_max({'downloads_30d': downloads_30d, 'downloads_all_time': downloads_all_time, 'as_of': as_of},
-                   row(NOT old_id, as_of, snapshot_id)) AS v,
-           list_sort(list(DISTINCT scope)) AS scopes,
-           min(rank) FILTER (WHERE starts_with(scope, 'top_downloads:')) AS top_rank
-    FROM observed
-    GROUP BY snapshot_date, key_no
-);
+-- One row per day and model, made as every roll-up makes it (see that macro)
+SELECT * FROM hf_daily_downloads_from('observed');
 COMMENT ON MACRO TABLE hf_daily_downloads_for IS 'hf_daily_downloads_for(days, keys): the rows of hf_daily_downloads for the snapshot days in the list `days` and the model keys in the list `keys` (NULL: all)';

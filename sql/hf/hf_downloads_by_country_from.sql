@@ -1,6 +1,10 @@
--- hf_downloads_by_country_from(day_rows): the rows of hf_downloads_by_country for the days of the table named day_rows
--- (those days' hf_daily_downloads rows, computed once a batch by collector/rollups.py); hf_downloads_by_country
--- reads them as rolled up when each day was written.
+-- hf_downloads_by_country_from(day_rows, by_organisation, sets): the rows of hf_downloads_by_country for the days
+-- of the table named day_rows (those days' hf_daily_downloads rows: collector/sources/hf/rollups.py passes its
+-- temporary table 'hf_day_rows', made once a batch), summing the table named by_organisation (those days'
+-- hf_downloads_by_organisation rows: rollups.py passes 'internal.hf_rollup_organisation', written just before,
+-- so that the organisations are not computed twice), with each day's as_of and coverage from the table named
+-- sets (hf_snapshot_sets rows: 'internal.hf_rollup_sets'). hf_downloads_by_country reads them as rolled up
+-- when each day was written.
 -- hf_downloads_by_country: Hub downloads per country of the maker and snapshot day, in the two scopes
 -- of hf_downloads_by_organisation ('first-party', 'with derivatives'), with the share of the 30-day
 -- downloads of every model collected that day (in 'first-party' the shares leave out repackagers'
@@ -9,15 +13,19 @@
 -- Columns: snapshot_date, country, scope, models, downloads_30d, downloads_all_time, share_30d,
 -- lm_downloads_30d, lm_downloads_all_time, lm_share_30d (of the language models' 30-day downloads),
 -- as_of, coverage.
-CREATE OR REPLACE MACRO hf_downloads_by_country_from(day_rows) AS TABLE
-WITH by_country AS (
+CREATE OR REPLACE MACRO hf_downloads_by_country_from(day_rows, by_organisation, sets) AS TABLE
+WITH days AS (
+    SELECT DISTINCT snapshot_date FROM query_table(day_rows)
+),
+by_country AS (
     SELECT snapshot_date, country, scope,
            sum(models) AS models,
            sum(downloads_30d) AS downloads_30d,
            sum(downloads_all_time) AS downloads_all_time,
            sum(lm_downloads_30d) AS lm_downloads_30d,
            sum(lm_downloads_all_time) AS lm_downloads_all_time
-    FROM hf_downloads_by_organisation_from(day_rows)
+    FROM query_table(by_organisation)
+    SEMI JOIN days USING (snapshot_date)
     GROUP BY snapshot_date, country, scope
 ),
 set_totals AS (
@@ -36,5 +44,5 @@ SELECT c.snapshot_date, c.country, c.scope, c.models, c.downloads_30d, c.downloa
        s.as_of, s.coverage
 FROM by_country c
 JOIN set_totals t USING (snapshot_date)
-JOIN internal.hf_rollup_sets s USING (snapshot_date);
-COMMENT ON MACRO TABLE hf_downloads_by_country_from IS 'hf_downloads_by_country_from(day_rows): the rows of hf_downloads_by_country for the days of the table named day_rows (those days'' hf_daily_downloads rows, computed once a batch by collector/rollups.py)';
+JOIN query_table(sets) s USING (snapshot_date);
+COMMENT ON MACRO TABLE hf_downloads_by_country_from IS 'hf_downloads_by_country_from(day_rows, by_organisation, sets): the rows of hf_downloads_by_country for the days of the table named day_rows (those days'' hf_daily_downloads rows), summing the table named by_organisation (those days'' hf_downloads_by_organisation rows), with each day''s as_of and coverage from the table named sets';

@@ -1,6 +1,7 @@
 -- hf_snapshot_sets_from(day_rows, days): the rows of hf_snapshot_sets for the snapshot days in the list
--- `days`, given the name of a table holding those days' hf_daily_downloads rows (collector/rollups.py
--- computes them once a batch; hf_snapshot_sets reads the result as rolled up at write time).
+-- `days`, given the name of a table holding those days' hf_daily_downloads rows (collector/sources/hf/rollups.py
+-- passes its temporary table 'hf_day_rows', made once a batch; hf_snapshot_sets reads the result as rolled
+-- up at write time).
 -- hf_snapshot_sets: what was collected each snapshot day, i.e. the set of models every Hub figure of
 -- that day is computed over, and how much of the Hub it covers.
 -- Columns: snapshot_date, as_of (when the day's last listing finished), scopes (list), namespaces
@@ -23,8 +24,10 @@ daily AS (
     SELECT * FROM query_table(day_rows)
 ),
 top_cutoff AS (
-    SELECT d.snapshot_date, min(d.downloads_30d) AS top_cutoff_30d   -- the Hub-wide top N's last model
-    FROM daily d
+    -- the Hub-wide top N's last model (a model of a top_downloads scope has a top_rank: the list
+    -- test runs on those few rows only)
+    SELECT d.snapshot_date, min(d.downloads_30d) AS top_cutoff_30d
+    FROM (SELECT * FROM daily WHERE top_rank IS NOT NULL) d
     JOIN scopes t ON t.snapshot_date = d.snapshot_date AND list_contains(d.scopes, 'top_downloads:' || t.top_n)
     GROUP BY d.snapshot_date
 ),
@@ -53,4 +56,4 @@ SELECT s.snapshot_date, s.as_of, s.scopes, coalesce(s.namespaces, []) AS namespa
 FROM scopes s
 LEFT JOIN top_cutoff c USING (snapshot_date)
 LEFT JOIN totals t USING (snapshot_date);
-COMMENT ON MACRO TABLE hf_snapshot_sets_from IS 'hf_snapshot_sets_from(day_rows, days): the rows of hf_snapshot_sets for the snapshot days in the list `days`, given the name of a table holding those days'' hf_daily_downloads rows (collector/rollups.py computes them once a batch';
+COMMENT ON MACRO TABLE hf_snapshot_sets_from IS 'hf_snapshot_sets_from(day_rows, days): the rows of hf_snapshot_sets for the snapshot days in the list `days`, given the name of a table holding those days'' hf_daily_downloads rows';

@@ -1,21 +1,29 @@
 """Roll-ups: the Hub figures per day (sets, families, organisations, countries) and the attribution
 per model, kept as tables (made by migration 0005 in schema `internal`) so that the claims and the
 exports read a year of 300,000 models a day in milliseconds (bench/claims_year.py). The SQL that
-computes them lives in sql/hf/ (the `*_from(day_rows)` macros, hf_daily_downloads_for and
-hf_model_attribution); this module says when to run it. It belongs to the Hub source:
+computes them lives in sql/hf/ (the `*_from(day_rows, ...)` macros, hf_daily_downloads_for and _from,
+and hf_model_attribution); this module says when to run it. It belongs to the Hub source:
 
   * after each Hub commit (`after_commit`), in short transactions of their own, the models are
     re-attributed and the day written is rolled up (with any day a failed roll-up left out), so a
     day's figures are attributed with what the store knew when it was written;
   * when the views or reference data changed since the roll-ups were computed (internal.store_state:
     'rollups_version' differs from 'views_version'), the first Hub write re-attributes every day,
-    with progress; `collector refresh --rollups` does it on request.
+    with progress and a log line a month; `collector refresh --rollups` does it on request. It
+    replays the days in order (`Replay`), each batch from the counters the previous one left, so a
+    year of 300,000 models a day costs a pass over the year, not one per week.
+
+Both paths make a day's rows with the same macro (hf_daily_downloads_from) and roll them up with the
+same `*_from` macros; they differ only in where a listing's counters come from (the history or the
+cached latest counters for the after-commit days, the replay's state for a re-attribution).
+tests/test_rollups.py checks that they give the same rows.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -26,13 +34,28 @@ from collector.store import Store, views
 
 log = logging.getLogger(__name__)
 
-# (table, macro computing it from a batch of days' rows), in dependency order
+# The temporary tables (and CTE) the SQL macros read by name (query_table): each macro's header says
+# which table it is given and what its rows are. They live only in this connection, for one batch.
+DAY_ROWS = "hf_day_rows"  # a batch of days' hf_daily_downloads rows, read by the `*_from` roll-up macros
+OBSERVED = "hf_replay_observed"  # the CTE of a batch's listings with their counters, for hf_daily_downloads_from
+
+# (table, macro computing its rows for the batch of days in DAY_ROWS), in dependency order: a macro is
+# given by name the roll-up tables it reads, already holding the batch's days (the sets give every
+# figure its as_of and coverage; the countries sum the organisations)
 ROLLUPS = (
-    ("internal.hf_rollup_sets", "hf_snapshot_sets_from('hf_day_rows', $days)"),
-    ("internal.hf_rollup_family", "hf_downloads_by_family_from('hf_day_rows')"),
-    ("internal.hf_rollup_organisation", "hf_downloads_by_organisation_from('hf_day_rows')"),
-    ("internal.hf_rollup_country", "hf_downloads_by_country_from('hf_day_rows')"),
+    ("internal.hf_rollup_sets", f"hf_snapshot_sets_from('{DAY_ROWS}', $days)"),
+    ("internal.hf_rollup_family", f"hf_downloads_by_family_from('{DAY_ROWS}', 'internal.hf_rollup_sets')"),
+    (
+        "internal.hf_rollup_organisation",
+        f"hf_downloads_by_organisation_from('{DAY_ROWS}', 'internal.hf_rollup_sets')",
+    ),
+    (
+        "internal.hf_rollup_country",
+        f"hf_downloads_by_country_from('{DAY_ROWS}', 'internal.hf_rollup_organisation', 'internal.hf_rollup_sets')",
+    ),
 )
+# Days replayed per batch: a week of 300,000 models is ~2 million rows, which stays within the
+# writer's memory limit (COLLECTOR_DB_MEMORY) while amortising each statement over many days
 BATCH_DAYS = 7
 
 
@@ -56,15 +79,105 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO internal.hf_attribution SELECT * FROM hf_model_attribution")
 
 
-def roll_up(con: duckdb.DuckDBPyConnection, days: list[date]) -> None:
-    """Compute the roll-ups of `days` from their rows (read once into a temporary table)."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE hf_day_rows AS SELECT * FROM hf_daily_downloads_for($days, NULL)", {"days": days}
-    )
+def _write_rollups(con: duckdb.DuckDBPyConnection, days: list[date]) -> None:
+    """Replace the roll-ups of `days` by the macros' rows over DAY_ROWS (those days' rows)."""
     for table, source in ROLLUPS:
         con.execute(f"DELETE FROM {table} WHERE list_contains($days, snapshot_date)", {"days": days})
         con.execute(f"INSERT INTO {table} SELECT * FROM {source}", {"days": days} if "$days" in source else None)
-    con.execute("DROP TABLE hf_day_rows")
+    con.execute(f"DROP TABLE {DAY_ROWS}")
+
+
+def roll_up(con: duckdb.DuckDBPyConnection, days: list[date]) -> None:
+    """Compute the roll-ups of `days` from their rows, read with hf_daily_downloads_for: quick for a
+    scope's newest day (the cached latest counters), a read of history before an older day."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {DAY_ROWS} AS SELECT * FROM hf_daily_downloads_for($days, NULL)", {"days": days}
+    )
+    _write_rollups(con, days)
+
+
+class Replay:
+    """Every snapshot day rolled up in order, each batch from the counters the previous batch left.
+
+    A day's counters in a scope are that scope's latest row of internal.hf_counters at or before the
+    day. Reading them for an old day means reading the history before it; doing so for every batch
+    of a year re-reads the year about fifty times. The replay keeps instead, in the temporary table
+    hf_replay_state, each scope and model's latest counters so far: a batch's listings take their
+    counters from that state and the batch's own counter rows (an ASOF join, so a day within the
+    batch sees the rows of the days before it), hf_daily_downloads_from turns them into the days'
+    rows, the roll-up macros run over those, and the batch's latest rows move into the state. Each
+    batch reads only its own listings and counter rows, so time grows linearly with the days, and
+    memory stays that of one batch."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        # scopes numbered once, so that the state and the ASOF join carry integers, not strings
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_snapshots AS
+               SELECT snapshot_id, scope, snapshot_date, as_of, dense_rank() OVER (ORDER BY scope)::INTEGER AS scope_no
+               FROM hf_snapshots"""
+        )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
+               SELECT 0 AS scope_no, model_no, DATE '1970-01-01' AS snapshot_date, downloads_30d, downloads_all_time
+               FROM internal.hf_counters LIMIT 0"""
+        )
+
+    def batch(self, days: list[date]) -> None:
+        """Roll up `days`, which come after every day replayed so far (the caller holds the transaction)."""
+        con, params = self.con, {"days": days}
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_changes AS
+               SELECT s.scope_no, c.model_no, s.snapshot_date, c.downloads_30d, c.downloads_all_time
+               FROM internal.hf_counters c
+               JOIN hf_replay_snapshots s USING (snapshot_id)
+               WHERE list_contains($days, s.snapshot_date)""",
+            params,
+        )
+        # the batch's listings with their counters, read once by hf_daily_downloads_from as a CTE (not
+        # written out: the macro keeps what it needs)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {DAY_ROWS} AS
+                WITH listed AS (
+                    SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.as_of, l.rank, l.model_no
+                    FROM internal.hf_listings l
+                    JOIN hf_replay_snapshots s USING (snapshot_id)
+                    WHERE list_contains($days, s.snapshot_date)
+                ),
+                counters AS (   -- every earlier day's latest row, then the batch's own rows
+                    SELECT * FROM hf_replay_state
+                    UNION ALL
+                    SELECT * FROM hf_replay_changes
+                ),
+                {OBSERVED} AS (
+                    SELECT l.*, c.downloads_30d, c.downloads_all_time
+                    FROM listed l
+                    ASOF JOIN counters c
+                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date
+                )
+                SELECT * FROM hf_daily_downloads_from('{OBSERVED}')""",
+            params,
+        )
+        _write_rollups(con, days)
+        # the state after the batch: each scope and model's newest row (rows of a scope and model are
+        # at most one a day, and the batch's days are all later than the state's; the struct keeps
+        # NULL counters, which arg_max of a bare column would skip)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
+               SELECT * FROM hf_replay_state ANTI JOIN hf_replay_changes USING (scope_no, model_no)
+               UNION ALL
+               SELECT scope_no, model_no, snapshot_date, v.downloads_30d, v.downloads_all_time
+               FROM (SELECT scope_no, model_no, max(snapshot_date) AS snapshot_date,
+                            arg_max({'downloads_30d': downloads_30d, 'downloads_all_time': downloads_all_time},
+                                    snapshot_date) AS v
+                     FROM hf_replay_changes
+                     GROUP BY scope_no, model_no)"""
+        )
+        con.execute("DROP TABLE hf_replay_changes")
+
+    def close(self) -> None:
+        for table in ("hf_replay_snapshots", "hf_replay_state"):
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, step: Callable[[], None]) -> None:
@@ -81,9 +194,22 @@ def snapshot_days(con: duckdb.DuckDBPyConnection) -> list[date]:
     return [r[0] for r in con.execute("SELECT DISTINCT snapshot_date FROM hf_snapshots ORDER BY 1").fetchall()]
 
 
+def batches(days: list[date], size: int) -> list[list[date]]:
+    """`days` (sorted) in batches of at most `size` days, none spanning two months (progress is
+    logged a month at a time)."""
+    out: list[list[date]] = []
+    for day in days:
+        if out and len(out[-1]) < size and (out[-1][0].year, out[-1][0].month) == (day.year, day.month):
+            out[-1].append(day)
+        else:
+            out.append([day])
+    return out
+
+
 def reattribute(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None) -> int:
-    """Re-attribute every model and roll up every snapshot day again; returns the days done. The ids
-    are committed first: DuckDB plans over rows written earlier in the same transaction without
+    """Re-attribute every model and roll up every snapshot day again, replaying the days in order
+    (`Replay`), a batch per transaction; returns the days done. Logs a line a month. The ids are
+    committed first: DuckDB plans over rows written earlier in the same transaction without
     statistics, and the lineage walk over 300,000 just-written models then spills tens of GB."""
     version = views.state(con, "views_version")
     _in_transaction(con, lambda: refresh_ids(con))
@@ -95,13 +221,27 @@ def reattribute(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] 
             con.execute(f"DELETE FROM {table}")
 
     _in_transaction(con, attribute)
-    batches = [days[i : i + BATCH_DAYS] for i in range(0, len(days), BATCH_DAYS)]
-    for done, batch in enumerate(batches, start=1):
-        _in_transaction(con, functools.partial(roll_up, con, batch))
-        if progress:
-            progress(f"re-attributing the Hub history: {done}/{len(batches)} weeks ({batch[-1]})")
-        if len(batches) > 1:
-            log.info("re-attributing the Hub history: %d/%d weeks (%s)", done, len(batches), batch[-1])
+    started = time.monotonic()
+    replay = Replay(con)
+    try:
+        todo = batches(days, BATCH_DAYS)
+        done = 0
+        for n, batch in enumerate(todo):
+            _in_transaction(con, functools.partial(replay.batch, batch))
+            done += len(batch)
+            if progress:
+                progress(f"re-attributing the Hub history: {done}/{len(days)} days ({batch[-1]})")
+            month_done = n + 1 == len(todo) or todo[n + 1][0].strftime("%Y-%m") != batch[-1].strftime("%Y-%m")
+            if month_done and len(todo) > 1:
+                log.info(
+                    "re-attributing the Hub history: %s done (%d/%d days, %.0f s)",
+                    batch[-1].strftime("%Y-%m"),
+                    done,
+                    len(days),
+                    time.monotonic() - started,
+                )
+    finally:
+        replay.close()
     if version:
         _in_transaction(con, lambda: views.set_state(con, "rollups_version", version))
     return len(days)

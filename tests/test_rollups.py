@@ -1,0 +1,228 @@
+"""The Hub roll-ups (collector/sources/hf/rollups.py): a full re-attribution replays the days in
+order, each from the counters the days before it left, and must give exactly the rows that rolling
+up each day on its own gives (the after-commit path, which reads a day's counters from the history);
+a store whose views or reference data changed is re-attributed by the next Hub write."""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from collector import store
+from collector.sources.hf import rollups, storage
+
+TABLES = [table for table, _ in rollups.ROLLUPS]
+# several scopes, a renamed namespace (THUDM -> zai-org, ref.hf_aliases) listed under both names,
+# first-party models, a repackager's and a community fine-tune (lineage), a model without a family
+MODELS = [
+    "meta-llama/Llama-3.1-8B",
+    "meta-llama/Llama-3.2-1B",
+    "Qwen/Qwen2.5-7B",
+    "Qwen/QwQ-32B",
+    "zai-org/glm-4-9b",
+    "THUDM/glm-4-9b",
+    "THUDM/chatglm3-6b",
+    "unsloth/Llama-3.2-1B-GGUF",
+    "someone/qwen-finetune",
+    "someone/merge-of-two",
+    "someone/unrelated-model",
+]
+LINEAGE = [
+    ("unsloth/Llama-3.2-1B-GGUF", "meta-llama/Llama-3.2-1B", "quantized"),
+    ("someone/qwen-finetune", "Qwen/Qwen2.5-7B", "finetune"),
+    ("someone/merge-of-two", "Qwen/QwQ-32B", "merge"),
+    ("someone/merge-of-two", "meta-llama/Llama-3.1-8B", "merge"),
+]
+SCOPES = {
+    "top_downloads:5": lambda model_id: True,
+    "author:meta-llama": lambda model_id: model_id.startswith("meta-llama/"),
+    "author:Qwen": lambda model_id: model_id.startswith("Qwen/"),
+    "author:zai-org": lambda model_id: model_id.startswith(("zai-org/", "THUDM/")),
+    "coverage_min_downloads:0": lambda model_id: True,
+}
+START = date(2026, 4, 26)  # the days cross a month boundary (batches never span two months)
+DAYS = [START + timedelta(days=i) for i in range(10)]
+
+
+def _query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _snapshot(con, scope: str, day: date, hour: int) -> int:
+    return con.execute(
+        """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
+           VALUES (?, ?, ?, ?, 0, 'test', 1, 0, 0) RETURNING snapshot_id""",
+        [scope, day, f"{day}T0{hour}:00:00Z", f"{day}T0{hour}:30:00Z"],
+    ).fetchone()[0]
+
+
+def _append(con, snapshot_id: int, rows: list[tuple]) -> None:
+    """rows: (model_id, downloads_30d, downloads_all_time) in rank order."""
+    columns = ["model_id", "rank", "downloads_30d", "downloads_all_time"]
+    listed = [(r[0], rank, r[1], r[2]) for rank, r in enumerate(rows, start=1)]
+    table = pa.table(
+        {c: pa.array([r[i] for r in listed], type=pa.string() if i == 0 else pa.int64()) for i, c in enumerate(columns)}
+    )
+    con.register("listing", table)
+    storage.append(
+        con,
+        f"SELECT {snapshot_id}::BIGINT AS snapshot_id, model_id, rank::INTEGER AS rank, downloads_30d, "
+        "downloads_all_time, 0::BIGINT AS likes, 0::DOUBLE AS trending_score FROM listing",
+    )
+    con.unregister("listing")
+
+
+def _metadata(con) -> None:
+    for model_id in MODELS:
+        con.execute(
+            """INSERT INTO hf_models (model_id, author, created_at, last_modified, pipeline_tag, library_name, tags,
+                                      safetensors_total, gated, meta_hash, first_seen, last_seen)
+               VALUES (?, ?, '2025-01-15T10:00:00Z', '2025-01-15T10:00:00Z', ?, 'transformers', [], NULL, 'false', 0, ?, ?)""",
+            [
+                model_id,
+                model_id.split("/")[0],
+                "feature-extraction" if "unrelated" in model_id else "text-generation",
+                DAYS[0],
+                DAYS[-1],
+            ],
+        )
+    for child, parent, relation in LINEAGE:
+        con.execute("INSERT INTO hf_lineage VALUES (?, ?, ?, ?, ?)", [child, parent, relation, DAYS[0], DAYS[-1]])
+
+
+def _day_listings(rng: random.Random, counters: dict) -> dict[str, list[tuple]]:
+    """A day's listing per scope: counters that move (up, down, to NULL and back), models that leave
+    and come back, a scope that is not crawled some days."""
+    for model_id in MODELS:
+        if rng.random() < 0.5:
+            d30, total = counters.get(model_id, (1000, 50_000))
+            d30 = None if rng.random() < 0.15 else (d30 or 500) + rng.randint(-300, 400)
+            total = None if rng.random() < 0.1 else (total or 40_000) + rng.randint(-20, 900)
+            counters[model_id] = (d30, total)
+        counters.setdefault(model_id, (1000, 50_000))
+    listings = {}
+    for scope, member in SCOPES.items():
+        if scope.startswith("author:") and rng.random() < 0.2:
+            continue  # not crawled that day
+        rows = [(m, *counters[m]) for m in MODELS if member(m) and rng.random() > 0.2]  # ~1 in 5 absent
+        rows.sort(key=lambda r: -(r[1] or 0))
+        listings[scope] = rows[:5] if scope.startswith("top_downloads:") else rows
+    return listings
+
+
+def _write_history(db: Path) -> None:
+    """Ten days of every scope, written out of day order (late days backfilled)."""
+    rng = random.Random(23)
+    counters: dict = {}
+    planned = {day: _day_listings(rng, counters) for day in DAYS}
+    order = DAYS[:3] + DAYS[6:] + DAYS[3:6][::-1]  # days 4-6 written last, newest first
+    store.Store(db).prepare()
+    with store.writer(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        _metadata(con)
+        for day in order:
+            for hour, (scope, rows) in enumerate(planned[day].items(), start=1):
+                _append(con, _snapshot(con, scope, day, hour), rows)
+        con.execute("COMMIT")
+
+
+def _rollups(db: Path) -> dict[str, list[tuple]]:
+    return {table: _query(db, f"SELECT * FROM {table} ORDER BY ALL") for table in TABLES}
+
+
+def _each_day_on_its_own(db: Path) -> dict[str, list[tuple]]:
+    """The roll-ups of each day computed alone (read from the history), in a shuffled order."""
+    with store.writer(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        rollups.refresh_ids(con)
+        rollups.refresh_attribution(con)
+        for table in TABLES:
+            con.execute(f"DELETE FROM {table}")
+        for day in random.Random(5).sample(DAYS, len(DAYS)):
+            rollups.roll_up(con, [day])
+        con.execute("COMMIT")
+    return _rollups(db)
+
+
+def test_the_replay_gives_the_rollups_of_each_day_on_its_own(tmp_path, monkeypatch, caplog):
+    db = tmp_path / "store.duckdb"
+    _write_history(db)
+    alone = _each_day_on_its_own(db)
+    assert [r[0] for r in alone["internal.hf_rollup_sets"]] == DAYS
+    # the history is not trivial: counters went down and to NULL, a renamed id was listed under both names
+    assert _query(db, "SELECT count(*) FROM hf_model_downloads WHERE downloads_30d IS NULL")[0][0] > 0
+    families = {r[1] for r in alone["internal.hf_rollup_family"]}
+    assert {"Llama", "Qwen", "GLM"} <= families
+    monkeypatch.setattr(rollups, "BATCH_DAYS", 3)
+    progress: list[str] = []
+    with caplog.at_level(logging.INFO, logger=rollups.__name__), store.writer(db) as con:
+        assert rollups.reattribute(con, progress.append) == len(DAYS)
+    assert _rollups(db) == alone
+    # batches of at most 3 days, none across the month boundary; a log line per month
+    assert progress[-1] == f"re-attributing the Hub history: {len(DAYS)}/{len(DAYS)} days ({DAYS[-1]})"
+    assert len(progress) == 2 + 2  # April: 26-28, 29-30; May: 1-3, 4-5
+    months = [r.getMessage() for r in caplog.records if "re-attributing the Hub history" in r.getMessage()]
+    assert [m.split(": ")[1].split(" ")[0] for m in months] == ["2026-04", "2026-05"]
+    # one batch of every day gives the same rows too
+    monkeypatch.setattr(rollups, "BATCH_DAYS", 31)
+    with store.writer(db) as con:
+        rollups.reattribute(con)
+    assert _rollups(db) == alone
+
+
+def test_the_replay_reads_the_same_days_rows_as_the_history(tmp_path):
+    """Day by day, the rows the replay hands to the roll-ups are hf_daily_downloads' rows."""
+    db = tmp_path / "store.duckdb"
+    _write_history(db)
+    with store.writer(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        rollups.refresh_ids(con)
+        replay = rollups.Replay(con)
+        seen = []
+        original = rollups._write_rollups
+
+        def capture(con, days):
+            seen.extend(con.execute(f"SELECT * FROM {rollups.DAY_ROWS} ORDER BY ALL").fetchall())
+            original(con, days)
+
+        rollups._write_rollups = capture
+        try:
+            for batch in rollups.batches(DAYS, 4):
+                replay.batch(batch)
+        finally:
+            rollups._write_rollups = original
+            replay.close()
+        expected = con.execute("SELECT * FROM hf_daily_downloads ORDER BY ALL").fetchall()
+        con.execute("ROLLBACK")
+    assert sorted(seen) == expected
+
+
+def test_a_store_whose_views_changed_is_reattributed_by_the_next_write(tmp_path):
+    db = tmp_path / "store.duckdb"
+    _write_history(db)
+    hub = store.Store(db)
+    assert rollups.after_commit(hub, DAYS[-1]) == DAYS  # no roll-ups yet: every day
+    with store.writer(db) as con:
+        version = con.execute("SELECT value FROM internal.store_state WHERE name = 'views_version'").fetchone()[0]
+        assert con.execute("SELECT value FROM internal.store_state WHERE name = 'rollups_version'").fetchone() == (
+            version,
+        )
+    assert rollups.after_commit(hub, DAYS[-1]) == [DAYS[-1]]  # up to date: the day written only
+    # reference data changed (as a new collector's CSVs would): Meta now in another country
+    with store.writer(db) as con:
+        con.execute("UPDATE ref.organisations SET country = 'Atlantis' WHERE organisation = 'Meta'")
+        con.execute("UPDATE internal.store_state SET value = 'changed' WHERE name = 'views_version'")
+    assert rollups.after_commit(hub, DAYS[-1]) == DAYS
+    countries = {r[1] for r in _query(db, "SELECT * FROM internal.hf_rollup_country")}
+    assert "Atlantis" in countries and "United States" not in countries
+    assert _query(db, "SELECT value FROM internal.store_state WHERE name = 'rollups_version'") == [("changed",)]
+    assert _rollups(db) == _each_day_on_its_own(db)
