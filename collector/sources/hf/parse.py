@@ -112,7 +112,7 @@ def _check_column(url: str, ids: list, key: str, values: list, allowed: frozense
 def _check_int64(url: str, ids: list, key: str, values: list) -> None:
     """Counts are stored as BIGINT: a value beyond 64 bits is a bad response, not a crash later."""
     present = [v for v in values if v is not None]
-    if -_INT64 <= min(present) and max(present) < _INT64:
+    if min(present) >= -_INT64 and max(present) < _INT64:
         return
     index = next(i for i, v in enumerate(values) if v is not None and not -_INT64 <= v < _INT64)
     raise _bad(url, index, ids[index], key, values[index], "an integer within 64 bits")
