@@ -113,8 +113,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COLLECTOR_DB_MEMORY",
         "size",
-        "512MB",
-        "memory DuckDB may use while writing; beyond it, it spills to disk where it can",
+        "1GB",
+        "memory DuckDB may use while writing; beyond it, it spills to disk where it can (the Hub roll-ups of "
+        "a 1,000,000-model day need 1GB: at 512MB they fail)",
     ),
     Setting(
         "COLLECTOR_LOCK_TIMEOUT",
