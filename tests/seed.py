@@ -3,7 +3,11 @@ by the test, so the right answer is known by construction. Tables are the migrat
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -334,10 +338,45 @@ def load_openrouter_capture(seed: Seed, catalog_json: Path, rankings_json: Path)
     return catalog, rankings
 
 
+TEMPLATE_NOW = "2026-05-01T06:00:00Z"  # schema_migrations.applied_at of every copy, whichever test made the template
+_template: Path | None = None
+
+
+def empty_store(path: Path) -> Path:
+    """Make `path` the store the first command on a new path makes (migrated, reference tables and
+    views, no rows) by copying a template built once per process: `Store(path).prepare()` costs a few
+    tenths of a second, a copy milliseconds. A DuckDB file is self-contained once its last connection
+    closed (no .wal beside it), so a copy is that store."""
+    global _template
+    if _template is None:
+        folder = Path(tempfile.mkdtemp(prefix="collector-store-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        template = folder / "adoption.duckdb"
+        saved = os.environ.get("COLLECTOR_NOW")
+        os.environ["COLLECTOR_NOW"] = TEMPLATE_NOW
+        try:
+            store.Store(template).prepare()
+        finally:
+            if saved is None:
+                del os.environ["COLLECTOR_NOW"]
+            else:
+                os.environ["COLLECTOR_NOW"] = saved
+        assert not template.with_name(template.name + ".wal").exists(), "the template was not checkpointed"
+        _template = template
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_template, path)
+    return path
+
+
 @contextlib.contextmanager
 def seeded(db: Path) -> Iterator[Seed]:
-    """A store with migrations, reference tables and views, open for INSERTs; committed on exit."""
-    store.Store(db).prepare()
+    """A store with migrations, reference tables and views, open for INSERTs; committed on exit.
+    A new path gets a copy of the empty template (the same store `prepare()` makes); an existing
+    store is prepared as every command does."""
+    if db.exists():
+        store.Store(db).prepare()
+    else:
+        empty_store(db)
     with store.writer(db) as con:
         yield Seed(con)
         rollups.reattribute(con)  # what a Hub commit does for its day, for every seeded day
