@@ -142,7 +142,7 @@ def test_paces_before_a_429_when_window_is_spent(run, db, orgs, monkeypatch):
     from tests.fakes.hub import FakeHub
 
     models = [make_model(f"Qwen/m{i}", 100 - i) for i in range(6)]
-    with FakeHub(models, quota=3, window=2) as server:
+    with FakeHub(models, quota=3, window=1) as server:  # the shortest window: each reset is waited for
         monkeypatch.setenv("HF_ENDPOINT", server.url)
         result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0", "--page-size", "1")
         assert result.code == 0, result.err
