@@ -166,9 +166,24 @@ def run(capsys):
     return invoke
 
 
+_READER: duckdb.DuckDBPyConnection | None = None
+
+
 def query(db: Path, sql: str, params=None):
-    con = duckdb.connect(str(db), read_only=True)
+    """Rows of `sql` on the store at `db`, opened read-only for this one query (closed after it, so
+    that the next command can open it). The file is attached to one in-memory DuckDB kept by this
+    process, under its own name and as the default catalog: what a read-only connection to it sees,
+    without starting a new DuckDB instance per query (a third of the cost)."""
+    global _READER
+    if _READER is None:
+        _READER = duckdb.connect()
+    con = _READER
+    stem = db.stem if db.stem.lower() not in ("memory", "system", "temp") else f"{db.stem}_store"
+    name = '"' + stem.replace('"', '""') + '"'
+    con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS {name} (READ_ONLY)")
     try:
+        con.execute(f"USE {name}")
         return con.execute(sql, params or []).fetchall()
     finally:
-        con.close()
+        con.execute("USE memory")
+        con.execute(f"DETACH {name}")
