@@ -13,7 +13,7 @@ from collector import reference as refdata
 from tests.conftest import query
 from tests.seed import LINEAGE_TAG, load_hub_sample, load_openrouter_capture, seeded
 
-pytestmark = [pytest.mark.shared, pytest.mark.xdist_group("claims_shared")]  # module-scoped stores: one worker
+pytestmark = pytest.mark.shared
 
 LINEAGE = re.compile(LINEAGE_TAG)
 SNAPSHOT_DAY = date(2026, 5, 28)

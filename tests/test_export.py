@@ -18,9 +18,6 @@ from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
 
-# The populated store is built once per worker: keep this module's tests on one worker.
-pytestmark = pytest.mark.xdist_group("export")
-
 
 @pytest.fixture(scope="module")
 def populated_template(tmp_path_factory) -> Path:

@@ -26,10 +26,7 @@ from tests.fakes.server import Reply
 
 # Every test starts from an empty store copied from a template (conftest `empty_store`), as if
 # a first command had made it, without preparing one per test.
-pytestmark = [
-    pytest.mark.usefixtures("empty_store"),
-    pytest.mark.xdist_group("openrouter_faults"),  # the module's `template` is built once per worker
-]
+pytestmark = pytest.mark.usefixtures("empty_store")
 
 EARLY = "2025-01-20T06:00:00Z"
 NEXT_DAY = "2025-01-21T06:00:00Z"
