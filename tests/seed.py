@@ -3,7 +3,11 @@ by the test, so the right answer is known by construction. Tables are the migrat
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -105,10 +109,38 @@ class Seed:
             )
             hf_store.append(self.con, "SELECT *, 0::BIGINT AS likes, 0::DOUBLE AS trending_score FROM seed_hf_rows")
             self.con.execute("DROP TABLE seed_hf_rows")
-            # metadata for models not seen before (pipeline tag from the 4th field), else widen first/last seen
-            for row in models:
-                self._put_model(row[0], day, {}, {"pipeline_tag": row[3] if len(row) > 3 else "text-generation"})
+            self._see_models(day, models)
         return snapshot_id
+
+    def _see_models(self, day: date, models: list[tuple]) -> None:
+        """`_put_model` for every model of a snapshot, in two statements instead of two per model:
+        metadata for models not seen before (pipeline tag from the 4th field, the first one given),
+        else first/last seen widened to `day`."""
+        import pyarrow as pa
+
+        tags: dict[str, str | None] = {}
+        for row in models:
+            tags.setdefault(row[0], row[3] if len(row) > 3 else "text-generation")
+        batch = pa.table(
+            {"model_id": pa.array(list(tags), pa.string()), "pipeline_tag": pa.array(list(tags.values()), pa.string())}
+        )
+        self.con.register("seed_seen", batch)
+        try:
+            self.con.execute(
+                "UPDATE hf_models SET first_seen = least(first_seen, $day), last_seen = greatest(last_seen, $day) "
+                "WHERE model_id IN (SELECT model_id FROM seed_seen)",
+                {"day": day},
+            )
+            self.con.execute(
+                """INSERT INTO hf_models (model_id, author, created_at, last_modified, pipeline_tag, library_name, tags,
+                                          safetensors_total, gated, meta_hash, first_seen, last_seen)
+                   SELECT model_id, CASE WHEN contains(model_id, '/') THEN split_part(model_id, '/', 1) END,
+                          $created, $created, pipeline_tag, 'transformers', []::VARCHAR[], NULL, 'false', 0, $day, $day
+                   FROM seed_seen WHERE model_id NOT IN (SELECT model_id FROM hf_models)""",
+                {"day": day, "created": "2025-01-15T10:00:00Z"},
+            )
+        finally:
+            self.con.unregister("seed_seen")
 
     def lineage(self, child: str, parent: str, relation: str = "finetune", day: str = "2026-05-01") -> None:
         self.con.execute(
@@ -334,10 +366,45 @@ def load_openrouter_capture(seed: Seed, catalog_json: Path, rankings_json: Path)
     return catalog, rankings
 
 
+TEMPLATE_NOW = "2026-05-01T06:00:00Z"  # schema_migrations.applied_at of every copy, whichever test made the template
+_template: Path | None = None
+
+
+def empty_store(path: Path) -> Path:
+    """Make `path` the store the first command on a new path makes (migrated, reference tables and
+    views, no rows) by copying a template built once per process: `Store(path).prepare()` costs a few
+    tenths of a second, a copy milliseconds. A DuckDB file is self-contained once its last connection
+    closed (no .wal beside it), so a copy is that store."""
+    global _template
+    if _template is None:
+        folder = Path(tempfile.mkdtemp(prefix="collector-store-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        template = folder / "adoption.duckdb"
+        saved = os.environ.get("COLLECTOR_NOW")
+        os.environ["COLLECTOR_NOW"] = TEMPLATE_NOW
+        try:
+            store.Store(template).prepare()
+        finally:
+            if saved is None:
+                del os.environ["COLLECTOR_NOW"]
+            else:
+                os.environ["COLLECTOR_NOW"] = saved
+        assert not template.with_name(template.name + ".wal").exists(), "the template was not checkpointed"
+        _template = template
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_template, path)
+    return path
+
+
 @contextlib.contextmanager
 def seeded(db: Path) -> Iterator[Seed]:
-    """A store with migrations, reference tables and views, open for INSERTs; committed on exit."""
-    store.Store(db).prepare()
+    """A store with migrations, reference tables and views, open for INSERTs; committed on exit.
+    A new path gets a copy of the empty template (the same store `prepare()` makes); an existing
+    store is prepared as every command does."""
+    if db.exists():
+        store.Store(db).prepare()
+    else:
+        empty_store(db)
     with store.writer(db) as con:
         yield Seed(con)
         rollups.reattribute(con)  # what a Hub commit does for its day, for every seeded day

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -15,19 +16,31 @@ import pytest
 
 from collector import store
 from collector.outputs import claims as claims_report
-from tests.conftest import query
+from tests.conftest import isolate, query
 from tests.seed import seeded
 from tests.test_claims import CLAIM_IDS, COLUMNS, week_models
 
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
 
 
+@pytest.fixture(scope="module")
+def report_template(tmp_path_factory) -> Path:
+    """A Hub snapshot and two OpenRouter weeks, seeded once for the module (the tests only read it)."""
+    folder = tmp_path_factory.mktemp("report")
+    path = folder / "adoption.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        isolate(mp, folder)
+        with seeded(path) as s:
+            s.hf_snapshot("2025-03-18", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 1_000_000_000)])
+            s.or_week("2025-10-27", week_models(7), other=5000)
+            s.or_week("2025-11-03", week_models(5), other=5000)
+    return path
+
+
 @pytest.fixture
-def report_db(db):
-    with seeded(db) as s:
-        s.hf_snapshot("2025-03-18", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 1_000_000_000)])
-        s.or_week("2025-10-27", week_models(7), other=5000)
-        s.or_week("2025-11-03", week_models(5), other=5000)
+def report_db(report_template, db):
+    """`db` holding a copy of the module's seeded store."""
+    shutil.copyfile(report_template, db)
     return db
 
 

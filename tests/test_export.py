@@ -5,25 +5,51 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from collector.outputs import charts, export
+from tests.conftest import ORGS_CSV, call_cli, hub_models, isolate
+from tests.fakes.hub import FakeHub
+from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.fixture(scope="module")
+def populated_template(tmp_path_factory) -> Path:
+    """Two weekly Hub snapshots and OpenRouter history, collected through the real commands against
+    the `hub` and `openrouter` fixtures' fakes (built once: the data and the clock are fixed)."""
+    folder = tmp_path_factory.mktemp("populated")
+    db = folder / "adoption.duckdb"
+    orgs = folder / "orgs.csv"
+    orgs.write_text(ORGS_CSV)
+    models = hub_models()
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        FakeHub(models) as hub,
+        FakeOpenRouter(models=demo_models(), top=3, per_minute=100_000, **sample_data()) as router,
+    ):
+        isolate(mp, folder)
+        mp.setenv("HF_ENDPOINT", hub.url)
+        mp.setenv("OPENROUTER_BASE_URL", router.api_url)
+        mp.setenv("OPENROUTER_API_KEY", KEY)
+        for day, bump in (("2026-05-04T06:00:00Z", 0), ("2026-05-08T06:00:00Z", 1000)):
+            mp.setenv("COLLECTOR_NOW", day)
+            for model in hub.models:
+                model["downloads"] += bump
+            assert call_cli("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "10") == 0
+        assert call_cli("--db", str(db), "collect", "openrouter") == 0
+    return db
+
+
 @pytest.fixture
-def populated(run, hub, openrouter, db, orgs, monkeypatch):
-    """Two weekly Hub snapshots and OpenRouter history, collected through the real commands."""
-    for day, bump in (("2026-05-04T06:00:00Z", 0), ("2026-05-08T06:00:00Z", 1000)):
-        monkeypatch.setenv("COLLECTOR_NOW", day)
-        for model in hub.models:
-            model["downloads"] += bump
-        assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "10").code == 0
-    assert run("--db", str(db), "collect", "openrouter").code == 0
+def populated(populated_template, db, monkeypatch):
+    """`db` holding a copy of the populated store; the clock on 2026-05-12."""
+    shutil.copyfile(populated_template, db)
     monkeypatch.setenv("COLLECTOR_NOW", "2026-05-12T06:00:00Z")
     return db
 

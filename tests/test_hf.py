@@ -9,6 +9,10 @@ from tests.conftest import query
 from tests.fakes.hub import make_model
 from tests.fakes.server import Reply
 
+# Every test starts from an empty store copied from a template (conftest `empty_store`), as if
+# a first command had made it, without preparing one per test.
+pytestmark = pytest.mark.usefixtures("empty_store")
+
 
 def test_collects_orgs_and_top_n_across_pages(run, hub, db, orgs):
     result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "5", "--page-size", "2")
@@ -138,7 +142,7 @@ def test_paces_before_a_429_when_window_is_spent(run, db, orgs, monkeypatch):
     from tests.fakes.hub import FakeHub
 
     models = [make_model(f"Qwen/m{i}", 100 - i) for i in range(6)]
-    with FakeHub(models, quota=3, window=2) as server:
+    with FakeHub(models, quota=3, window=1) as server:  # the shortest window: each reset is waited for
         monkeypatch.setenv("HF_ENDPOINT", server.url)
         result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0", "--page-size", "1")
         assert result.code == 0, result.err
@@ -256,13 +260,15 @@ def test_token_is_sent_but_never_stored(run, hub, db, orgs, monkeypatch):
         (["--coverage", "0"], "--coverage must be 1 or more, got 0"),
     ],
 )
-def test_bad_arguments_exit_2_before_a_run_opens(run, db, args, message):
+def test_bad_arguments_exit_2_before_a_run_opens(run, tmp_path, args, message):
+    db = tmp_path / "new.duckdb"  # a path with no store yet (`db` holds the module's empty store)
     result = run("--db", str(db), "collect", "hf", *args)
     assert result.code == 2 and result.err == f"error: {message}\n"
     assert not db.exists()  # nothing opened, no run recorded
 
 
-def test_bad_endpoint_exits_2_at_once_without_retries(run, db, monkeypatch):
+def test_bad_endpoint_exits_2_at_once_without_retries(run, tmp_path, monkeypatch):
+    db = tmp_path / "new.duckdb"  # a path with no store yet
     monkeypatch.setenv("HF_ENDPOINT", "not-a-url")
     monkeypatch.setenv("COLLECTOR_RETRY_BASE_SECONDS", "30")  # a retry would make this test hang
     result = run("--db", str(db), "collect", "hf", "--top", "5")

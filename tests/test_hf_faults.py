@@ -15,6 +15,10 @@ from tests.conftest import query
 from tests.fakes.hub import FakeHub, make_model
 from tests.fakes.server import Reply
 
+# Every test starts from an empty store copied from a template (conftest `empty_store`), as if
+# a first command had made it, without preparing one per test.
+pytestmark = pytest.mark.usefixtures("empty_store")
+
 
 def collect(run, db, orgs, *extra):
     return run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0", *extra)

@@ -11,6 +11,10 @@ import pytest
 from tests.conftest import query
 from tests.fakes.hub import FakeHub
 
+# Every test starts from an empty store copied from a template (conftest `empty_store`), as if
+# a first command had made it, without preparing one per test.
+pytestmark = pytest.mark.usefixtures("empty_store")
+
 pytestmark = pytest.mark.shared
 
 

@@ -14,13 +14,18 @@ from collector import store
 from collector.sources.hf import rollups
 from collector.sources.hf import storage as hf_store
 from tests.conftest import query
+from tests.seed import empty_store
 
 ROW_COLUMNS = ["snapshot_id", "model_id", "rank", "downloads_30d", "downloads_all_time", "likes", "trending_score"]
 
 
 def _writer(db):
-    """A write connection on a store with its views (the refresh step every command runs first)."""
-    store.Store(db).prepare()
+    """A write connection on a store with its views (the refresh step every command runs first; a new
+    path gets a copy of the empty template, the store that step makes)."""
+    if db.exists():
+        store.Store(db).prepare()
+    else:
+        empty_store(db)
     return store.writer(db)
 
 

@@ -13,6 +13,10 @@ from tests.conftest import query
 from tests.fakes.openrouter import KEY
 from tests.fakes.server import Reply
 
+# Every test starts from an empty store copied from a template (conftest `empty_store`), as if
+# a first command had made it, without preparing one per test.
+pytestmark = pytest.mark.usefixtures("empty_store")
+
 EARLY = "2025-01-20T06:00:00Z"  # last completed day 2025-01-19, a Sunday: 19 days, 3 weeks of history
 NEXT_DAY = "2025-01-21T06:00:00Z"
 

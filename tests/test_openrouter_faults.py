@@ -24,6 +24,10 @@ from tests.conftest import query
 from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
 from tests.fakes.server import Reply
 
+# Every test starts from an empty store copied from a template (conftest `empty_store`), as if
+# a first command had made it, without preparing one per test.
+pytestmark = pytest.mark.usefixtures("empty_store")
+
 EARLY = "2025-01-20T06:00:00Z"
 NEXT_DAY = "2025-01-21T06:00:00Z"
 TABLES = ("or_catalog_snapshots", "or_models", "or_pulls", "or_rankings", "or_app_rankings")

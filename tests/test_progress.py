@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from collector.core.progress import Progress
 
 
@@ -30,6 +32,7 @@ def test_no_progress_when_not_a_terminal_or_quiet():
     assert tty.getvalue() == ""
 
 
+@pytest.mark.usefixtures("empty_store")
 def test_cli_is_silent_on_stderr_when_not_a_tty_except_summary(run, hub, db, tmp_path):
     orgs = tmp_path / "orgs.csv"
     orgs.write_text("namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\n")

@@ -20,6 +20,10 @@ from tests.fakes.hub import FakeHub, make_model
 from tests.fakes.openrouter import FakeOpenRouter, demo_models, sample_data
 from tests.fakes.server import Reply
 
+# Every test starts from an empty store copied from a template (conftest `empty_store`), as if
+# a first command had made it, without preparing one per test.
+pytestmark = pytest.mark.usefixtures("empty_store")
+
 ROOT = Path(__file__).resolve().parents[1]
 HF_SECRET = "hf_SeCrEtHubToken4x7Qz9Lm2Pw"
 OR_SECRET = "sk-or-v1-SeCrEtRouterKey8Ab12Cd34Ef"

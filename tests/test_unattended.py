@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC
 from pathlib import Path
@@ -22,6 +23,21 @@ def cli(db: Path, *args: str) -> list[str]:
 
 def env_for(hub) -> dict:
     return {**os.environ, "HF_ENDPOINT": hub.url, "PYTHONPATH": str(ROOT)}
+
+
+def hold_first_page(hub) -> threading.Event:
+    """The next request to /api/models is answered (an empty page) only once the returned event is
+    set: a child's run is mid-fetch until the test lets it go."""
+    release = threading.Event()
+    hub.script("/api/models", Reply(200, b"[]", hold=release))
+    return release
+
+
+def stop_mid_fetch(proc, release: threading.Event, sig: signal.Signals) -> None:
+    """Signal a child whose request is held, then let the response through: it arrives after the signal."""
+    proc.send_signal(sig)
+    time.sleep(0.1)
+    release.set()
 
 
 def wait_until(predicate, timeout=20.0):
@@ -51,10 +67,10 @@ def write_schedule(tmp_path: Path, orgs: Path, cron: str = "15 2 * * *") -> Path
 
 def test_sigterm_mid_run_commits_nothing_and_rerun_completes(hub, db, orgs, tmp_path):
     write_schedule(tmp_path, orgs)
-    hub.script("/api/models", Reply(200, b"[]", delay=3))
+    release = hold_first_page(hub)
     proc = subprocess.Popen(cli(db, "run", "hf"), env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     assert wait_until(lambda: hub.requests_to("/api/models"))
-    proc.send_signal(signal.SIGTERM)
+    stop_mid_fetch(proc, release, signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert (
@@ -77,12 +93,12 @@ def test_scheduler_catches_up_then_stops_cleanly_on_sigterm(hub, db, orgs, tmp_p
     """Started at 06:00 after a missed 02:15 run: it runs the job once at start; SIGTERM during
     that job stops the scheduler after the job rolled back."""
     config = write_schedule(tmp_path, orgs)
-    hub.script("/api/models", Reply(200, b"[]", delay=3))
+    release = hold_first_page(hub)
     proc = subprocess.Popen(
         cli(db, "schedule", "--config", str(config)), env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True
     )
     assert wait_until(lambda: hub.requests_to("/api/models")), "the catch-up run never started"
-    proc.send_signal(signal.SIGTERM)
+    stop_mid_fetch(proc, release, signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "missed its run of 2026-05-01 02:15 UTC, running it once now" in err
@@ -107,16 +123,21 @@ def test_scheduler_runs_a_due_job_and_logs_start_and_end(hub, db, orgs, tmp_path
 
 
 def test_two_writers_at_once_both_finish_without_duplicates(hub, db, orgs):
-    hub.script("/api/models", Reply(200, b"[]", delay=1))  # overlap the two runs
+    release = hold_first_page(hub)  # the first run to fetch waits there until the second is fetching too
     procs = [
         subprocess.Popen(
             cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "5"),
-            env=env_for(hub),
+            # each waits for the other's writes (not the tests' 2 s: on a loaded machine a run's writes take longer)
+            env={**env_for(hub), "COLLECTOR_LOCK_TIMEOUT": "60"},
             stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(2)
     ]
+    try:
+        assert wait_until(lambda: len(hub.requests_to("/api/models")) >= 2), "the two runs never overlapped"
+    finally:
+        release.set()
     results = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert query(db, "SELECT status, count(*) FROM runs GROUP BY 1") == [("ok", 2)]
@@ -127,17 +148,9 @@ def test_two_writers_at_once_both_finish_without_duplicates(hub, db, orgs):
     ) == [(0,)]
 
 
-def test_readers_open_the_store_while_a_run_fetches(hub, db, orgs):
-    assert (
-        subprocess.run(
-            cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0"),
-            env=env_for(hub),
-            capture_output=True,
-            timeout=60,
-        ).returncode
-        == 0
-    )
-    hub.script("/api/models", Reply(200, b"[]", delay=4))
+def test_readers_open_the_store_while_a_run_fetches(run, hub, db, orgs):
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0  # a first run
+    release = hold_first_page(hub)  # the writer stays mid-fetch until both readers are done
     writer = subprocess.Popen(
         cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0"), env=env_for(hub), stderr=subprocess.PIPE, text=True
     )
@@ -163,6 +176,7 @@ def test_readers_open_the_store_while_a_run_fetches(hub, db, orgs):
             assert plain.returncode == 0, plain.stderr
             assert plain.stdout.splitlines()[-1] == "2"
     finally:
+        release.set()
         writer.communicate(timeout=60)
     assert writer.returncode == 0
 
@@ -229,11 +243,11 @@ def test_a_run_crossing_utc_midnight_is_the_day_it_started(run, hub, db, orgs, m
 
 
 def test_ctrl_c_stops_at_a_safe_point(hub, db, orgs, tmp_path):
-    hub.script("/api/models", Reply(200, b"[]", delay=3))
+    release = hold_first_page(hub)
     cmd = cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0")
     proc = subprocess.Popen(cmd, env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     assert wait_until(lambda: hub.requests_to("/api/models"))
-    proc.send_signal(signal.SIGINT)
+    stop_mid_fetch(proc, release, signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert "stopping at the next safe point" in err and "error: stopped: SIGINT received" in err
@@ -242,16 +256,19 @@ def test_ctrl_c_stops_at_a_safe_point(hub, db, orgs, tmp_path):
 
 
 def test_second_ctrl_c_forces_the_stop(hub, db, orgs, tmp_path):
-    hub.script("/api/models", Reply(200, b"[]", delay=20))
+    release = hold_first_page(hub)  # a response that does not come while the test runs
     cmd = cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0")
     proc = subprocess.Popen(cmd, env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
-    assert wait_until(lambda: hub.requests_to("/api/models"))
-    started = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
-    assert time.monotonic() - started < 15  # did not wait for the 20 s response
+    try:
+        assert wait_until(lambda: hub.requests_to("/api/models"))
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 15  # did not wait for the response
     assert proc.returncode == 130 and "interrupted: nothing partial was written" in err
     assert query(db, "SELECT status FROM runs") == [("failed",)]
     assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]

@@ -3,14 +3,23 @@ as_of in its title/footnote; with no data in scope it says so instead of drawing
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from typing import Any
 
 TOP_SERIES = 7
+
+
+@functools.cache
+def _pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend (no display needed), imported when the first chart is
+    drawn: half a second every `collector` command would otherwise pay at start-up."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def _finish(fig, ax, path: Path, title: str, footnote: str) -> None:
@@ -18,11 +27,11 @@ def _finish(fig, ax, path: Path, title: str, footnote: str) -> None:
     fig.text(0.01, 0.01, footnote, fontsize=7, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _pyplot().close(fig)
 
 
 def empty(path: Path, title: str, reason: str) -> None:
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = _pyplot().subplots(figsize=(8, 4.5))
     ax.axis("off")
     ax.text(0.5, 0.5, reason, ha="center", va="center", fontsize=11, wrap=True)
     _finish(fig, ax, path, title, "collector")
@@ -42,7 +51,7 @@ def shares_over_time(path: Path, rows: list[tuple], title: str, footnote: str, y
     for day, name, share in rows:
         target = series.get(name, rest)
         target[day] = target.get(day, 0.0) + (share or 0.0)
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig, ax = _pyplot().subplots(figsize=(9, 5))
     for name in shown:
         ax.plot(
             dates,
@@ -65,7 +74,7 @@ def families(path: Path, rows: list[tuple], title: str, footnote: str) -> None:
     if not rows:
         empty(path, title, "no Qwen or Llama downloads in scope for this period")
         return
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig, ax = _pyplot().subplots(figsize=(9, 5))
     for family, scope in sorted({(r[1], r[2]) for r in rows}):
         points = sorted((r[0], r[3] or 0) for r in rows if r[1] == family and r[2] == scope)
         ax.plot(

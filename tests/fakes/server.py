@@ -22,6 +22,9 @@ class Reply:
     pause: float = 0.0
     # No Content-Length: the body ends when the connection closes (a size the client learns only by reading).
     no_length: bool = False
+    # Reply only once this event is set (at most 60 s): a client kept mid-request for exactly as long
+    # as the test needs, instead of a fixed delay that is too short on a loaded machine and wasted on an idle one.
+    hold: threading.Event | None = None
 
 
 @dataclass
@@ -130,6 +133,8 @@ class FakeServer:
             self.log.append(request)
         reply = self._scripted(parts.path) or self.handle(request)
         request.status = reply.status
+        if reply.hold is not None:
+            reply.hold.wait(timeout=60)
         if reply.delay:
             import time
 

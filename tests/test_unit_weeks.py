@@ -1,0 +1,59 @@
+"""ISO weeks and days as the commands read them (collector/core/weeks.py), as pure logic."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from collector.core import weeks
+from collector.core.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    "text, monday",
+    [
+        ("2025-W44", date(2025, 10, 27)),
+        ("2025-w01", date(2024, 12, 30)),  # ISO week 1 of 2025 starts in 2024; lower case accepted
+        (" 2026-W53 ", date(2026, 12, 28)),
+        ("2020-W53", date(2020, 12, 28)),
+    ],
+)
+def test_parse_week_gives_the_monday(text, monday):
+    assert weeks.parse_week(text) == monday
+    assert monday.weekday() == 0
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("2025-W53", "week 53 does not exist in 2025"),
+        ("2025-W00", "week 0 does not exist in 2025"),
+        ("2025-44", "expected an ISO week YYYY-Www"),
+        ("W44", "expected an ISO week YYYY-Www"),
+        ("2025-W4", "expected an ISO week YYYY-Www"),
+    ],
+)
+def test_parse_week_refuses_what_is_not_a_week(text, problem):
+    with pytest.raises(ConfigError) as caught:
+        weeks.parse_week(text)
+    assert str(caught.value).startswith(f"--week {text!r}: ") and problem in str(caught.value)
+
+
+def test_parse_day_wants_exactly_yyyy_mm_dd():
+    assert weeks.parse_day("2025-11-01") == date(2025, 11, 1)
+    assert weeks.parse_day(" 2025-11-01 ") == date(2025, 11, 1)
+    for text in ("2025-11-1", "20251101", "2025-02-30", "yesterday"):
+        with pytest.raises(ConfigError, match=r"^--since '.*': expected a date YYYY-MM-DD"):
+            weeks.parse_day(text, "--since")
+
+
+def test_week_arithmetic():
+    assert weeks.week_start(date(2026, 5, 3)) == date(2026, 4, 27)  # Sunday -> its Monday
+    assert weeks.week_start(date(2026, 4, 27)) == date(2026, 4, 27)
+    assert weeks.last_complete_week(date(2026, 5, 1)) == date(2026, 4, 20)  # on a Friday: the week before
+    assert weeks.last_complete_week(date(2026, 5, 4)) == date(2026, 4, 27)  # on a Monday: the week just ended
+    assert weeks.week_label(date(2024, 12, 30)) == "2025-W01"  # the ISO year, not the calendar year
+    assert weeks.week_label(date(2026, 12, 28)) == "2026-W53"
+    for label in ("2025-W01", "2025-W44", "2026-W53"):
+        assert weeks.week_label(weeks.parse_week(label)) == label
