@@ -355,7 +355,7 @@ def refresh(obj: Context, rollups: bool) -> None:
     """
     from collector.sources.hf import rollups as hf_rollups
 
-    changed = obj.store.prepare()
+    changed = obj.store.prepare(thorough=True)
     click.echo("reference data and views: " + ("rebuilt" if changed else "already current"))
     progress = obj.progress()
     try:

@@ -63,6 +63,10 @@ def test_views_rebuilt_only_when_sql_changes_or_one_is_missing(db):
         con.execute("DROP VIEW claims")
     assert s.prepare() is True  # a dropped view comes back
     with s.writer() as con:
+        con.execute("DROP MACRO TABLE claims_at")
+    assert s.prepare() is False  # a command's routine check looks at the views only (cheap) ...
+    assert s.prepare(thorough=True) is True  # ... `collector refresh` at the macros too
+    with s.writer() as con:
         assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'claims'").fetchone()[0] == 1
         views.set_state(con, "views_version", "older")
     assert s.views_current() is False

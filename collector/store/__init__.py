@@ -67,11 +67,12 @@ class Store:
                     con.execute("ROLLBACK")
                 raise
 
-    def prepare(self, *, force: bool = False) -> bool:
+    def prepare(self, *, force: bool = False, thorough: bool = False) -> bool:
         """The explicit refresh step, run at the start of a command before any job opens a run:
-        reference tables and views are remade when their content hash changed. Returns whether it did."""
+        reference tables and views are remade when their content hash changed or a view is missing
+        (`thorough`: a macro too). Returns whether it did."""
         with self.writer() as con:
-            return views.refresh(con, force=force)
+            return views.refresh(con, force=force, thorough=thorough)
 
     def views_current(self) -> bool:
         with self.reader() as con:

@@ -3,6 +3,7 @@ here, one transaction per migration. An older file is upgraded in place; a newer
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -23,7 +24,17 @@ class Migration:
     sql: str
 
 
+@functools.cache
+def _migrations() -> tuple[Migration, ...]:
+    return tuple(_read_migrations())
+
+
 def migrations() -> list[Migration]:
+    """The migration files, in order (read once per process: they are part of the installed code)."""
+    return list(_migrations())
+
+
+def _read_migrations() -> list[Migration]:
     found = []
     folder = resources.files("collector.store") / "migrations"
     for file in sorted(folder.iterdir(), key=lambda f: f.name):

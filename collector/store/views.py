@@ -81,18 +81,22 @@ def content_version(view_files: list[tuple[str, str]] | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def declared_objects(view_files: list[tuple[str, str]] | None = None) -> list[str]:
-    return [name for _, text in (view_files or files()) for _kind, name in _CREATES.findall(text)]
+def declared_objects(view_files: list[tuple[str, str]] | None = None, *, macros: bool = True) -> set[str]:
+    kinds = ("VIEW", "MACRO") if macros else ("VIEW",)
+    return {name for _, text in (view_files or files()) for kind, name in _CREATES.findall(text) if kind in kinds}
 
 
-def present_objects(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {
-        r[0]
-        for r in con.execute(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal "
-            "UNION SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
-        ).fetchall()
-    }
+def present_objects(con: duckdb.DuckDBPyConnection, *, macros: bool = True) -> set[str]:
+    # duckdb_functions() lists every built-in function too (about 20 ms a call): the routine check of
+    # every command looks at the views only (a macro dropped by hand is found by `collector refresh`)
+    sql = "SELECT view_name FROM duckdb_views() WHERE NOT internal"
+    if macros:
+        sql += " UNION SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
+    return {r[0] for r in con.execute(sql).fetchall()}
+
+
+def _missing(con: duckdb.DuckDBPyConnection, view_files: list[tuple[str, str]], thorough: bool) -> set[str]:
+    return declared_objects(view_files, macros=thorough) - present_objects(con, macros=thorough)
 
 
 def state(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
@@ -110,21 +114,16 @@ def set_state(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the views and reference tables were built from this collector's sql/ and CSVs."""
     view_files = files()
-    return state(con, "views_version") == content_version(view_files) and not set(
-        declared_objects(view_files)
-    ) - present_objects(con)
+    return state(con, "views_version") == content_version(view_files) and not _missing(con, view_files, False)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
+def refresh(con: duckdb.DuckDBPyConnection, *, force: bool = False, thorough: bool = False) -> bool:
     """Reload the reference tables and (re)create every view and macro, in one transaction, when what
-    they are built from changed (or `force`). Returns whether anything was done."""
+    they are built from changed, a view is missing (`thorough`: a macro too), or `force`. Returns whether
+    anything was done."""
     view_files = files()
     version = content_version(view_files)
-    if (
-        not force
-        and state(con, "views_version") == version
-        and not (set(declared_objects(view_files)) - present_objects(con))
-    ):
+    if not force and state(con, "views_version") == version and not _missing(con, view_files, thorough):
         return False
     con.execute("BEGIN TRANSACTION")
     try:
