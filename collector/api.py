@@ -18,9 +18,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from collector.core.errors import CollectorError, ConfigError
+from collector.core.errors import ConfigError
 from collector.core.weeks import parse_day, parse_week
 from collector.outputs import claims as claims_report
+from collector.outputs import sql
 from collector.store import Store, db_path
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -35,11 +36,11 @@ class Collector:
 
     def sql(self, query: str, params: list | dict | None = None) -> pl.DataFrame:
         """Any read-only query, as a DataFrame (a failing query is a one-line CollectorError)."""
-        with self.store.reader() as con:
+        with self.store.sandbox() as con:
             try:
                 return con.execute(query, params).pl()
             except duckdb.Error as exc:
-                raise CollectorError(f"query failed: {str(exc).splitlines()[0]}") from exc
+                raise sql.one_line_error(exc) from exc
 
     def view(self, name: str) -> pl.DataFrame:
         """A whole view (or table) by name, e.g. 'hf_downloads_by_family'."""

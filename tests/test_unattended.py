@@ -190,7 +190,7 @@ def test_sql_command_formats_and_refuses_writes(run, hub, db, orgs):
     big = run("--db", str(db), "sql", "--format", "json", "SELECT 12345678901234567890::HUGEINT AS t")
     assert '"t": "12345678901234567890"' in big.out
     refused = run("--db", str(db), "sql", "DELETE FROM runs")
-    assert refused.code == 1 and refused.err.startswith("error: query failed:") and refused.err.count("\n") == 1
+    assert refused.code == 1 and refused.err.startswith("error: query refused:") and refused.err.count("\n") == 1
     assert query(db, "SELECT count(*) FROM runs") == [(1,)]
     bad = run("--db", str(db), "sql", "SELEC nothing")
     assert bad.code == 1 and "Parser Error" in bad.err

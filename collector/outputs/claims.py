@@ -23,7 +23,7 @@ FORMATS = formats.FORMATS
 
 def fetch(store: Store, as_of: date | None = None, week: date | None = None) -> list[dict]:
     """The report's rows, read through a read-only connection (views are made by the refresh step)."""
-    with store.reader() as con:
+    with store.sandbox() as con:
         has_macro = scalar(
             con,
             "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'claims_at' AND function_type = 'table_macro'",

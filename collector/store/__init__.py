@@ -45,6 +45,17 @@ class Store:
             con.close()
 
     @contextlib.contextmanager
+    def sandbox(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection for text a user typed: it cannot read or write files, attach
+        databases, load extensions or change settings (collector.store.connect.connect, sandboxed)."""
+        con = connect(self.path, read_only=True, sandboxed=True)
+        try:
+            migrations.refuse_newer(con, self.path)
+            yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection on the newest schema. Keep it short: it holds the file's lock."""
         con = connect(self.path)

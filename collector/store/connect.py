@@ -37,9 +37,35 @@ def _is_lock_error(exc: Exception) -> bool:
     return "could not set lock" in text or "conflicting lock" in text
 
 
-def connect(path: Path, *, read_only: bool = False, timeout: float | None = None) -> duckdb.DuckDBPyConnection:
+def _sandbox(path: Path) -> duckdb.DuckDBPyConnection:
+    """The store attached read-only to a private in-memory instance, which then loses its file system
+    and has its configuration locked. (Opening the file itself with another configuration would fail
+    beside any other connection to it in this process, e.g. a notebook's own.)"""
+    con = duckdb.connect(":memory:")
+    try:
+        name = path.stem if path.stem.isidentifier() else "store"
+        literal = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
+        con.execute(f'ATTACH {literal} AS "{name}" (READ_ONLY)')
+        con.execute(f'USE "{name}"')
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")  # last: nothing in a query can undo the above
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def connect(
+    path: Path, *, read_only: bool = False, timeout: float | None = None, sandboxed: bool = False
+) -> duckdb.DuckDBPyConnection:
     """Open the store, waiting up to `timeout` seconds (COLLECTOR_LOCK_TIMEOUT) for another process's
-    lock to go away. Raises a one-line CollectorError instead of DuckDB's traceback."""
+    lock to go away. Raises a one-line CollectorError instead of DuckDB's traceback. `sandboxed`
+    (read-only only) is for text a user typed (`collector sql`, the claims' dates, the Python API):
+    no file system, no extensions, no ATTACH, and the configuration locked so that no statement inside
+    the query can undo it."""
+    if sandboxed and not read_only:
+        raise ValueError("a sandboxed connection is read-only")
     if read_only and not path.exists():
         raise CollectorError(f"no database at {path}: run `collector collect hf` first or pass --db PATH")
     memory = None if read_only else settings.get("COLLECTOR_DB_MEMORY")
@@ -55,8 +81,9 @@ def connect(path: Path, *, read_only: bool = False, timeout: float | None = None
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            con.execute("SET TimeZone = 'UTC'")
+            con = _sandbox(path) if sandboxed else duckdb.connect(str(path), read_only=read_only)
+            if not sandboxed:
+                con.execute("SET TimeZone = 'UTC'")
             if memory:
                 # Bounded memory for writes (a 1M-model snapshot spills instead of growing: bench/hf_ingest.py
                 # measures it). Row order carries no meaning here: ranks are columns.
