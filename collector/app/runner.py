@@ -49,6 +49,8 @@ class JobResult:
 
 
 def one_line(exc: BaseException) -> str:
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted by the user (forced stop: a second Ctrl-C or signal); nothing of this run was committed"
     text = str(exc) or type(exc).__name__
     if not isinstance(exc, CollectorError):
         text = f"{type(exc).__name__}: {text}"

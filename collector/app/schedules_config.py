@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -81,7 +81,12 @@ def cron_trigger(expression: str) -> CronTrigger:
     if day != "*" and dow != "*":
         # crontab runs such a job when EITHER field matches; APScheduler would need BOTH: refuse the ambiguity
         raise ValueError("set day-of-month or day-of-week, not both (crontab ORs them; use two jobs)")
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=_cron_days(dow), timezone="UTC")
+    trigger = CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=_cron_days(dow), timezone="UTC")
+    # e.g. "0 0 31 2 *" (February 31st) parses but never fires; a schedule that never runs is a mistake
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    if trigger.get_next_fire_time(None, start) is None:
+        raise ValueError("it never fires (no such date)")
+    return trigger
 
 
 @dataclass
@@ -125,7 +130,12 @@ def load(path: Path) -> Schedule:
             if not isinstance(value_node, yaml.MappingNode):
                 err(value_node, "jobs must be a mapping of job name to its settings")
                 continue
+            first_line: dict[str, int] = {}
             for job_key, job_node in value_node.value:
+                if job_key.value in first_line:
+                    err(job_key, f"job {job_key.value} is listed twice (first on line {first_line[job_key.value]})")
+                    continue
+                first_line[job_key.value] = job_key.start_mark.line + 1
                 jobs.extend(_job(job_key, job_node, err))
         else:
             err(key_node, f"unknown key {key!r} (known: jobs, misfire_grace_hours)")

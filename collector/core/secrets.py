@@ -5,6 +5,7 @@ and never stored, logged or exported."""
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 from collector.core.errors import ConfigError
 
@@ -18,6 +19,20 @@ def redact(text: str) -> str:
         if value in text:
             text = text.replace(value, "[redacted]")
     return text
+
+
+def redact_url(url: str) -> str:
+    """A URL fit to store or show: credentials written into it (`https://user:pass@host`) become
+    `[redacted]@`, and the password is scrubbed from any text that echoes it later."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    if parts.password and len(parts.password) >= 4:
+        _seen.add(parts.password)
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, f"[redacted]@{host}", parts.path, parts.query, parts.fragment))
 
 
 def secret(name: str) -> str | None:

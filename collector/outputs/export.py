@@ -141,6 +141,11 @@ def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -
     except OSError as exc:
         raise ConfigError(f"cannot use --out {out}: {exc.strerror or exc}") from exc
     staging = Path(tempfile.mkdtemp(prefix=f".{label}-", dir=out))
+    # mkdtemp makes the folder private (0700); an export is meant to be shared (a web server, a
+    # colleague): give it the permissions any folder the user makes gets (their umask)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)
     params = {"monday": monday, "sunday": sunday, "known_on": sunday + timedelta(days=1)}
     manifest: dict = {
         "week": label,

@@ -20,7 +20,7 @@ from collector import __version__
 from collector.core import clock, settings
 from collector.core.errors import CollectorError
 from collector.core.http import Fetched, FixedWindowPacer, RequestStats, RetryPolicy, read_bounded, send
-from collector.core.secrets import secret
+from collector.core.secrets import redact_url, secret
 from collector.sources.hf.parse import HfStage, parse_page
 from collector.sources.hf.scopes import Scope
 
@@ -200,7 +200,9 @@ def fetch_scope(
     """Crawl one scope into the stage."""
     fetched_at = clock.now()
     params = scope.params + [("expand", f) for f in EXPAND]
-    result = ScopeResult(scope.name, f"GET {client.base_url}/api/models?{urlencode(params)}", fetched_at, fetched_at)
+    result = ScopeResult(
+        scope.name, f"GET {redact_url(client.base_url)}/api/models?{urlencode(params)}", fetched_at, fetched_at
+    )
     rank = 1
     seen: set[str] = set()
     for url, items, _last in client.pages(scope):

@@ -13,6 +13,7 @@ from collector.app.registry import Job, Option
 from collector.app.runner import JobResult, Run
 from collector.core import clock
 from collector.core.errors import CollectorError
+from collector.core.secrets import redact_url
 from collector.sources.hf import client as hf_client
 from collector.sources.hf import commit as hf_commit
 from collector.sources.hf import rollups
@@ -53,7 +54,7 @@ def collect_hf(
         "namespaces": len(namespaces),
         "orgs_file": str(orgs) if orgs else None,
         "page_size": page_size,
-        "endpoint": client.base_url,
+        "endpoint": redact_url(client.base_url),
         "authenticated": bool(client.token),
         "snapshot_date": day.isoformat(),
     }

@@ -11,6 +11,7 @@ from collector.app.registry import Job, Option
 from collector.app.runner import JobResult, Run
 from collector.core import clock
 from collector.core.errors import ConfigError
+from collector.core.secrets import redact_url
 from collector.core.staging import ParquetStage
 from collector.sources.openrouter import client as or_client
 from collector.sources.openrouter import commit as or_commit
@@ -41,7 +42,7 @@ def collect_openrouter(
     params = {
         "since": since.isoformat() if since else None,
         "restate_days": restate_days,
-        "base_url": client.base_url,
+        "base_url": redact_url(client.base_url),
         "authenticated": keyed,
         "requests_per_minute": client.pacer.per_minute,
         "daily_budget": budget,

@@ -1,0 +1,70 @@
+"""Issue 11's small promises: errors that say what happened, settings that never leak, files a colleague
+can read, schedules that cannot silently never run."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from collector.app import schedules_config
+from collector.app.runner import one_line
+from collector.core import secrets
+from collector.core.errors import ConfigError
+from tests.conftest import query
+
+
+def test_credentials_written_into_a_base_url_never_reach_the_store(run, hub, db, orgs, monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", hub.url.replace("http://", "http://someone:hunter2-pass@"))
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "1")
+    assert result.code == 0, result.err
+    stored = query(db, "SELECT params FROM runs")[0][0] + " ".join(
+        r[0] for r in query(db, "SELECT request FROM hf_snapshots")
+    )
+    assert "hunter2-pass" not in stored and "someone" not in stored and "[redacted]@127.0.0.1" in stored
+    assert "hunter2-pass" not in result.err + result.out
+    assert secrets.redact("the server said hunter2-pass") == "the server said [redacted]"
+    assert secrets.redact_url("https://huggingface.co/api") == "https://huggingface.co/api"
+
+
+def test_a_forced_stop_is_recorded_as_the_users(tmp_path):
+    assert one_line(KeyboardInterrupt()).startswith("interrupted by the user (forced stop")
+    assert one_line(ValueError("bad")) == "ValueError: bad"
+
+
+def test_export_folders_follow_the_umask(run, db, tmp_path):
+    from collector import store
+
+    store.Store(db).prepare()
+    old = os.umask(0o022)
+    try:
+        result = run("--db", str(db), "export", "--week", "2026-W16", "--out", str(tmp_path / "exports"))
+    finally:
+        os.umask(old)
+    assert result.code == 0, result.err
+    mode = stat.S_IMODE((tmp_path / "exports" / "2026-W16").stat().st_mode)
+    assert mode == 0o755
+
+
+def test_an_incomplete_week_opens_no_run(run, db):
+    from collector import store
+
+    store.Store(db).prepare()
+    result = run("--db", str(db), "export", "--week", "2026-W18")  # COLLECTOR_NOW is in that week
+    assert result.code == 2 and "is not complete yet" in result.err
+    assert query(db, "SELECT count(*) FROM runs") == [(0,)]
+
+
+def test_a_job_listed_twice_and_a_cron_that_never_fires_are_refused(tmp_path, run):
+    path = tmp_path / "schedules.yaml"
+    path.write_text(
+        "jobs:\n  hf:\n    cron: '15 2 * * *'\n  openrouter:\n    cron: '0 0 31 2 *'\n  hf:\n    cron: '0 3 * * *'\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        schedules_config.load(path)
+    message = str(info.value)
+    assert f"{path}:5: job openrouter: bad cron expression '0 0 31 2 *': it never fires" in message
+    assert f"{path}:6: job hf is listed twice (first on line 2)" in message
+    result = run("schedule", "--check", "--config", str(path))
+    assert result.code == 2 and "TypeError" not in result.err and "never fires" in result.err
