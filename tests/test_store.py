@@ -65,7 +65,10 @@ def test_lock_held_by_other_process_waits_then_refuses(db, run, monkeypatch):
         monkeypatch.setenv("COLLECTOR_LOCK_TIMEOUT", "0.5")
         result = run("--db", str(db), "status")
         assert result.code == 1
-        assert "is locked by another process (waited 0.5 s)" in result.err
+        # who holds it, with its command line, and what to do: a reader is not "another collector run"
+        assert f"is locked by process {holder.pid} ({sys.executable} -c" in result.err
+        assert "(waited 0.5 s): a reader (a notebook, a DuckDB CLI) keeps the file open" in result.err
+        assert f"waiting up to 0.5 s for the database lock held by process {holder.pid}" in result.err
     finally:
         holder.kill()
         holder.wait()

@@ -8,7 +8,9 @@ all, not even read-only. So every write is a short connection: open, one transac
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ import duckdb
 
 from collector.core import settings
 from collector.core.errors import CollectorError, ConfigError
+
+log = logging.getLogger(__name__)
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
@@ -30,6 +34,31 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> A
     if row is None:
         raise CollectorError(f"expected a row from: {' '.join(sql.split())[:100]}")
     return row[0]
+
+
+def lock_holder(message: str) -> str:
+    """Who holds the file, from DuckDB's lock error ('... held in /usr/bin/python3 (PID 6181)') and,
+    where the system tells (Linux /proc), that process's command line."""
+    match = re.search(r"\(PID (\d+)\)", message)
+    if not match:
+        return "another process"
+    pid = match.group(1)
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        program = re.search(r"held in (.+?) \(PID", message)
+        return f"process {pid}" + (f" ({program.group(1)})" if program else "")
+    command = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    return f"process {pid} ({command[:160]})"
+
+
+def _advice(holder: str) -> str:
+    if "collector" in holder:
+        return "retry when the other collector run has finished"
+    return (
+        "a reader (a notebook, a DuckDB CLI) keeps the file open, which stops collection: close it, and query "
+        "with `collector sql` or short-lived connections (docs/operations.md, locks and readers)"
+    )
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -92,11 +121,13 @@ def connect(
             return con
         except duckdb.IOException as exc:
             if _is_lock_error(exc):
+                holder = lock_holder(str(exc))
                 if time.monotonic() >= deadline:
                     raise CollectorError(
-                        f"database {path} is locked by another process (waited {wait:g} s): "
-                        "retry when the other collector run has finished"
+                        f"database {path} is locked by {holder} (waited {wait:g} s): {_advice(holder)}"
                     ) from exc
+                if delay == 0.05:  # say it once, when the wait begins, not in silence
+                    log.info("waiting up to %g s for the database lock held by %s", wait, holder)
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
                 continue
