@@ -217,7 +217,7 @@ def run_cmd(obj: Context, job: str, config: Path | None) -> None:
     if path.exists():
         spec = next((j for j in schedules_config.load(path).jobs if j.name == job), None)
         job_settings = spec.settings if spec else {}
-        log.debug("settings of %s from %s: %s", job, path, job_settings)
+        log.info("run %s: settings from %s: %s", job, path, job_settings or "defaults")
     elif config is not None:
         raise CollectorError(f"--config {config}: no such file")
     registry.get(job).settings(job_settings)  # bad settings exit 2 before the run opens

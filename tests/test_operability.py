@@ -68,3 +68,30 @@ def test_a_job_listed_twice_and_a_cron_that_never_fires_are_refused(tmp_path, ru
     assert f"{path}:6: job hf is listed twice (first on line 2)" in message
     result = run("schedule", "--check", "--config", str(path))
     assert result.code == 2 and "TypeError" not in result.err and "never fires" in result.err
+
+
+def test_tracked_namespaces_that_list_nothing_are_named(run, hub, db, tmp_path):
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text(
+        "namespace,organisation,role,collect\nQwen,Alibaba,developer,yes\nWan-AI,Alibaba,developer,yes\n"
+        "baidu,Baidu,developer,yes\n"
+    )
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert result.code == 0, result.err
+    assert "2 tracked namespaces listed no model today: Wan-AI, baidu (renamed or emptied?" in result.err
+    assert query(db, "SELECT scope, model_count FROM hf_snapshots ORDER BY scope") == [
+        ("author:Qwen", 3),
+        ("author:Wan-AI", 0),
+        ("author:baidu", 0),
+    ]
+    quiet = run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0")
+    assert "listed no model today" in quiet.err  # a warning: shown even with --quiet
+
+
+def test_run_says_which_schedule_file_it_read(run, hub, db, orgs, tmp_path, monkeypatch):
+    config = tmp_path / "elsewhere.yaml"
+    config.write_text(f"jobs:\n  hf:\n    cron: '15 2 * * *'\n    top: 0\n    orgs: {orgs}\n")
+    monkeypatch.setenv("COLLECTOR_SCHEDULES", str(config))
+    result = run("--db", str(db), "run", "hf")
+    assert result.code == 0, result.err
+    assert f"run hf: settings from {config}:" in result.err

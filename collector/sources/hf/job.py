@@ -82,6 +82,15 @@ def collect_hf(
             f"({' '.join(str(exc).split())}): the next Hub write retries it"
         ) from exc
     result = run.result(counts)
+    empty = sorted(s.scope.removeprefix("author:") for s in results if s.scope.startswith("author:") and not s.models)
+    if empty:
+        # the snapshot records them (model_count 0); a namespace the reference tracks that lists nothing
+        # is renamed, emptied or mistyped: a figure over it would be silently low
+        shown = ", ".join(empty[:12]) + (f" and {len(empty) - 12} more" if len(empty) > 12 else "")
+        result.warnings.append(
+            f"{len(empty)} tracked namespace{'s' if len(empty) != 1 else ''} listed no model today: {shown} "
+            "(renamed or emptied? check collector/reference/hf_namespaces.csv or --orgs)"
+        )
     if client.pacer.waited:
         result.notes.append(f"waited {client.pacer.waited:.0f} s for rate-limit windows")
     if client.stats.retries:
