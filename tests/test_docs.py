@@ -7,11 +7,11 @@ import importlib.util
 import re
 from pathlib import Path
 
-import click
 import pytest
 
 from collector.cli import cli
 from collector.core import settings
+from tests.test_project import _commands
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -29,18 +29,7 @@ def _gen_docs():
 gen_docs = _gen_docs()
 
 
-def commands(group: click.Group, prefix: str = "collector") -> list[str]:
-    """Every leaf command, e.g. 'collector collect hf' (the `collect` group lists the registry's jobs)."""
-    names = []
-    ctx = click.Context(group)
-    for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        full = f"{prefix} {name}"
-        if isinstance(command, click.Group):
-            names.extend(commands(command, full))
-        else:
-            names.append(full)
-    return names
+commands = _commands  # the walk of every CLI command, shared with test_project
 
 
 def documents() -> dict[Path, str]:

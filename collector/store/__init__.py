@@ -35,25 +35,18 @@ class Store:
         return self.path.exists()
 
     @contextlib.contextmanager
-    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection (refused for a file of a newer collector)."""
-        con = connect(self.path, read_only=True)
+    def reader(self, *, sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection (refused for a file of a newer collector). `sandboxed` for text a user
+        typed: it cannot read or write files, attach databases, load extensions or change settings."""
+        con = connect(self.path, read_only=True, sandboxed=sandboxed)
         try:
             migrations.refuse_newer(con, self.path)
             yield con
         finally:
             con.close()
 
-    @contextlib.contextmanager
-    def sandbox(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection for text a user typed: it cannot read or write files, attach
-        databases, load extensions or change settings (collector.store.connect.connect, sandboxed)."""
-        con = connect(self.path, read_only=True, sandboxed=True)
-        try:
-            migrations.refuse_newer(con, self.path)
-            yield con
-        finally:
-            con.close()
+    def sandbox(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return self.reader(sandboxed=True)
 
     @contextlib.contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
