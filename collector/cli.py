@@ -333,6 +333,19 @@ def status(obj: Context, as_json: bool) -> None:
         if run["error"]:
             line += f"\n      error: {run['error']}"
         click.echo(line)
+    hf, router = info["freshness"]["hf"], info["freshness"]["openrouter"]
+    click.echo("data:")
+    click.echo(
+        f"  Hugging Face   latest snapshot day {hf['latest_snapshot_day'] or 'none'}"
+        + (f" (as of {hf['as_of']:%Y-%m-%d %H:%M:%SZ})" if hf["as_of"] else "")
+    )
+    click.echo(
+        f"  OpenRouter     latest day {router['latest_day'] or 'none'}, latest week "
+        f"{router['latest_week'] or 'none'}, latest catalog {router['latest_catalog_day'] or 'none'}"
+    )
+    for name, part in (("Hugging Face", hf), ("OpenRouter", router)):
+        if part["gaps_last_90_days"]:
+            click.echo(f"  {name} days missing in the last 90 days: {', '.join(part['gaps_last_90_days'])}")
     click.echo("tables:")
     for table, count in info["tables"].items():
         click.echo(f"  {table:<34} {count:>12,} rows")

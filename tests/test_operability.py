@@ -95,3 +95,34 @@ def test_run_says_which_schedule_file_it_read(run, hub, db, orgs, tmp_path, monk
     result = run("--db", str(db), "run", "hf")
     assert result.code == 0, result.err
     assert f"run hf: settings from {config}:" in result.err
+
+
+def test_status_shows_freshness_gaps_and_dead_runs_at_once(run, db, monkeypatch):
+    import json as json_module
+
+    from tests.seed import seeded
+
+    with seeded(db) as seed:
+        for day in ("2026-04-20", "2026-04-21", "2026-04-24", "2026-04-30"):
+            seed.hf_snapshot(day, "top_downloads:2", [("Qwen/Qwen3-8B", 10, 100)])
+        # an OpenRouter pull that came back without 2026-04-26: a gap, not coverage
+        seed.or_pull(
+            period="day",
+            start="2026-04-25",
+            end="2026-04-27",
+            rows=[("2026-04-25", "a/b", 10), ("2026-04-27", "a/b", 12)],
+        )
+        seed.con.execute(
+            "INSERT INTO runs (job, source, params, started_at, status) "
+            "VALUES ('collect hf', 'hf', json_object('pid', '999999', 'host', ?), now(), 'running')",
+            [__import__("socket").gethostname()],
+        )
+    result = run("--db", str(db), "status")
+    assert result.code == 0, result.err
+    assert "latest snapshot day 2026-04-30" in result.out
+    assert "Hugging Face days missing in the last 90 days: 2026-04-22..2026-04-23, 2026-04-25..2026-04-29" in result.out
+    assert "collect hf             abandoned" in result.out and "process 999999 ended" in result.out
+    info = json_module.loads(run("--db", str(db), "status", "--json").out)
+    assert info["freshness"]["openrouter"]["latest_day"] == "2026-04-27"
+    assert info["freshness"]["openrouter"]["gaps_last_90_days"] == ["2026-04-26", "2026-04-28..2026-04-30"]
+    assert query(db, "SELECT status FROM runs WHERE job = 'collect hf'") == [("running",)]  # status only reads

@@ -38,12 +38,19 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def close_abandoned(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+def dead_runs(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Runs still marked running whose process (on this host) is gone: run_id -> pid."""
     rows = con.execute("SELECT run_id, params->>'pid', params->>'host' FROM runs WHERE status = 'running'").fetchall()
     host = socket.gethostname()
-    for run_id, pid, run_host in rows:
-        if run_host != host or not pid or not pid.isdigit() or _pid_alive(int(pid)):
-            continue
+    return {
+        run_id: pid
+        for run_id, pid, run_host in rows
+        if run_host == host and pid and pid.isdigit() and not _pid_alive(int(pid))
+    }
+
+
+def close_abandoned(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    for run_id, pid in dead_runs(con).items():
         con.execute(
             "UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE run_id = ?",
             [
