@@ -126,3 +126,25 @@ def test_status_shows_freshness_gaps_and_dead_runs_at_once(run, db, monkeypatch)
     assert info["freshness"]["openrouter"]["latest_day"] == "2026-04-27"
     assert info["freshness"]["openrouter"]["gaps_last_90_days"] == ["2026-04-26", "2026-04-28..2026-04-30"]
     assert query(db, "SELECT status FROM runs WHERE job = 'collect hf'") == [("running",)]  # status only reads
+
+
+def test_an_empty_openrouter_day_is_a_gap_asked_again_on_later_runs(run, db, openrouter, monkeypatch):
+    held = openrouter.daily.pop("2026-04-10")  # OpenRouter answers that day with no rows
+    first = run("--db", str(db), "collect", "openrouter")
+    assert first.code == 0, first.err
+    assert "OpenRouter served no rankings daily rows for 1 bucket: 2026-04-10 (a gap, not coverage" in first.err
+    status = run("--db", str(db), "status")
+    assert "OpenRouter days missing in the last 90 days: 2026-04-10" in status.out
+    openrouter.log.clear()
+    again = run("--db", str(db), "collect", "openrouter")  # the same day: not asked again
+    assert again.code == 0 and "2026-04-10" in again.err and openrouter.keyed_requests() == []
+    openrouter.daily["2026-04-10"] = held  # OpenRouter fills the day in
+    monkeypatch.setenv("COLLECTOR_NOW", "2026-05-02T06:00:00Z")
+    later = run("--db", str(db), "collect", "openrouter")
+    assert later.code == 0, later.err
+    asked = [
+        (r.param("start_date"), r.param("end_date")) for r in openrouter.keyed_requests() if r.param("period") == "day"
+    ]
+    assert ("2026-04-10", "2026-04-10") in asked
+    assert "served no rankings daily rows" not in later.err
+    assert query(db, "SELECT count(*) > 0 FROM or_rankings WHERE bucket_date = '2026-04-10'") == [(True,)]

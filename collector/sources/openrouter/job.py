@@ -17,6 +17,7 @@ from collector.sources.openrouter import client as or_client
 from collector.sources.openrouter import commit as or_commit
 from collector.sources.openrouter import fetch, parse, plan
 from collector.store import Store
+from collector.store.status import ranges
 
 
 def collect_openrouter(
@@ -56,7 +57,8 @@ def collect_openrouter(
             if keyed:
                 with store.reader() as con:
                     stored, used_today = plan.read_state(con, run.run_id, day)
-                windows = plan.plan(stored, today=day, since=since, restate_days=restate_days)
+                    filled = plan.read_filled(con)
+                windows = plan.plan(stored, today=day, since=since, restate_days=restate_days, filled=filled)
             # the budget is for keyed Data API requests (the public catalog is not part of it); requests of
             # earlier runs today are all counted, the catalog ones included, to err on the safe side
             pacer = or_client.BudgetedPacer(client.pacer, max(0, budget - used_today))
@@ -103,7 +105,17 @@ def collect_openrouter(
             f"to OpenRouter today): committed {len(pulls.pulls)} complete pulls; "
             f"left for the next run: {'; '.join(plan.summarize_left(left))}"
         )
-    elif keyed and not windows:
+    if keyed:
+        with store.reader() as con:
+            stored, _ = plan.read_state(con, 0, day)
+            gaps = plan.empty_buckets(plan.read_filled(con), day, stored)
+        for label, buckets in gaps.items():
+            warnings.append(
+                f"OpenRouter served no {label} rows for {len(buckets)} bucket{'s' if len(buckets) != 1 else ''}: "
+                f"{', '.join(ranges(buckets)[:8])}{' ...' if len(ranges(buckets)) > 8 else ''} "
+                "(a gap, not coverage: asked again on later runs; `collector status` lists the last 90 days)"
+            )
+    if keyed and not windows and not left:
         notes.append("rankings up to date (nothing missing, restatement window already fetched today)")
     result = run.result(counts, warnings=warnings, notes=notes)
     if unchanged:

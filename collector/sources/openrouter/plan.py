@@ -120,12 +120,15 @@ def plan(
     since: date | None = None,
     restate_days: int = DEFAULT_RESTATE_DAYS,
     series: Iterable[Series] = SERIES,
+    filled: dict[tuple, set[date]] | None = None,
 ) -> list[Window]:
     """Windows to request, oldest first (then in SERIES order).
 
     A bucket is fetched when (a) `since` is given and the bucket ends on or after it, (b) some day of
-    it is covered by no stored pull, or (c) it overlaps the last `restate_days` completed days and was
-    not already fetched today (OpenRouter may restate recent days; a same-day rerun asks nothing)."""
+    it is covered by no stored pull, (c) it overlaps the last `restate_days` completed days and was
+    not already fetched today (OpenRouter may restate recent days; a same-day rerun asks nothing), or
+    (d) a rankings bucket came back with no rows and was not asked for today: an empty answer is a gap,
+    not coverage (`filled`: the bucket dates with stored rows, per series; None skips the check)."""
     last = last_completed_day(today)
     restate_from = last - timedelta(days=restate_days - 1) if restate_days > 0 else None
     by_series: dict[tuple, dict[date, date]] = {}
@@ -146,10 +149,16 @@ def plan(
             days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
             forced = since is not None and end >= since
             missing = any(d not in fetched for d in days)
-            restate = (
-                restate_from is not None and end >= restate_from and min(fetched.get(d, date.min) for d in days) < today
+            asked_before_today = min(fetched.get(d, date.min) for d in days) < today
+            restate = restate_from is not None and end >= restate_from and asked_before_today
+            bucket = first if s.unit == "day" else week_start(first)
+            empty = (
+                filled is not None
+                and s.dataset == "rankings-daily"
+                and bucket not in filled.get(s.key, set())
+                and asked_before_today
             )
-            if forced or missing or restate:
+            if forced or missing or restate or empty:
                 needed.append((first, end))
         windows.extend(_group(s, needed))
     # Oldest first across series: when the daily budget cuts a run short, the next run resumes the
@@ -199,6 +208,45 @@ BUDGET_SQL = """
 SELECT coalesce(sum(requests), 0) FROM runs
 WHERE source = 'openrouter' AND run_id <> $run_id AND started_at >= $since
 """
+
+
+FILLED_SQL = """
+SELECT DISTINCT p.dataset, p.period, p.category, p.sort, r.bucket_date
+FROM or_rankings r JOIN or_pulls p USING (pull_id)
+"""
+
+
+def read_filled(con) -> dict[tuple, set[date]]:
+    """The rankings bucket dates that have stored rows, per series."""
+    filled: dict[tuple, set[date]] = {}
+    for dataset, period, category, sort, bucket in con.execute(FILLED_SQL).fetchall():
+        filled.setdefault((dataset, period, category, sort), set()).add(bucket)
+    return filled
+
+
+def empty_buckets(filled: dict[tuple, set[date]], today: date, stored: Iterable[StoredPull]) -> dict[str, list[date]]:
+    """Per rankings series, the buckets a stored pull covered that have no rows (OpenRouter's gaps)."""
+    covered: dict[tuple, set[date]] = {}
+    for pull in stored:
+        days = covered.setdefault(pull.key, set())
+        day = pull.start
+        while day <= pull.end:
+            days.add(day)
+            day += timedelta(days=1)
+    gaps: dict[str, list[date]] = {}
+    for s in SERIES:
+        if s.dataset != "rankings-daily":
+            continue
+        mine = covered.get(s.key, set())
+        buckets = [
+            first if s.unit == "day" else week_start(first)
+            for first, end in _units(s, DATA_START, last_completed_day(today))
+            if all(first + timedelta(days=i) in mine for i in range((end - first).days + 1))
+        ]
+        missing = [b for b in buckets if b not in filled.get(s.key, set())]
+        if missing:
+            gaps[s.label] = missing
+    return gaps
 
 
 def read_state(con, run_id: int, today: date) -> tuple[list[StoredPull], int]:
