@@ -107,8 +107,7 @@ def collect_openrouter(
         )
     if keyed:
         with store.reader() as con:
-            stored, _ = plan.read_state(con, 0, day)
-            gaps = plan.empty_buckets(plan.read_filled(con), day, stored)
+            gaps = plan.empty_buckets(plan.read_filled(con), day, plan.read_pulls(con))
         for label, buckets in gaps.items():
             warnings.append(
                 f"OpenRouter served no {label} rows for {len(buckets)} bucket{'s' if len(buckets) != 1 else ''}: "

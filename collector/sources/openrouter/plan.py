@@ -249,13 +249,18 @@ def empty_buckets(filled: dict[tuple, set[date]], today: date, stored: Iterable[
     return gaps
 
 
-def read_state(con, run_id: int, today: date) -> tuple[list[StoredPull], int]:
-    """Stored pulls (for planning) and the requests earlier runs made to OpenRouter today (UTC).
-    Every request counts, the keyless catalog call included: the budget errs on the safe side."""
-    stored = [
+def read_pulls(con) -> list[StoredPull]:
+    """What planning needs to know of every stored pull."""
+    return [
         StoredPull((dataset, period, category, sort), start, end, fetched_on)
         for dataset, period, category, sort, start, end, fetched_on in con.execute(STATE_SQL).fetchall()
     ]
+
+
+def read_state(con, run_id: int, today: date) -> tuple[list[StoredPull], int]:
+    """Stored pulls (for planning) and the requests earlier runs made to OpenRouter today (UTC).
+    Every request counts, the keyless catalog call included: the budget errs on the safe side."""
+    stored = read_pulls(con)
     midnight = datetime(today.year, today.month, today.day, tzinfo=UTC)
     used = con.execute(BUDGET_SQL, {"run_id": run_id, "since": midnight}).fetchone()[0]
     return stored, int(used)
