@@ -40,6 +40,15 @@ class Context:
     def prepare(self) -> None:
         """The explicit refresh step before any job opens a run: reference data and views are remade
         when their content changed (a hash of a few dozen small files when it did not)."""
+        if not self.store.writable():
+            # A read-only store can still be read and exported; a job that must write says so itself.
+            if self.store.exists() and not self.store.views_current():
+                log.warning(
+                    "database %s is read-only and its views are older than this collector: using them as they "
+                    "are (run `collector refresh` where the file is writable)",
+                    self.store.path,
+                )
+            return
         if self.store.prepare():
             log.debug("reference data and views refreshed in %s", self.store.path)
 

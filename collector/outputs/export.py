@@ -283,6 +283,15 @@ def export_job(
     """The `export` job: the given week (its Monday), or the last complete ISO week, recorded in `runs`."""
     monday = week or last_complete_week(clock.today())
     check_week(monday)
+    if not store.writable():
+        # The exports are the output: a read-only store is exported all the same, only not recorded.
+        started = time.monotonic()
+        target, manifest = export_week(store, out, monday, force=force)
+        counts = {name: entry.get("rows", 0) for name, entry in manifest["reports"].items()}
+        result = JobResult("export", 0, "ok", counts, seconds=time.monotonic() - started)
+        result.notes.append(f"written to {target}")
+        result.notes.append("not recorded in runs (the database is read-only)")
+        return result
     with Run(store, "export", "export", {"week": week_label(monday), "out": str(out), "force": force}) as run:
         target, manifest = export_week(store, out, monday, force=force)
         counts = {name: entry.get("rows", 0) for name, entry in manifest["reports"].items()}
