@@ -432,6 +432,49 @@ def claims(obj: Context, fmt: str, as_of: str | None, week: str | None) -> None:
     click.echo(report.render(report.fetch(obj.store, day, monday), fmt), nl=False)
 
 
+@cli.command("report")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Show the data known on this UTC day (YYYY-MM-DD); default: everything stored.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="The HTML file to write (replaced atomically).",
+)
+@click.pass_obj
+def report_cmd(obj: Context, as_of: str | None, out: Path) -> None:
+    """Write one self-contained HTML page: each claim with its verdicts and the charts behind it.
+
+    The page inlines its styles, scripts and data, so it opens offline, on a laptop or a phone.
+    The database is opened read-only.
+
+    \b
+    Example:
+      collector report
+      collector report --as-of 2025-11-10 --out claims-2025-11-10.html
+    """
+    from collector.outputs.report import write_report
+
+    day = parse_day(as_of) if as_of else None
+    result = write_report(obj.store, out, day)
+    empty = f", {result.empty_charts} with nothing to draw yet" if result.empty_charts else ""
+    log.info(
+        "report: %s (%s KB, %d claims, %d charts%s) in %.1f s",
+        result.path,
+        f"{result.bytes // 1024:,}",
+        result.claims,
+        result.charts,
+        empty,
+        result.seconds,
+    )
+
+
 @cli.group("reference")
 def reference_group() -> None:
     """Curated reference data (organisations, namespaces, aliases, OpenRouter authors).
