@@ -102,6 +102,8 @@ def _job_command(job: registry.Job, name: str) -> click.Command:
 def _report(result: JobResult) -> None:
     for line in result.warnings:
         log.warning(line)
+    for line in result.stdout:
+        click.echo(line)
     log.info(result.summary())
 
 

@@ -27,12 +27,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _shared_bundle_cache(monkeypatch, tmp_path_factory):
-    # vl-convert builds the chart JavaScript in ~6 s: once for the whole session (workers share the folder)
-    monkeypatch.setenv("COLLECTOR_CACHE_DIR", str(tmp_path_factory.getbasetemp().parent / "collector-cache"))
-
-
 def history(db: Path) -> Path:
     """A store with a little history behind every chart: Hub days around the claims' dates, three
     OpenRouter weeks (the claim's week among them) and a partial one, a catalog with a price pair."""

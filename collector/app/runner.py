@@ -39,6 +39,8 @@ class JobResult:
     notes: list[str] = field(default_factory=list)
     # Lines a user must see even with --quiet (e.g. a skipped part of the job), printed before the summary.
     warnings: list[str] = field(default_factory=list)
+    # Lines for stdout (what a script reading the command's output needs, e.g. "the export is empty").
+    stdout: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         rows = ", ".join(f"{k} {v:,}" for k, v in self.row_counts.items() if isinstance(v, int)) or "no rows"
