@@ -462,7 +462,9 @@ def test_requests_are_paced_below_the_per_minute_limit(run, openrouter, db, earl
     assert time.monotonic() - started >= 5 * 0.2
     assert [r.status for r in openrouter.keyed_requests()] == [200] * 6
     assert "waited" in result.err
-    # the same fake, unpaced, answers 429
+    # the same fake, unpaced, answers 429 (3 in 5 s now: each pull's own commit spaces requests a little)
+    openrouter.window_seconds = 5.0
+    openrouter._recent.clear()
     monkeypatch.setenv("OPENROUTER_REQUESTS_PER_MINUTE", "0")
     monkeypatch.setenv("COLLECTOR_NOW", NEXT_DAY)
     collect(run, db, "--since", "2025-01-01")
@@ -481,7 +483,7 @@ def test_429_waits_for_retry_after_then_completes(run, openrouter, db, early):
     assert "2 retries" in result.err
 
 
-def test_persistent_500_fails_cleanly_without_partial_data(run, openrouter, db, early):
+def test_persistent_500_fails_and_keeps_the_pulls_completed_before(run, openrouter, db, early):
     openrouter.script(
         "/api/v1/datasets/app-rankings", *[Reply(500, b'{"error":{"code":500,"message":"Internal Server Error"}}')] * 7
     )
@@ -489,9 +491,22 @@ def test_persistent_500_fails_cleanly_without_partial_data(run, openrouter, db, 
     assert result.code == 1
     assert result.err.count("\n") == 1
     assert "coding apps weekly 2025-01-01..2025-01-05: HTTP 500 after 7 attempts: Internal Server Error" in result.err
-    for table in ("or_catalog_snapshots", "or_models", "or_pulls", "or_rankings"):
+    assert "kept 3 complete pulls (the next run asks only for what is missing)" in result.err
+    # the three rankings pulls asked before the apps are kept whole; the catalog goes with a run's end
+    assert query(db, "SELECT period, category, row_count FROM or_pulls ORDER BY pull_id") == [
+        ("day", None, 76),
+        ("week", None, 12),  # 3 weeks of (top 3 + 'other')
+        ("week", "programming", 12),
+    ]
+    assert query(db, "SELECT count(*) FROM or_rankings") == [(76 + 12 + 12,)]
+    for table in ("or_catalog_snapshots", "or_models", "or_app_rankings"):
         assert query(db, f"SELECT count(*) FROM {table}") == [(0,)], table
-    assert query(db, "SELECT status FROM runs") == [("failed",)]
+    status, error, kept = query(db, "SELECT status, error, row_counts->>'kept_pulls' FROM runs")[0]
+    assert status == "failed" and "kept 3 complete pulls" in error and kept == "3"
+    # the next run asks only for the apps
+    openrouter.log.clear()
+    assert collect(run, db, "--quiet").code == 0
+    assert {name for name, _ in keyed(openrouter)} == {"app-rankings"} and len(keyed(openrouter)) == 3
 
 
 META = (

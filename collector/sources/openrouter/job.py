@@ -13,7 +13,7 @@ from pathlib import Path
 
 from collector.app.registry import Job, Option
 from collector.app.runner import JobResult, Run
-from collector.core import clock
+from collector.core import clock, weeks
 from collector.core.errors import ConfigError
 from collector.core.progress import step
 from collector.core.secrets import redact_url
@@ -134,6 +134,15 @@ def collect_openrouter(
     if keyed:
         with store.reader() as con:
             gaps = plan.empty_buckets(plan.read_filled(con), day, plan.read_pulls(con))
+            stored_days = set(plan.read_days_filled(con))
+        ended = weeks.last_complete_week(day)
+        if stored_days and not weeks.is_complete(ended, stored_days, day):
+            latest = weeks.latest_complete_week(stored_days, day)
+            notes.append(
+                f"week {weeks.week_label(ended)}, the last ended, is not complete: "
+                f"{7 - len(weeks.missing_days(ended, stored_days))} of 7 days stored; latest complete week: "
+                f"{weeks.week_label(latest) if latest else 'none'}"
+            )
         for label, buckets in gaps.items():
             warnings.append(
                 f"OpenRouter served no {label} rows for {len(buckets)} bucket{'s' if len(buckets) != 1 else ''}: "
