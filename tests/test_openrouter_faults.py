@@ -274,12 +274,12 @@ def test_slow_response_times_out_and_is_retried(run, openrouter, db, baseline, m
     monkeypatch.setenv("COLLECTOR_HTTP_TIMEOUT", "0.3")
     # replies slow enough that waiting for both would be plain even on a loaded machine, where the
     # run itself (a commit per pull) takes a second or two
-    openrouter.script(MODELS, Reply(200, orjson.dumps({"data": []}), delay=4.0))
-    openrouter.script(RANKINGS, Reply(200, b'{"data": []}', delay=4.0))
+    openrouter.script(MODELS, Reply(200, orjson.dumps({"data": []}), delay=6.0))
+    openrouter.script(RANKINGS, Reply(200, b'{"data": []}', delay=6.0))
     started = time.monotonic()
     result = collect(run, db)
     assert result.code == 0, result.err
-    assert time.monotonic() - started < 4.0 + 4.0  # neither slow reply was waited for in full
+    assert time.monotonic() - started < 6.0  # neither slow reply was waited for in full
     assert len(openrouter.requests_to(MODELS)) == 2 and len(openrouter.requests_to(RANKINGS)) == 4
     assert query(db, "SELECT model_count FROM or_catalog_snapshots ORDER BY snapshot_date") == [(4,), (4,)]
     assert counts(db)["or_pulls"] == baseline["or_pulls"] + 4
