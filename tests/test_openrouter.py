@@ -914,3 +914,16 @@ def test_a_weekly_bucket_taken_before_its_week_ended_is_not_complete(db):
         # no daily pull ever asked for these days: a weekly bucket taken after its week is taken at its word
         s.or_week("2026-08-17", [("qwen/a", 50)], other=5)
     assert week_states(db) == [("all", "2026-08-10", "week", 0, False), ("all", "2026-08-17", "week", 7, True)]
+
+
+def test_collected_weeks_are_complete_with_seven_days_and_the_first_week_is_not(run, openrouter, db, early):
+    """End to end: the data starts on Wednesday 2025-01-01, so its first ISO week holds five days."""
+    assert collect(run, db).code == 0
+    assert week_states(db) == [
+        ("all", "2024-12-30", "week", 5, False),
+        ("all", "2025-01-06", "week", 7, True),
+        ("all", "2025-01-13", "week", 7, True),
+        ("programming", "2024-12-30", "week", 5, False),
+        ("programming", "2025-01-06", "week", 7, True),
+        ("programming", "2025-01-13", "week", 7, True),
+    ]
