@@ -22,7 +22,7 @@ from collector.app.runner import JobResult
 from collector.core import cancel, settings
 from collector.core.errors import CollectorError
 from collector.core.progress import Progress
-from collector.core.weeks import parse_day, parse_week
+from collector.core.weeks import parse_day, parse_week, week_label
 from collector.store import Store, db_path
 
 log = logging.getLogger("collector")
@@ -352,7 +352,9 @@ def status(obj: Context, as_json: bool) -> None:
     )
     click.echo(
         f"  OpenRouter     latest day {router['latest_day'] or 'none'}, latest week "
-        f"{router['latest_week'] or 'none'}, latest catalog {router['latest_catalog_day'] or 'none'}"
+        f"{router['latest_week'] or 'none'}, latest complete week (all seven days) "
+        f"{week_label(router['latest_complete_week']) if router['latest_complete_week'] else 'none'}, "
+        f"latest catalog {router['latest_catalog_day'] or 'none'}"
     )
     for name, part in (("Hugging Face", hf), ("OpenRouter", router)):
         if part["gaps_last_90_days"]:

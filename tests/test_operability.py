@@ -205,3 +205,26 @@ def test_waiting_for_the_lock_is_said_even_with_quiet(db, run, monkeypatch):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_status_names_the_latest_complete_week_and_a_dead_runs_kept_pulls(run, db):
+    import json as json_module
+    import socket
+
+    from collector import store
+    from tests.seed import seeded
+
+    with seeded(db) as seed:
+        seed.or_week("2026-04-13", [("a/b", 10)])
+        seed.con.execute(
+            "INSERT INTO runs (job, source, params, started_at, status, row_counts) VALUES ('collect openrouter', "
+            "'openrouter', json_object('pid', '999999', 'host', ?), now(), 'running', '{\"kept_pulls\": 3}')",
+            [socket.gethostname()],
+        )
+    info = json_module.loads(run("--db", str(db), "status", "--json").out)
+    assert info["freshness"]["openrouter"]["latest_complete_week"] == "2026-04-13"
+    assert "latest complete week (all seven days) 2026-W16" in run("--db", str(db), "status").out
+    with store.writer(db) as con:  # what the next run does first
+        store.runs.close_abandoned(con, db)
+    error = query(db, "SELECT error FROM runs WHERE job = 'collect openrouter'")[0][0]
+    assert "its complete parts were kept (pulls 3)" in error and "nothing was committed" not in error

@@ -51,13 +51,19 @@ def dead_runs(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 
 def close_abandoned(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     for run_id, pid in dead_runs(con).items():
+        # a run that commits as it goes (OpenRouter's pulls) records what it kept while still running
+        counts = con.execute("SELECT row_counts FROM runs WHERE run_id = ?", [run_id]).fetchone()
+        recorded = counts[0] if counts else None
+        recorded = json.loads(recorded) if isinstance(recorded, str) else (recorded or {})
+        kept = {k: v for k, v in recorded.items() if k.startswith("kept_")}
+        what = (
+            "its complete parts were kept (" + ", ".join(f"{k.removeprefix('kept_')} {v}" for k, v in kept.items()) + ")"
+            if any(kept.values())
+            else "nothing was committed"
+        )
         con.execute(
             "UPDATE runs SET status = 'abandoned', finished_at = ?, error = ? WHERE run_id = ?",
-            [
-                clock.now(),
-                f"process {pid} ended before the run finished (killed or crashed); nothing was committed",
-                run_id,
-            ],
+            [clock.now(), f"process {pid} ended before the run finished (killed or crashed); {what}", run_id],
         )
         for leftover in (db.parent / "staging").glob(f"run-{run_id}-*"):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -56,11 +56,16 @@ def freshness(con: duckdb.DuckDBPyConnection) -> dict:
     first = today - timedelta(days=GAP_DAYS)
     row = con.execute(FRESHNESS_SQL, {"first": first, "last": last}).fetchone() or (None,) * 7
     hf_day, hf_as_of, or_day, or_week, catalog_day, hf_gaps, or_gaps = row
+    try:  # a week with all seven days stored (the views decide it; a store without views has none yet)
+        complete = con.execute("SELECT max(week_start) FROM or_weekly_top_models WHERE complete").fetchone()
+    except duckdb.Error:
+        complete = None
     return {
         "hf": {"latest_snapshot_day": hf_day, "as_of": hf_as_of, "gaps_last_90_days": ranges(hf_gaps or [])},
         "openrouter": {
             "latest_day": or_day,
             "latest_week": or_week,
+            "latest_complete_week": complete[0] if complete else None,
             "latest_catalog_day": catalog_day,
             "gaps_last_90_days": ranges(or_gaps or []),
         },
