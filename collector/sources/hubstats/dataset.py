@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 DEFAULT_DATASET = "cfahlgren1/hub-stats"
 DEFAULT_PATH = "models.parquet"
 EVERY = ("day", "week", "month")
+# a claim's date is covered by the dataset's nearest day within this many days (the claims' tolerance
+# for a Hub count); farther, the history has no day to judge it by
+CLAIM_TOLERANCE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,8 @@ def choose(
 ) -> list[Commit]:
     """The last commit of each chosen UTC day, oldest first: every day with a commit (`day`), or the last
     such day of each ISO week or month; plus, for each claim date in range, the day with a commit
-    nearest to it (the earlier on a tie), so that the claims can be judged at their own dates."""
+    nearest to it (the earlier on a tie; within CLAIM_TOLERANCE_DAYS), so that the claims can be judged
+    at their own dates."""
     last: dict[date, Commit] = {}
     for c in commits:
         if (since and c.day < since) or (until and c.day > until):
@@ -123,7 +127,9 @@ def choose(
     for claim in claim_days:
         if (since and claim < since) or (until and claim > until):
             continue
-        chosen.add(min(days, key=lambda d: (abs((d - claim).days), d)))
+        nearest = min(days, key=lambda d: (abs((d - claim).days), d))
+        if abs((nearest - claim).days) <= CLAIM_TOLERANCE_DAYS:
+            chosen.add(nearest)
     return [last[d] for d in sorted(chosen)]
 
 

@@ -43,16 +43,12 @@ def _time(t: pa.DataType) -> bool:
 
 
 def _text_list(t: pa.DataType) -> bool:
-    return pa.types.is_null(t) or (
-        (pa.types.is_list(t) or pa.types.is_large_list(t)) and _text(t.value_type)  # type: ignore[attr-defined]
-    )
+    return pa.types.is_null(t) or ((pa.types.is_list(t) or pa.types.is_large_list(t)) and _text(t.value_type))
 
 
 def _struct_with(*fields: str):
     def check(t: pa.DataType) -> bool:
-        return pa.types.is_null(t) or (
-            pa.types.is_struct(t) and all(t.get_field_index(f) >= 0 for f in fields)  # type: ignore[attr-defined]
-        )
+        return pa.types.is_null(t) or (pa.types.is_struct(t) and all(t.get_field_index(f) >= 0 for f in fields))
 
     return check
 
@@ -139,7 +135,7 @@ def _iso(found: dict, name: str) -> str:
         return "NULL::VARCHAR"
     if pa.types.is_timestamp(found[name]):
         # hub-stats stores naive UTC timestamps; staged as ISO text with its zone, as the API serves them
-        tz = found[name].tz  # type: ignore[attr-defined]
+        tz = found[name].tz
         value = f'"{name}"' if tz else f"timezone('UTC', \"{name}\")"
         return f"strftime({value}, '%Y-%m-%dT%H:%M:%S.%gZ')"
     return f'"{name}"'
