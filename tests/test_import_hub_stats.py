@@ -287,35 +287,38 @@ def _random_days(rng: random.Random, models: int, days: int) -> list[list[tuple]
     return out
 
 
-def test_the_patch_for_a_back_dated_day_is_the_full_re_encoding(db):
-    """storage.append patches a day inserted before stored ones; the rows must be exactly those a
-    re-encoding of the scope's whole history gives (and every observation read back)."""
+def _append_day(con, day: date, listing: list[tuple]) -> None:
+    sid = con.execute(
+        """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
+           VALUES ('full_hub', ?, ?, ?, 0, 'test', 1, 60, 0) RETURNING snapshot_id""",
+        [day, f"{day}T06:00:00Z", f"{day}T06:00:00Z"],
+    ).fetchone()[0]
+    columns = ["model_id", "rank", "downloads_30d", "downloads_all_time", "likes", "trending_score"]
+    con.register("batch", pa.table({c: [r[k] for r in listing] for k, c in enumerate(columns)}))
+    storage.append(
+        con,
+        f"SELECT {sid}::BIGINT AS snapshot_id, model_id, rank::INTEGER AS rank, downloads_30d, "
+        "downloads_all_time, likes::BIGINT AS likes, trending_score FROM batch",
+    )
+    con.unregister("batch")
+
+
+def test_the_patches_for_back_dated_days_are_the_full_re_encoding(db):
+    """storage.append patches a day inserted before stored ones, and storage.delete_day one removed
+    before them; the rows must be exactly those a re-encoding of the scope's whole history gives."""
     rng = random.Random(3)
     listings = _random_days(rng, 60, 9)
-    order = [8, 0, 4, 2, 6, 1, 3, 5, 7]
     days = [date(2025, 5, 1) + timedelta(days=i) for i in range(9)]
     with store.Store(db).writer() as con:
-        for i in order:
-            sid = con.execute(
-                """INSERT INTO hf_snapshots (scope, snapshot_date, fetched_at, as_of, run_id, request, pages, model_count, duplicates)
-                   VALUES ('full_hub', ?, ?, ?, 0, 'test', 1, 60, 0) RETURNING snapshot_id""",
-                [days[i], f"{days[i]}T06:00:00Z", f"{days[i]}T06:00:00Z"],
-            ).fetchone()[0]
-            table = pa.table(
-                {
-                    c: [r[k] for r in listings[i]]
-                    for k, c in enumerate(
-                        ["model_id", "rank", "downloads_30d", "downloads_all_time", "likes", "trending_score"]
-                    )
-                }
-            )
-            con.register("batch", table)
-            storage.append(
-                con,
-                f"SELECT {sid}::BIGINT AS snapshot_id, model_id, rank::INTEGER AS rank, downloads_30d, "
-                "downloads_all_time, likes::BIGINT AS likes, trending_score FROM batch",
-            )
-            con.unregister("batch")
+        for i in [8, 0, 4, 2, 6, 1, 3, 5, 7]:
+            _append_day(con, days[i], listings[i])
+        # two days replaced (a re-import) while later days are stored: one with other counters
+        for i, listing in ((3, _random_days(rng, 60, 1)[0]), (1, listings[1])):
+            assert storage.delete_day(con, days[i], ["full_hub"]) == 1
+            _append_day(con, days[i], listing)
+            listings[i] = listing
+        # and one removed for good
+        assert storage.delete_day(con, days[5], ["full_hub"]) == 1
         patched = con.execute("SELECT * FROM internal.hf_counters ORDER BY ALL").fetchall()
         state = con.execute("SELECT * FROM internal.hf_counter_state ORDER BY ALL").fetchall()
         storage._materialise(con, ["full_hub"], exclude=[])
@@ -327,7 +330,7 @@ def test_the_patch_for_a_back_dated_day_is_the_full_re_encoding(db):
         """SELECT s.snapshot_date, d.model_id, d.downloads_30d, d.downloads_all_time FROM hf_model_downloads d
            JOIN hf_snapshots s USING (snapshot_id) ORDER BY ALL""",
     )
-    want = sorted((days[i], r[0], r[2], r[3]) for i in range(9) for r in listings[i])
+    want = sorted((days[i], r[0], r[2], r[3]) for i in range(9) if i != 5 for r in listings[i])
     assert got == want
 
 

@@ -203,14 +203,73 @@ def delete_day(con, day: date, scopes: list[str]) -> int:
             [day, scopes],
         ).fetchall()
     ]
+    # a scope's one snapshot of the day, with later ones stored: patched where it goes (`_delete_before`)
+    patch = [
+        r[0]
+        for r in con.execute(
+            "SELECT scope FROM hf_snapshots WHERE list_contains(?, snapshot_id) AND list_contains(?, scope) "
+            "GROUP BY scope HAVING count(*) = 1 ORDER BY 1",
+            [ids, later],
+        ).fetchall()
+    ]
+    for scope in patch:
+        _delete_before(con, scope, day)
+    later = [s for s in later if s not in patch]
     if later:
         _materialise(con, later, exclude=ids)
     for table in ("internal.hf_listings", "internal.hf_counters", "hf_snapshots"):
         con.execute(f"DELETE FROM {table} WHERE list_contains(?, snapshot_id)", [ids])
     if later:
         _encode(con, later)
-    rebuild_state(con, [s for s in scopes if s not in later])
+    rebuild_state(con, [s for s in scopes if s not in later and s not in patch])
     return len(ids)
+
+
+def _delete_before(con, scope: str, day: date) -> None:
+    """Before the snapshot of `scope` on `day` is removed (the caller removes it), keep the values of
+    the scope's later snapshots: for each model with a row on that day, the scope's next snapshot N
+    gets that row when it has none (N read it; without it N would read the older row), and N's row
+    goes when it equals the model's row before the day (it would no longer record a change). The
+    cached latest state stays right: each model's latest value is unchanged. The mirror of
+    `_insert_before`."""
+    gone, following = con.execute(
+        """SELECT (SELECT snapshot_id FROM hf_snapshots WHERE scope = $scope AND snapshot_date = $day),
+                  (SELECT snapshot_id FROM hf_snapshots WHERE scope = $scope AND snapshot_date > $day
+                   ORDER BY snapshot_date, snapshot_id LIMIT 1)""",
+        {"scope": scope, "day": day},
+    ).fetchone()
+    struct = "{" + ", ".join(f"'{c}': c.{c}" for c in COUNTERS.split(", ")) + "}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE hf_patch AS
+            WITH dropped AS (SELECT model_no, {_cols("c")} FROM internal.hf_counters c WHERE c.snapshot_id = $gone),
+            before AS (
+                SELECT c.model_no, arg_max({struct}, (s.snapshot_date, s.snapshot_id)) AS v
+                FROM internal.hf_counters c JOIN hf_snapshots s USING (snapshot_id)
+                WHERE s.scope = $scope AND s.snapshot_date < $day AND c.model_no IN (SELECT model_no FROM dropped)
+                GROUP BY c.model_no
+            ),
+            at_next AS (
+                SELECT model_no, {_cols("c")} FROM internal.hf_counters c
+                WHERE c.snapshot_id = $next AND c.model_no IN (SELECT model_no FROM dropped)
+            )
+            SELECT d.*, x.model_no IS NOT NULL AS next_has_row,
+                   x.model_no IS NOT NULL AND b.model_no IS NOT NULL
+                       AND row({_cols("x")}) IS NOT DISTINCT FROM row({", ".join(f"b.v.{c}" for c in COUNTERS.split(", "))})
+                       AS next_redundant
+            FROM dropped d LEFT JOIN before b USING (model_no) LEFT JOIN at_next x USING (model_no)""",
+        {"gone": gone, "scope": scope, "day": day, "next": following},
+    )
+    con.execute(
+        f"""INSERT INTO internal.hf_counters
+            SELECT $next, model_no, {COUNTERS} FROM hf_patch WHERE NOT next_has_row ORDER BY model_no""",
+        {"next": following},
+    )
+    con.execute(
+        """DELETE FROM internal.hf_counters WHERE snapshot_id = $next
+           AND model_no IN (SELECT model_no FROM hf_patch WHERE next_redundant)""",
+        {"next": following},
+    )
+    con.execute("DROP TABLE hf_patch")
 
 
 def rebuild_state(con, scopes: list[str] | None = None) -> None:
