@@ -229,8 +229,10 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
                           FROM {src} WHERE "baseModels" IS NOT NULL)
                     WHERE list_contains([{relations}], relation) AND m.id IS NOT NULL AND m.id <> ''"""
             )
-        if "tags" in found and not pa.types.is_null(found["tags"]):
+        if not edges and "tags" in found and not pa.types.is_null(found["tags"]):
             # the `base_model:<relation>:<parent>` tags collect hf reads, for dumps without baseModels
+            # (where baseModels is given it says the same: unnesting every model's tags costs more than
+            # the rest of the staging)
             edges.append(
                 f"""SELECT child_id, split_part(tag, ':', 3) AS parent_id, split_part(tag, ':', 2) AS relation
                     FROM (SELECT id AS child_id,
