@@ -120,11 +120,12 @@ def measure(dump: Path, db: Path, day: date) -> dict:
 def run_child(dump: Path, db: Path, day: date) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.hub_stats_import", "--measure", str(dump), str(db), day.isoformat()],
-        check=True,
         capture_output=True,
         text=True,
         env={**os.environ, "HF_HUB_DISABLE_TELEMETRY": "1"},
     )
+    if out.returncode:
+        raise SystemExit(f"the import of {dump.name} failed:\n{out.stderr.strip()[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -153,19 +154,22 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         started = time.monotonic()
-        gen = duckdb.connect()
-        prepare_dump_tables(gen, args.models)
-        dumps = []
-        for d in range(2):
-            if d:
-                next_day(gen, d)
-            path = work / f"models_{FIRST_DAY + timedelta(days=d)}.parquet"
-            rows = write_dump(gen, d, path)
-            dumps.append(path)
-            print(f"dump of day {d}: {rows:,} rows, {path.stat().st_size / 1e6:,.0f} MB ({path.name})")
-        gen.close()
-        print(f"(synthetic dumps written in {time.monotonic() - started:.0f} s)")
+        dumps = [work / f"models_{FIRST_DAY + timedelta(days=d)}.parquet" for d in range(2)]
+        if not all(p.exists() for p in dumps):  # a --keep folder of an earlier run is reused
+            gen = duckdb.connect()
+            prepare_dump_tables(gen, args.models)
+            for d, path in enumerate(dumps):
+                if d:
+                    next_day(gen, d)
+                write_dump(gen, d, path)
+            gen.close()
+            print(f"(synthetic dumps written in {time.monotonic() - started:.0f} s)")
+        for path in dumps:
+            rows = duckdb.sql(f"SELECT count(*) FROM '{path}'").fetchone()[0]  # type: ignore[index]
+            print(f"{path.name}: {rows:,} rows, {path.stat().st_size / 1e6:,.0f} MB")
         db = work / "hub.duckdb"
+        for stale in (db, db.with_suffix(".duckdb.wal")):
+            stale.unlink(missing_ok=True)
         show("first dump, empty store", run_child(dumps[0], db, FIRST_DAY))
         show("next day's dump", run_child(dumps[1], db, FIRST_DAY + timedelta(days=1)))
     finally:
