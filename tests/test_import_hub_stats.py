@@ -19,6 +19,7 @@ from collector import store
 from collector.sources.hf import storage
 from tests.conftest import query
 from tests.fakes.hub_datasets import Commit, FakeHubDatasets, commit_sha
+from tests.fakes.server import Reply
 
 pytestmark = pytest.mark.usefixtures("empty_store")
 
@@ -403,6 +404,17 @@ def test_a_dataset_history_is_imported_a_day_at_a_time_and_resumes(run, db, data
     assert again.code == 0, again.err
     assert datasets.downloads() == downloads + 1
     assert query(db, "SELECT count(*), max(snapshot_date) FROM hf_imports") == [(4, date(2025, 3, 4))]
+
+
+def test_a_rate_limited_answer_is_waited_out_and_retried(run, db, datasets):
+    # the Hub's 429 with its window spent (r=0; t=0: the next window opens at once): huggingface_hub
+    # waits t + 1 s and asks again; the walk goes on
+    spent = {"RateLimit": '"api";r=0;t=0', "RateLimit-Policy": '"fixed window";"api";q=1000;w=300'}
+    datasets.script("/api/datasets/cfahlgren1/hub-stats/commits/", Reply(429, b'{"error":"rate limited"}', spent))
+    result = run("--db", str(db), "import", "hub-stats", "--dataset", "cfahlgren1/hub-stats", "--until", "2025-03-01")
+    assert result.code == 0, result.err
+    assert [r.status for r in datasets.requests_to("/api/datasets/")][:2] == [429, 200]
+    assert query(db, "SELECT count(*) FROM hf_imports") == [(1,)]
 
 
 def test_every_week_or_month_keeps_the_claims_own_dates(run, db, monkeypatch):
