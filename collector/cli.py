@@ -509,6 +509,132 @@ def reference_check(directory: Path) -> None:
     click.echo(", ".join(f"{name}: {len(rows)} rows" for name, rows in data.items()) + " - all valid")
 
 
+@cli.group("import")
+def import_group() -> None:
+    """Import history the live APIs cannot give (docs/history.md).
+
+    \b
+    Example:
+      collector import hub-stats --dataset cfahlgren1/hub-stats --since 2025-03-01 --every week
+    """
+
+
+@import_group.command("hub-stats")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD", help="The UTC day of the one FILE given.")
+@click.option(
+    "--dataset",
+    default=None,
+    metavar="OWNER/NAME",
+    help="Walk this Hub dataset's commits instead of local files (e.g. cfahlgren1/hub-stats).",
+)
+@click.option(
+    "--path",
+    "file_path",
+    default=None,
+    metavar="PATH",
+    help="The dump's path in the dataset [default: models.parquet].",
+)
+@click.option("--since", default=None, metavar="DATE", help="With --dataset: the first UTC day to import.")
+@click.option("--until", default=None, metavar="DATE", help="With --dataset: the last UTC day to import.")
+@click.option(
+    "--every",
+    default=None,
+    metavar="day|week|month",
+    help="With --dataset: every day with a commit, or the last of each ISO week or month [default: day]; "
+    "the claims' own dates are always included.",
+)
+@click.option("--keep", is_flag=True, help="With --dataset: keep the downloaded files in the Hugging Face cache.")
+@click.pass_obj
+def import_hub_stats(
+    obj: Context,
+    files: tuple[Path, ...],
+    day: str | None,
+    dataset: str | None,
+    file_path: str | None,
+    since: str | None,
+    until: str | None,
+    every: str | None,
+    keep: bool,
+) -> None:
+    """Import full-Hub daily dumps in the hub-stats format as back-dated Hub snapshots (scope full_hub).
+
+    Each FILE is the snapshot of one UTC day: --date, else a YYYY-MM-DD in its name. Importing a day
+    again replaces that day's snapshot. With --dataset, the dataset's commit history is walked instead:
+    the last commit of each chosen day is downloaded and imported, days already imported are skipped.
+
+    \b
+    Example:
+      collector import hub-stats models_2025-03-10.parquet
+      collector import hub-stats dump.parquet --date 2025-10-31
+      collector import hub-stats --dataset cfahlgren1/hub-stats --since 2025-03-01 --until 2025-11-30 --every week
+    """
+    from collector.core.errors import ConfigError
+    from collector.sources.hubstats import dataset as hub_dataset
+    from collector.sources.hubstats import dump
+    from collector.sources.hubstats.importer import Origin, import_file
+
+    if dataset is None:
+        given = [n for n, v in (("--path", file_path), ("--since", since), ("--until", until), ("--every", every)) if v]
+        given += ["--keep"] if keep else []
+        if given:
+            raise ConfigError(f"{', '.join(given)} go with --dataset; local FILEs take only --date")
+        if not files:
+            raise ConfigError("give dump FILEs, or --dataset OWNER/NAME to walk a Hub dataset's history")
+        if day and len(files) != 1:
+            raise ConfigError(f"--date names the day of one file; {len(files)} given (name each file with its day)")
+        days = []
+        for file in files:
+            if not file.is_file():
+                raise CollectorError(f"{file}: no such file")
+            found = parse_day(day, "--date") if day else dump.day_from_name(file)
+            if found is None:
+                raise CollectorError(
+                    f"{file}: no YYYY-MM-DD in its name to say which UTC day it is: give --date YYYY-MM-DD"
+                )
+            days.append(found)
+        obj.prepare()
+        for file, found in zip(files, days, strict=True):
+            progress = obj.progress()
+            try:
+                result = import_file(obj.store, file, found, Origin(file.name), progress=progress)
+            finally:
+                progress.done()
+            log.info("%s: %s", found, result.summary())
+        return
+    if files or day:
+        raise ConfigError("give either dump FILEs (with --date) or --dataset, not both")
+    if every is not None and every not in hub_dataset.EVERY:
+        raise ConfigError(f"--every must be day, week or month, got {every!r}")
+    first = parse_day(since, "--since") if since else None
+    last = parse_day(until, "--until") if until else None
+    if first and last and first > last:
+        raise ConfigError(f"--since {first} is after --until {last}")
+    obj.prepare()
+    progress = obj.progress()
+    try:
+        counts = hub_dataset.import_dataset(
+            obj.store,
+            dataset,
+            file_path or hub_dataset.DEFAULT_PATH,
+            since=first,
+            until=last,
+            every=every or "day",
+            keep=keep,
+            progress=progress,
+        )
+    finally:
+        progress.done()
+    log.info(
+        "import hub-stats: %s: %d days imported, %d already there (%d chosen of %d commits)",
+        dataset,
+        counts["imported"],
+        counts["skipped"],
+        counts["chosen"],
+        counts["commits"],
+    )
+
+
 def main() -> None:
     verbose = "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]
     try:

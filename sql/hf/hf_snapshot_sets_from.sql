@@ -8,7 +8,9 @@
 -- (list of crawled namespaces, 'author:<ns>' scopes), top_n (largest N of a 'top_downloads:N' scope,
 -- NULL if none), top_cutoff_30d (the 30-day downloads of the last model of that top N: every model
 -- outside the set has at most this many), models, downloads_30d, downloads_all_time (set totals),
--- coverage (one sentence for a figure's detail).
+-- coverage (one sentence for a figure's detail). A day with a 'full_hub' snapshot (a full-Hub dump imported
+-- by `collector import hub-stats`) lists every public model, so its totals are the Hub-wide totals and its
+-- coverage says so, naming the dump (hf_imports: the file, or dataset@revision:path).
 CREATE OR REPLACE MACRO hf_snapshot_sets_from(day_rows, days) AS TABLE
 WITH scopes AS (
     SELECT snapshot_date,
@@ -19,6 +21,15 @@ WITH scopes AS (
     FROM hf_snapshots
     WHERE list_contains(days, snapshot_date)
     GROUP BY snapshot_date
+),
+dumps AS (   -- the full-Hub dump each day was imported from
+    SELECT i.snapshot_date,
+           any_value(CASE WHEN i.dataset IS NOT NULL THEN i.dataset || '@' || left(i.revision, 12) || ':' || i.file_name
+                          ELSE i.file_name END) AS dump
+    FROM hf_imports i
+    JOIN hf_snapshots h ON h.snapshot_id = i.snapshot_id AND h.scope = 'full_hub'
+    WHERE list_contains(days, i.snapshot_date)
+    GROUP BY i.snapshot_date
 ),
 daily AS (
     SELECT * FROM query_table(day_rows)
@@ -42,6 +53,10 @@ SELECT s.snapshot_date, s.as_of, s.scopes, coalesce(s.namespaces, []) AS namespa
        coalesce(t.models, 0) AS models,
        coalesce(t.downloads_30d, 0) AS downloads_30d,
        coalesce(t.downloads_all_time, 0) AS downloads_all_time,
+       CASE WHEN list_contains(s.scopes, 'full_hub') THEN
+           format('{:,} models on {}: every public model on the Hub (full-Hub dump of {}), so these totals are the Hub-wide totals',
+                  coalesce(t.models, 0), strftime(s.snapshot_date, '%Y-%m-%d'), coalesce(d.dump, 'an imported file'))
+       ELSE
        format('{:,} models collected on {}', coalesce(t.models, 0), strftime(s.snapshot_date, '%Y-%m-%d'))
        || ' (' || concat_ws(' + ',
               CASE WHEN s.top_n IS NOT NULL THEN format('the Hub-wide top {:,} by 30-day downloads', s.top_n) END,
@@ -52,8 +67,10 @@ SELECT s.snapshot_date, s.as_of, s.scopes, coalesce(s.namespaces, []) AS namespa
        || CASE WHEN c.top_cutoff_30d IS NOT NULL
                THEN format(' (each model outside it has at most {:,} 30-day downloads)', c.top_cutoff_30d)
                ELSE ' (no Hub-wide top N that day: only the tracked namespaces)' END
+       END
        AS coverage
 FROM scopes s
 LEFT JOIN top_cutoff c USING (snapshot_date)
-LEFT JOIN totals t USING (snapshot_date);
+LEFT JOIN totals t USING (snapshot_date)
+LEFT JOIN dumps d USING (snapshot_date);
 COMMENT ON MACRO TABLE hf_snapshot_sets_from IS 'hf_snapshot_sets_from(day_rows, days): the rows of hf_snapshot_sets for the snapshot days in the list `days`, given the name of a table holding those days'' hf_daily_downloads rows';

@@ -50,6 +50,19 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
         ).fetchall()
     ]
     written = 0
+    # A scope whose one new snapshot goes before stored later ones (a back-dated import, a clock behind)
+    # is patched where it lands instead of re-encoding the scope's whole history (`_insert_before`).
+    patch = [
+        r[0]
+        for r in con.execute(
+            """SELECT scope FROM hf_new GROUP BY scope HAVING count(DISTINCT snapshot_id) = 1
+               AND list_contains($scopes, scope) ORDER BY 1""",
+            {"scopes": rewrite},
+        ).fetchall()
+    ]
+    for scope in patch:
+        written += _insert_before(con, scope)
+    rewrite = [scope for scope in rewrite if scope not in patch]
     if rewrite:
         new_ids = [r[0] for r in con.execute("SELECT DISTINCT snapshot_id FROM hf_new").fetchall()]
         _materialise(con, rewrite, exclude=new_ids)
@@ -68,7 +81,7 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
             LEFT JOIN internal.hf_counter_state c ON c.scope = n.scope AND c.model_no = n.model_no
             WHERE NOT list_contains($scopes, n.scope)
               AND (c.model_no IS NULL OR row({_cols("n")}) IS DISTINCT FROM row({_cols("c")}))""",
-        {"scopes": rewrite},
+        {"scopes": rewrite + patch},
     )
     con.execute(
         f"INSERT INTO internal.hf_counters SELECT snapshot_id, model_no, {COUNTERS} FROM hf_changed ORDER BY snapshot_id, model_no"
@@ -82,6 +95,83 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
     )
     con.execute("DROP TABLE hf_changed")
     con.execute("DROP TABLE hf_new")
+    return written
+
+
+def _insert_before(con, scope: str) -> int:
+    """Store the one new snapshot of `scope` in hf_new, which goes before the scope's stored later
+    snapshots, by patching the change-only rows where it lands; returns the counter rows written.
+
+    A value at a day is the scope's latest row at or before it, so a day D inserted between the
+    stored days P < D < N changes nothing else if, for each model listed at D:
+      * D gets a row when its counters differ from the model's latest row before D (as any day);
+      * N gets a row with that older value when D wrote one and N has none (N's value stays what it
+        was: without it, N would now read D's row);
+      * N's row goes when it equals D's counters (it no longer records a change).
+    N is the scope's next snapshot; a model listed at D but not at N gets its row at N all the same
+    (the value is the same for every later day until the model's next row). The cached latest state
+    only changes for a model the scope never had a row for. Reads the scope's rows before D once,
+    not its whole history written again (tests/test_hf_store.py compares with the full re-encoding)."""
+    new, day = con.execute(
+        "SELECT any_value(snapshot_id), any_value(snapshot_date) FROM hf_new WHERE scope = ?", [scope]
+    ).fetchone()
+    following = con.execute(
+        """SELECT snapshot_id FROM hf_snapshots WHERE scope = ? AND snapshot_date > ? AND snapshot_id <> ?
+           ORDER BY snapshot_date, snapshot_id LIMIT 1""",
+        [scope, day, new],
+    ).fetchone()[0]
+    struct = "{" + ", ".join(f"'{c}': c.{c}" for c in COUNTERS.split(", ")) + "}"
+    given = {"scope": scope, "day": day, "new": new, "next": following}
+
+    def run(sql: str) -> None:  # DuckDB wants exactly the parameters a statement names
+        con.execute(sql, {k: v for k, v in given.items() if f"${k}" in sql})
+
+    run(
+        f"""CREATE OR REPLACE TEMP TABLE hf_patch AS
+            WITH listed AS (SELECT model_no, {_cols("n")} FROM hf_new n WHERE n.scope = $scope),
+            before AS (
+                SELECT c.model_no, arg_max({struct}, (s.snapshot_date, s.snapshot_id)) AS v
+                FROM internal.hf_counters c JOIN hf_snapshots s USING (snapshot_id)
+                WHERE s.scope = $scope AND s.snapshot_date < $day AND c.snapshot_id <> $new
+                  AND c.model_no IN (SELECT model_no FROM listed)
+                GROUP BY c.model_no
+            ),
+            at_next AS (
+                SELECT model_no, {_cols("c")} FROM internal.hf_counters c
+                WHERE c.snapshot_id = $next AND c.model_no IN (SELECT model_no FROM listed)
+            )
+            SELECT l.*, b.model_no IS NOT NULL AS had_before, b.v AS before,
+                   b.model_no IS NULL OR row({_cols("l")}) IS DISTINCT FROM row({", ".join(f"b.v.{c}" for c in COUNTERS.split(", "))})
+                       AS changed,
+                   x.model_no IS NOT NULL AS next_has_row,
+                   x.model_no IS NOT NULL AND row({_cols("l")}) IS NOT DISTINCT FROM row({_cols("x")}) AS next_redundant
+            FROM listed l LEFT JOIN before b USING (model_no) LEFT JOIN at_next x USING (model_no)"""
+    )
+    run(
+        f"""INSERT INTO internal.hf_counters
+            SELECT $new, model_no, {COUNTERS} FROM hf_patch WHERE changed ORDER BY model_no"""
+    )
+    run(
+        f"""INSERT INTO internal.hf_counters
+            SELECT $next, model_no, {", ".join(f"before.{c}" for c in COUNTERS.split(", "))}
+            FROM hf_patch WHERE changed AND had_before AND NOT next_has_row ORDER BY model_no"""
+    )
+    run(
+        """DELETE FROM internal.hf_counters WHERE snapshot_id = $next
+           AND model_no IN (SELECT model_no FROM hf_patch WHERE next_redundant)"""
+    )
+    # a model the scope had never listed, and does not list later: its only row is D's
+    run(
+        f"""INSERT INTO internal.hf_counter_state
+            SELECT $scope, p.model_no, {_cols("p")} FROM hf_patch p
+            WHERE p.changed AND NOT p.had_before
+              AND NOT EXISTS (SELECT 1 FROM internal.hf_counter_state t WHERE t.scope = $scope AND t.model_no = p.model_no)"""
+    )
+    written = con.execute(
+        "SELECT count(*) FILTER (WHERE changed) + count(*) FILTER (WHERE changed AND had_before AND NOT next_has_row) "
+        "- count(*) FILTER (WHERE next_redundant) FROM hf_patch"
+    ).fetchone()[0]
+    con.execute("DROP TABLE hf_patch")
     return written
 
 
@@ -113,14 +203,73 @@ def delete_day(con, day: date, scopes: list[str]) -> int:
             [day, scopes],
         ).fetchall()
     ]
+    # a scope's one snapshot of the day, with later ones stored: patched where it goes (`_delete_before`)
+    patch = [
+        r[0]
+        for r in con.execute(
+            "SELECT scope FROM hf_snapshots WHERE list_contains(?, snapshot_id) AND list_contains(?, scope) "
+            "GROUP BY scope HAVING count(*) = 1 ORDER BY 1",
+            [ids, later],
+        ).fetchall()
+    ]
+    for scope in patch:
+        _delete_before(con, scope, day)
+    later = [s for s in later if s not in patch]
     if later:
         _materialise(con, later, exclude=ids)
     for table in ("internal.hf_listings", "internal.hf_counters", "hf_snapshots"):
         con.execute(f"DELETE FROM {table} WHERE list_contains(?, snapshot_id)", [ids])
     if later:
         _encode(con, later)
-    rebuild_state(con, [s for s in scopes if s not in later])
+    rebuild_state(con, [s for s in scopes if s not in later and s not in patch])
     return len(ids)
+
+
+def _delete_before(con, scope: str, day: date) -> None:
+    """Before the snapshot of `scope` on `day` is removed (the caller removes it), keep the values of
+    the scope's later snapshots: for each model with a row on that day, the scope's next snapshot N
+    gets that row when it has none (N read it; without it N would read the older row), and N's row
+    goes when it equals the model's row before the day (it would no longer record a change). The
+    cached latest state stays right: each model's latest value is unchanged. The mirror of
+    `_insert_before`."""
+    gone, following = con.execute(
+        """SELECT (SELECT snapshot_id FROM hf_snapshots WHERE scope = $scope AND snapshot_date = $day),
+                  (SELECT snapshot_id FROM hf_snapshots WHERE scope = $scope AND snapshot_date > $day
+                   ORDER BY snapshot_date, snapshot_id LIMIT 1)""",
+        {"scope": scope, "day": day},
+    ).fetchone()
+    struct = "{" + ", ".join(f"'{c}': c.{c}" for c in COUNTERS.split(", ")) + "}"
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE hf_patch AS
+            WITH dropped AS (SELECT model_no, {_cols("c")} FROM internal.hf_counters c WHERE c.snapshot_id = $gone),
+            before AS (
+                SELECT c.model_no, arg_max({struct}, (s.snapshot_date, s.snapshot_id)) AS v
+                FROM internal.hf_counters c JOIN hf_snapshots s USING (snapshot_id)
+                WHERE s.scope = $scope AND s.snapshot_date < $day AND c.model_no IN (SELECT model_no FROM dropped)
+                GROUP BY c.model_no
+            ),
+            at_next AS (
+                SELECT model_no, {_cols("c")} FROM internal.hf_counters c
+                WHERE c.snapshot_id = $next AND c.model_no IN (SELECT model_no FROM dropped)
+            )
+            SELECT d.*, x.model_no IS NOT NULL AS next_has_row,
+                   x.model_no IS NOT NULL AND b.model_no IS NOT NULL
+                       AND row({_cols("x")}) IS NOT DISTINCT FROM row({", ".join(f"b.v.{c}" for c in COUNTERS.split(", "))})
+                       AS next_redundant
+            FROM dropped d LEFT JOIN before b USING (model_no) LEFT JOIN at_next x USING (model_no)""",
+        {"gone": gone, "scope": scope, "day": day, "next": following},
+    )
+    con.execute(
+        f"""INSERT INTO internal.hf_counters
+            SELECT $next, model_no, {COUNTERS} FROM hf_patch WHERE NOT next_has_row ORDER BY model_no""",
+        {"next": following},
+    )
+    con.execute(
+        """DELETE FROM internal.hf_counters WHERE snapshot_id = $next
+           AND model_no IN (SELECT model_no FROM hf_patch WHERE next_redundant)""",
+        {"next": following},
+    )
+    con.execute("DROP TABLE hf_patch")
 
 
 def rebuild_state(con, scopes: list[str] | None = None) -> None:
