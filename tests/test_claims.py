@@ -18,20 +18,64 @@ CLAIM_IDS = [
     "qwen_overtakes_llama",
     "article_models_open_on_hf",
 ]
-COLUMNS = ["claim_id", "statement", "source", "scope", "measured", "expected", "verdict", "as_of", "detail"]
+COLUMNS = [
+    "claim_id",
+    "statement",
+    "source",
+    "dated",
+    "when",
+    "scope",
+    "data_date",
+    "measured",
+    "measured_value",
+    "expected",
+    "expected_value",
+    "unit",
+    "verdict",
+    "as_of",
+    "citation",
+    "detail",
+]
+# the macro of each claim's kind (claims_at.sql unions them)
+MACROS = {
+    "llama_1b_downloads": "claim_threshold",
+    "hf_cn_540m_downloads": "claim_threshold",
+    "openrouter_cn_7_of_top20": "claim_count_top_k_openrouter",
+    "openrouter_cn_4_of_top10_programming": "claim_count_top_k_openrouter",
+    "qwq_5pct_of_r1_params": "claim_ratio_params",
+    "cn_41_of_top100": "claim_cn_41_of_top100",
+    "deepseek_40x_cheaper": "claim_deepseek_40x_cheaper",
+    "qwen_overtakes_llama": "claim_a_vs_b",
+    "article_models_open_on_hf": "claim_article_models_open_on_hf",
+}
+SELECT = ", ".join(f'"{c}"' for c in COLUMNS)
 
 
-def claims(db, claim_id=None, as_of=None, week=None):
-    """The report's rows; for one claim, straight from its part (the whole report takes ~1 s to plan)."""
+def claims(db, claim_id=None, as_of=None, week=None, when=None):
+    """The report's rows; for one claim, straight from its kind's macro (the whole report takes longer
+    to plan); `when` keeps only the rows at the claim's date ('at_claim_date') or the latest."""
     if claim_id is None:
-        rows = query(db, "SELECT * FROM claims_at(?, ?)", [as_of, week])
+        rows = query(db, f"SELECT {SELECT} FROM claims_at(?, ?)", [as_of, week])
     else:
-        rows = query(db, f"SELECT {', '.join(COLUMNS)} FROM claim_{claim_id}(?, ?) ORDER BY row_no", [as_of, week])
-    return [dict(zip(COLUMNS, r, strict=False)) for r in rows]
+        rows = query(
+            db,
+            f"SELECT {SELECT} FROM {MACROS[claim_id]}(?, ?) WHERE claim_id = ? ORDER BY row_no, when_no",
+            [as_of, week, claim_id],
+        )
+    out = [dict(zip(COLUMNS, r, strict=True)) for r in rows]
+    return [r for r in out if when is None or r["when"] == when]
 
 
 def verdicts(db, claim_id, **kw):
     return [(r["verdict"], r["measured"]) for r in claims(db, claim_id, **kw)]
+
+
+def at_date(db, claim_id, **kw):
+    return claims(db, claim_id, when="at_claim_date", **kw)
+
+
+def latest(db, claim_id, **kw):
+    return claims(db, claim_id, when="latest", **kw)
 
 
 def test_empty_store_every_claim_present_and_inconclusive_with_a_reason(db):
@@ -42,11 +86,18 @@ def test_empty_store_every_claim_present_and_inconclusive_with_a_reason(db):
 
     assert [r["claim_id"] for r in refdata.load()["claims.csv"]] == CLAIM_IDS
     assert [c for c in CLAIM_IDS if c not in {r["claim_id"] for r in rows}] == []
+    # every claim is judged at its own date and on the latest data
+    for claim_id in CLAIM_IDS:
+        assert {r["when"] for r in rows if r["claim_id"] == claim_id} == {"at_claim_date", "latest"}, claim_id
     assert {r["verdict"] for r in rows} == {"inconclusive"}
     assert all(r["detail"] for r in rows)
+    assert {r["measured_value"] for r in rows} == {None} and {r["data_date"] for r in rows} == {None}
+    assert {r["dated"] for r in rows if r["claim_id"] == "llama_1b_downloads"} == {date(2025, 3, 18)}
     # the view is the macro with its defaults, same rows in the same order
     assert query(db, "SELECT * FROM claims") == query(db, "SELECT * FROM claims_at()")
     assert [c[0] for c in query(db, "SELECT column_name FROM (DESCRIBE claims)")] == COLUMNS
+    types = dict(query(db, "SELECT column_name, column_type FROM (DESCRIBE claims)"))
+    assert (types["measured_value"], types["expected_value"], types["data_date"]) == ("DOUBLE", "DOUBLE", "DATE")
 
 
 # ---- 1 and 2: cumulative thresholds ------------------------------------------------------------
@@ -60,48 +111,80 @@ def test_llama_exactly_at_threshold_is_passed(db):
             [("meta-llama/Llama-3.1-8B", 10, 600_000_000), ("meta-llama/Llama-2-7b-hf", 5, 400_000_000)],
         )
     rows = claims(db, "llama_1b_downloads")
-    assert [(r["verdict"], r["measured"], r["expected"]) for r in rows] == [
-        ("supported", "1,000,000,000", ">= 1,000,000,000"),
-        ("supported", "1,000,000,000", ">= 1,000,000,000"),
-    ]
-    assert "every distribution channel" in rows[0]["detail"]
+    assert [(r["when"], r["verdict"], r["measured"], r["measured_value"], r["expected_value"]) for r in rows] == [
+        ("at_claim_date", "supported", "1,000,000,000", 1e9, 1e9),
+        ("latest", "supported", "1,000,000,000", 1e9, 1e9),
+    ] * 2
+    assert rows[0]["expected"] == ">= 1,000,000,000" and rows[0]["unit"] == "all-time downloads"
+    assert rows[0]["data_date"] == date(2025, 3, 18)
+    assert "not that count" in rows[0]["detail"]  # a maker's own figure counts other channels
     assert rows[0]["as_of"] == "2025-03-18T07:00:00Z"
-    assert "first-party" in rows[0]["scope"] and "with derivatives" in rows[1]["scope"]
+    assert rows[0]["citation"] == (
+        "Source: Hugging Face Hub (huggingface.co), download counters of 2025-03-18, as of 2025-03-18T07:00:00Z."
+    )
+    assert "first-party" in rows[0]["scope"] and "with derivatives" in rows[2]["scope"]
 
 
 def test_llama_below_threshold_later_on_full_crawl_refutes_first_party_only(db):
     with seeded(db) as s:
         s.hf_snapshot("2026-05-01", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 600_000_000)])
-    assert verdicts(db, "llama_1b_downloads") == [("refuted", "600,000,000"), ("inconclusive", "600,000,000")]
-    detail = claims(db, "llama_1b_downloads")[0]["detail"]
-    assert "days after" in detail and "below it then too" in detail
+    first_party, derivatives = at_date(db, "llama_1b_downloads")
+    # a complete count below the threshold later was below it then too, and the row says which snapshot
+    assert (first_party["verdict"], first_party["measured_value"]) == ("refuted", 6e8)
+    assert first_party["data_date"] == date(2026, 5, 1)
+    assert "days after" in first_party["detail"] and "below it then too" in first_party["detail"]
+    # a lower bound from another period says nothing about the claim's date: no figure, and what to import
+    assert (derivatives["verdict"], derivatives["measured_value"], derivatives["data_date"]) == (
+        "inconclusive",
+        None,
+        None,
+    )
+    assert "No Hub snapshot within 7 days of 2025-03-18" in derivatives["detail"]
+    assert "collector import hub-stats FILE --date 2025-03-18" in derivatives["detail"]
+    assert [r["verdict"] for r in latest(db, "llama_1b_downloads")] == ["refuted", "inconclusive"]
 
 
 def test_llama_below_threshold_on_partial_crawl_is_a_lower_bound(db):
     with seeded(db) as s:  # meta-llama not crawled: only its repos in the top N
         s.hf_snapshot("2025-03-18", "top_downloads:1000", [("meta-llama/Llama-3.1-8B", 10, 600_000_000)])
-    assert verdicts(db, "llama_1b_downloads") == [("inconclusive", "600,000,000"), ("inconclusive", "600,000,000")]
+    assert verdicts(db, "llama_1b_downloads") == [("inconclusive", "600,000,000")] * 4
     assert "lower bound" in claims(db, "llama_1b_downloads")[0]["detail"]
 
 
 def test_llama_above_threshold_later_is_only_consistent(db):
     with seeded(db) as s:
         s.hf_snapshot("2026-05-01", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 1_200_000_000)])
-    assert [v for v, _ in verdicts(db, "llama_1b_downloads")] == ["inconclusive", "inconclusive"]
-    assert "only consistent" in claims(db, "llama_1b_downloads")[0]["detail"]
+    then = at_date(db, "llama_1b_downloads")
+    assert [(r["verdict"], r["measured_value"]) for r in then] == [("inconclusive", None)] * 2
+    assert "only consistent" in then[0]["detail"] and "2026-05-01 (409 days after)" in then[0]["detail"]
+    assert [r["verdict"] for r in latest(db, "llama_1b_downloads")] == ["supported", "supported"]
+    assert "still holds" in latest(db, "llama_1b_downloads")[0]["detail"]
+
+
+def test_llama_above_threshold_earlier_supports_beyond_the_tolerance(db):
+    with seeded(db) as s:
+        s.hf_snapshot("2025-01-02", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 1_000_000_001)])
+    row = at_date(db, "llama_1b_downloads")[0]
+    assert (row["verdict"], row["data_date"]) == ("supported", date(2025, 1, 2))
+    assert "75 days before" in row["detail"] and "by then too" in row["detail"]
 
 
 def test_judged_at_the_snapshot_nearest_the_claims_date(db):
     with seeded(db) as s:
         s.hf_snapshot("2025-03-20", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 999_999_999)])
         s.hf_snapshot("2026-05-01", "author:meta-llama", [("meta-llama/Llama-3.1-8B", 10, 1_500_000_000)])
-    rows = claims(db, "llama_1b_downloads")
+    rows = at_date(db, "llama_1b_downloads")
     assert (rows[0]["verdict"], rows[0]["measured"]) == ("refuted", "999,999,999")
     assert "2025-03-20" in rows[0]["scope"] and "2 days off" in rows[0]["detail"]
+    # the latest data tell whether it holds now, and the history when it came true
+    now = latest(db, "llama_1b_downloads")[0]
+    assert (now["verdict"], now["data_date"]) == ("supported", date(2026, 5, 1))
+    assert "First at or above the threshold on the snapshot of 2026-05-01 (the one before, 2025-03-20" in now["detail"]
     # with --as-of before the later snapshot nothing changes; before both, there is no data
-    assert claims(db, "llama_1b_downloads", as_of=date(2025, 6, 1))[0]["measured"] == "999,999,999"
+    assert at_date(db, "llama_1b_downloads", as_of=date(2025, 6, 1))[0]["measured"] == "999,999,999"
+    assert latest(db, "llama_1b_downloads", as_of=date(2025, 6, 1))[0]["verdict"] == "refuted"
     early = claims(db, "llama_1b_downloads", as_of=date(2025, 3, 1))
-    assert [r["verdict"] for r in early] == ["inconclusive"] * 2 and early[0]["measured"] is None
+    assert [r["verdict"] for r in early] == ["inconclusive"] * 4 and early[0]["measured"] is None
     assert "No Hugging Face snapshot in the store on or before 2025-03-01" in early[0]["detail"]
 
 

@@ -16,9 +16,7 @@ WITH series AS MATERIALIZED (
     WHERE as_of_date IS NULL OR snapshot_date <= CAST(as_of_date AS DATE)
 ),
 claims AS (
-    SELECT DISTINCT claim_no, claim_id, statement, source, dated, tol, a, b, metric, metric_label, op, scope_no,
-           attribution
-    FROM claim_a_vs_b_series
+    SELECT * FROM claim_a_vs_b_scopes
 ),
 leads AS (
     SELECT *, lag(reached) OVER w AS previously_reached, lag(snapshot_date) OVER w AS previous_date

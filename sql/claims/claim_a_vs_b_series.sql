@@ -6,19 +6,11 @@
 -- attribution, snapshot_date, as_of, coverage, citation, days_after, a_value, b_value, reached, complete,
 -- hub_total (the Hub-wide total of the metric on a full-Hub day, else NULL).
 CREATE OR REPLACE VIEW claim_a_vs_b_series AS
-WITH claim AS (
-    SELECT claim_no, claim_id, statement, source, CAST(dated AS DATE) AS dated, claim_tolerance_days(tolerance) AS tol,
-           substr(claim_param(params, 'a'), 8) AS a, substr(claim_param(params, 'b'), 8) AS b,
-           claim_param(params, 'metric') AS metric,
-           CASE claim_param(params, 'metric') WHEN 'downloads_all_time' THEN 'all-time downloads'
-                ELSE '30-day downloads' END AS metric_label,
-           claim_param(params, 'op') AS op
-    FROM ref.claims
-    WHERE kind = 'a_vs_b'
+WITH scopes AS (
+    SELECT * FROM claim_a_vs_b_scopes
 ),
-scopes AS (
-    SELECT c.*, s.scope_no, s.attribution
-    FROM claim c CROSS JOIN (VALUES (1, 'first-party'), (2, 'with derivatives')) AS s(scope_no, attribution)
+claim AS (
+    SELECT DISTINCT claim_id, a, b FROM scopes
 ),
 crawl AS (
     SELECT c.claim_id, d.snapshot_date,

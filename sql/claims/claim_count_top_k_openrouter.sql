@@ -90,6 +90,18 @@ counted AS (
                         AND r.rank <= c.k
     GROUP BY ALL
 ),
+history AS (   -- every complete week known on as_of_date: did the claim hold (makers known only)?
+    SELECT c.claim_id, r.week_start, count(*) FILTER (WHERE r.country = c.country) >= any_value(c.expected_count) AS held
+    FROM claim c
+    JOIN ranked r ON r.category = c.category AND NOT r.merged AND r.rank <= c.k AND r.complete
+    GROUP BY c.claim_id, r.week_start
+),
+crossing AS (   -- the first such week it held, and the complete week before it (as claim_crossings)
+    SELECT h.claim_id, count(*) AS weeks, min(h.week_start) AS first_week, max(h.week_start) AS last_week,
+           min(h.week_start) FILTER (WHERE h.held) AS held_from
+    FROM history h
+    GROUP BY h.claim_id
+),
 judged AS (
     SELECT *,
            CASE WHEN listed > 0 AND NOT week_complete
@@ -160,10 +172,22 @@ SELECT j.claim_no, j.mode_no AS row_no, j.when_no, c.claim_id, c.statement, c.so
                     'day''s top 50 misses that day''s tokens), not OpenRouter''s own weekly ranking.' END,
                 CASE WHEN j.mode_no = 2 THEN 'Variants such as :free are summed into their model before ranking.' END,
                 CASE WHEN j.category <> 'all' THEN format('The {} category is OpenRouter''s sampled, weekly estimate.',
-                                                          j.category) END)
+                                                          j.category) END,
+                CASE WHEN j.mode_no <> 1 OR x.weeks < 2 THEN NULL
+                     WHEN x.held_from IS NULL THEN format('In none of the {} complete weeks from {} to {} were {} or more of '
+                         'the top {} known to be made in {}.', x.weeks, strftime(x.first_week, '%Y-%m-%d'),
+                         strftime(x.last_week, '%Y-%m-%d'), j.expected_count, j.k, j.wanted_country)
+                     WHEN x.held_from = x.first_week THEN format('{} or more of the top {} were made in {} already in the '
+                         'first complete week stored ({}).', j.expected_count, j.k, j.wanted_country,
+                         strftime(x.held_from, '%G-W%V'))
+                     ELSE format('First complete week with {} or more of the top {} made in {}: {} (the complete week '
+                         'before, {}, had fewer).', j.expected_count, j.k, j.wanted_country, strftime(x.held_from, '%G-W%V'),
+                         (SELECT strftime(max(h.week_start), '%G-W%V') FROM history h
+                          WHERE h.claim_id = j.claim_id AND h.week_start < x.held_from)) END)
        END AS detail
 FROM judged j
 JOIN claim c USING (claim_id)
+LEFT JOIN crossing x ON x.claim_id = j.claim_id
 JOIN week_label wl ON wl.claim_id = j.claim_id AND wl.when_no = j.when_no
 UNION ALL
 SELECT c.claim_no, 3, w.when_no, c.claim_id, c.statement, c.source, c.dated, w."when",

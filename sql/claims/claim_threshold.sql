@@ -105,7 +105,7 @@ SELECT p.claim_no, p.scope_no AS row_no, p.when_no, p.claim_id, p.statement, p.s
                 claim_import_hint(p.dated, p.tol))
             ELSE concat_ws(' ',
                 CASE WHEN p.attribution = 'first-party' THEN
-                         format('Models published under the developer namespaces of {} ({:,} models): {:,} {}; {} of the {} '
+                         format('Models published under the developer namespaces of the {} ({:,} models): {:,} {}; {} of the {} '
                                 'namespaces in the reference list were crawled in full that day{}.',
                                 p.subject_label, p.models_counted, p.value, p.metric_label, p.crawled, p.namespaces,
                                 CASE WHEN p.complete THEN '' ELSE ' (the others count only their repos in the collected set)' END)

@@ -17,7 +17,7 @@ WITH claim AS (
     WHERE kind = 'threshold'
 )
 SELECT c.claim_no, c.claim_id, c.statement, c.source, c.dated, c.tol, c.subject_kind, c.subject,
-       CASE c.subject_kind WHEN 'family' THEN 'the ' || c.subject || ' family'
+       CASE c.subject_kind WHEN 'family' THEN c.subject || ' family'
                            WHEN 'country' THEN 'makers in ' || c.subject
                            ELSE c.subject END AS subject_label,
        c.metric,
