@@ -79,8 +79,8 @@ CLAIM_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 _TOLERANCE = re.compile(r"^(\d+ days?|ISO week|any)$")
 _PARAM_VALUES = {
     "subject": re.compile(r"^(family|organisation|country):\S.*$"),
-    "a": re.compile(r"^\S+$"),
-    "b": re.compile(r"^\S+$"),
+    "a": re.compile(r"^\S.*$"),
+    "b": re.compile(r"^\S.*$"),
     "metric": re.compile(r"^(downloads_all_time|downloads_30d|safetensors_params|openrouter_price)$"),
     "op": re.compile(r"^(>=|>)$"),
     "value": re.compile(r"^\d+(\.\d+)?$"),
@@ -315,9 +315,37 @@ def load(directory: Path = REFERENCE_DIR) -> dict[str, list[dict[str, str]]]:
             for row in data[spec.file]:
                 if row[col] and row[col] not in known:
                     errors.append(f"{directory / spec.file}:{row['_line']}: {col} {row[col]!r} is not in {other_file}")
+    errors.extend(_claim_subject_problems(data, directory))
     if errors:
         raise ConfigError("\n".join(errors))
     return data
+
+
+def _claim_subject_problems(data: dict[str, list[dict[str, str]]], directory: Path) -> list[str]:
+    """A claim's subject (subject=, a=, b=) must name a family, organisation or country the other
+    reference files know: a misspelt one would otherwise measure nothing, silently."""
+    known = {
+        "family": ({r["family"] for r in data.get("families.csv", [])}, "families.csv"),
+        "organisation": ({r["organisation"] for r in data.get("organisations.csv", [])}, "organisations.csv"),
+        "country": ({r["country"] for r in data.get("organisations.csv", [])}, "organisations.csv"),
+    }
+    problems = []
+    for row in data.get("claims.csv", []):
+        params = parse_params(row.get("params", ""))
+        for key in ("subject", "a", "b") if row.get("kind") in ("threshold", "a_vs_b") else ():
+            kind, _, name = params.get(key, "").partition(":")
+            if not name:
+                continue
+            if kind not in known or (row["kind"] == "a_vs_b" and kind != "family"):
+                problems.append(
+                    f"{directory / 'claims.csv'}:{row['_line']}: params {key} must be family:<name>"
+                    + ("" if row["kind"] == "a_vs_b" else ", organisation:<name> or country:<name>")
+                )
+            elif name not in known[kind][0]:
+                problems.append(
+                    f"{directory / 'claims.csv'}:{row['_line']}: params {key} {kind} {name!r} is not in {known[kind][1]}"
+                )
+    return problems
 
 
 def load_into(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> None:
