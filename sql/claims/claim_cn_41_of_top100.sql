@@ -30,29 +30,46 @@ snapshot AS (
     SELECT 2, * FROM eligible
     QUALIFY row_number() OVER (ORDER BY snapshot_date DESC) = 1
 ),
-model_country AS (   -- the country holding the largest share of each model (a tie is unknown)
-    SELECT model_key, CASE WHEN count(*) FILTER (WHERE top) > 1 THEN 'unknown' ELSE max(country) FILTER (WHERE top) END AS country,
-           any_value(language_model) AS language_model
-    FROM (SELECT model_key, country, sum(family_weight) AS weight, any_value(language_model) AS language_model,
+day_models AS MATERIALIZED (   -- read once: both Hub lists rank it
+    SELECT d.snapshot_date, d.model_key, d.model_id, d.downloads_30d, d.top_rank
+    FROM hf_daily_downloads_for(coalesce((SELECT list(DISTINCT snapshot_date) FROM snapshot), []::DATE[]), NULL) d
+),
+language AS (   -- which models are language models (one flag per model: cheaper than their countries)
+    SELECT model_key, bool_or(language_model) AS language_model FROM internal.hf_attribution GROUP BY model_key
+),
+ranked_all AS (   -- the Hub-wide top 100 of each day (a full-Hub day ranks every model itself)
+    SELECT s.when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date)
+    WHERE NOT s.full_hub AND m.top_rank <= 100
+    UNION ALL
+    (SELECT 1, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) WHERE s.when_no = 1 AND s.full_hub
+     ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+    UNION ALL
+    (SELECT 2, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) WHERE s.when_no = 2 AND s.full_hub
+     ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+),
+ranked_lm AS (   -- the top 100 language models of each day (top-N per day, not a window over every model)
+    (SELECT 1 AS when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
+     WHERE s.when_no = 1 AND l.language_model ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+    UNION ALL
+    (SELECT 2, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
+     WHERE s.when_no = 2 AND l.language_model ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+),
+model_country AS (   -- the country holding the largest share of each listed model (a tie is unknown)
+    SELECT model_key, CASE WHEN count(*) FILTER (WHERE top) > 1 THEN 'unknown' ELSE max(country) FILTER (WHERE top) END AS country
+    FROM (SELECT model_key, country,
                  sum(family_weight) = max(sum(family_weight)) OVER (PARTITION BY model_key) AS top
-          FROM internal.hf_attribution GROUP BY model_key, country)
+          FROM internal.hf_attribution
+          WHERE model_key IN (SELECT model_key FROM ranked_all UNION SELECT model_key FROM ranked_lm)
+          GROUP BY model_key, country)
     GROUP BY model_key
 ),
-day_models AS (
-    SELECT d.*, coalesce(mc.country, 'unknown') AS country, coalesce(mc.language_model, false) AS language_model
-    FROM hf_daily_downloads_for(coalesce((SELECT list(DISTINCT snapshot_date) FROM snapshot), []::DATE[]), NULL) d
-    LEFT JOIN model_country mc USING (model_key)
-),
 hub_all AS (
-    SELECT 1 AS row_no, s.when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date)
-    WHERE s.full_hub OR m.top_rank <= 100
-    QUALIFY NOT s.full_hub OR row_number() OVER (PARTITION BY s.when_no ORDER BY m.downloads_30d DESC NULLS LAST,
-                                                                                 m.model_id) <= 100
+    SELECT 1 AS row_no, r.*, coalesce(mc.country, 'unknown') AS country
+    FROM ranked_all r LEFT JOIN model_country mc USING (model_key)
 ),
 hub_lm AS (
-    SELECT 2 AS row_no, s.when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date)
-    WHERE m.language_model
-    QUALIFY row_number() OVER (PARTITION BY s.when_no ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id) <= 100
+    SELECT 2 AS row_no, r.*, coalesce(mc.country, 'unknown') AS country
+    FROM ranked_lm r LEFT JOIN model_country mc USING (model_key)
 ),
 hub_counts AS (
     SELECT row_no, when_no, count(*) AS listed,
@@ -79,8 +96,16 @@ hub_judged AS (
                    ELSE claim_count_judgement(chinese, unknown, listed, 41, 41, 100) END AS judgement
     FROM hub_rows
 ),
-or_week AS (
-    SELECT * FROM or_claim_weeks(as_of_date, NULL, (SELECT dated FROM claim), 'all') WHERE when_no <= 2
+or_ranked AS MATERIALIZED (   -- the main ranking, read once
+    SELECT * FROM or_weekly_top_models_at(as_of_date, false) WHERE category = 'all' AND rank <= 50
+),
+or_week AS (   -- as or_claim_weeks: the survey's ISO week, and the latest complete week
+    SELECT w.when_no, w."when", w.week_start,
+           coalesce((SELECT bool_and(r.complete) FROM or_ranked r WHERE r.week_start = w.week_start), false) AS complete
+    FROM (SELECT 1 AS when_no, 'at_claim_date' AS "when",
+                 CAST(date_trunc('week', (SELECT dated FROM claim)) AS DATE) AS week_start
+          UNION ALL
+          SELECT 2, 'latest', (SELECT max(week_start) FROM or_ranked WHERE complete)) w
 ),
 or_counts AS (
     SELECT w.when_no, w."when", w.week_start, w.complete,
@@ -89,8 +114,7 @@ or_counts AS (
            count(t.rank) FILTER (WHERE t.country = 'unknown') AS unknown,
            any_value(t.basis) AS basis, any_value(t.as_of) AS as_of, any_value(t.citation) AS citation
     FROM or_week w
-    LEFT JOIN or_weekly_top_models_at(as_of_date, false) t
-           ON t.week_start = w.week_start AND t.category = 'all' AND t.rank <= 50
+    LEFT JOIN or_ranked t ON t.week_start = w.week_start
     GROUP BY ALL
 ),
 or_judged AS (

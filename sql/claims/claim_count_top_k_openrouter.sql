@@ -21,10 +21,18 @@ WITH claim AS (
     FROM ref.claims
     WHERE kind = 'count_top_k' AND regexp_matches(claim_param(params, 'list'), '^openrouter:[a-z-]+$')
 ),
+
+ranked AS MATERIALIZED (   -- read once: weeks, counts and history use it
+    SELECT false AS merged, * FROM or_weekly_top_models_at(as_of_date, false)
+    WHERE category IN (SELECT category FROM claim)
+    UNION ALL BY NAME
+    SELECT true AS merged, * FROM or_weekly_top_models_at(as_of_date, true)
+    WHERE category IN (SELECT category FROM claim)
+),
 ranked_weeks AS (   -- completeness is or_weekly_top_models_at's own `complete`, never recomputed here
     SELECT category, week_start, bool_and(complete) AS complete, max(days) AS days
-    FROM or_weekly_top_models_at(as_of_date, false)
-    WHERE category IN (SELECT category FROM claim)
+    FROM ranked
+    WHERE NOT merged
     GROUP BY ALL
 ),
 roles AS (   -- as or_claim_weeks, per claim: the claim's own ISO week, the latest complete one, the one asked
@@ -48,13 +56,7 @@ weeks AS (
 modes AS (
     SELECT * FROM (VALUES (1, false, 'per permaslug variant'), (2, true, 'variants merged')) AS t(mode_no, merged, mode)
 ),
-ranked AS (
-    SELECT false AS merged, * FROM or_weekly_top_models_at(as_of_date, false)
-    WHERE category IN (SELECT category FROM claim)
-    UNION ALL BY NAME
-    SELECT true AS merged, * FROM or_weekly_top_models_at(as_of_date, true)
-    WHERE category IN (SELECT category FROM claim)
-),
+
 overall AS (   -- each week's overall top 20 (per variant), for "them" in a category's count
     SELECT week_start, model_permaslug, rank FROM ranked WHERE category = 'all' AND NOT merged AND rank <= 20
 ),
