@@ -34,8 +34,8 @@ day_models AS MATERIALIZED (   -- read once: both Hub lists rank it
     SELECT d.snapshot_date, d.model_key, d.model_id, d.downloads_30d, d.top_rank
     FROM hf_daily_downloads_for(coalesce((SELECT list(DISTINCT snapshot_date) FROM snapshot), []::DATE[]), NULL) d
 ),
-language AS (   -- which models are language models (one flag per model: cheaper than their countries)
-    SELECT model_key, bool_or(language_model) AS language_model FROM internal.hf_attribution GROUP BY model_key
+language AS (   -- the language models (a key once: cheaper than their countries)
+    SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model
 ),
 ranked_all AS (   -- the Hub-wide top 100 of each day (a full-Hub day ranks every model itself)
     SELECT s.when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date)
@@ -49,10 +49,10 @@ ranked_all AS (   -- the Hub-wide top 100 of each day (a full-Hub day ranks ever
 ),
 ranked_lm AS (   -- the top 100 language models of each day (top-N per day, not a window over every model)
     (SELECT 1 AS when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
-     WHERE s.when_no = 1 AND l.language_model ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+     WHERE s.when_no = 1 ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
     UNION ALL
     (SELECT 2, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
-     WHERE s.when_no = 2 AND l.language_model ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+     WHERE s.when_no = 2 ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
 ),
 model_country AS (   -- the country holding the largest share of each listed model (a tie is unknown)
     SELECT model_key, CASE WHEN count(*) FILTER (WHERE top) > 1 THEN 'unknown' ELSE max(country) FILTER (WHERE top) END AS country
