@@ -134,3 +134,16 @@ def test_every_family_pattern_compiles_in_duckdb_and_matches_its_examples():
             reverse=True,
         )
         assert matches and matches[0][1] == family, (family, repo, matches)
+
+
+def test_the_documented_claim_line_is_valid(refdir):
+    """docs/claims.md shows how to add a claim with one CSV line: that line must pass the validator."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "claims.md").read_text()
+    (line,) = re.findall(r"```csv\n(.+?)\n```", doc)
+    append(refdir, "claims.csv", line)
+    rows = refdata.load(refdir)["claims.csv"]
+    assert rows[-1]["claim_id"] == "qwen_1b_downloads" and rows[-1]["kind"] == "threshold"
+    assert refdata.parse_params(rows[-1]["params"])["subject"] == "family:Qwen"
