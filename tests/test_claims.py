@@ -727,3 +727,35 @@ def test_a_claim_added_through_the_file_alone(db, tmp_path):
     assert rows[0]["measured_value"] == 1.1e9 and rows[0]["expected_value"] == 1e9
     # the new claim comes last, after the nine
     assert [r["claim_id"] for r in claims(db)][-1] == "qwen_1b_downloads"
+
+
+def test_a_claim_of_another_kind_added_through_the_file(db, tmp_path):
+    """ "DeepSeek is OpenRouter's most-used maker" is one CSV line of kind top_maker; tokens outside the
+    top 50 could be anyone's, so a week where they could change the leader stays inconclusive."""
+    from collector import reference as refdata
+    from collector import store
+
+    folder = tmp_path / "reference"
+    folder.mkdir()
+    for spec in refdata.TABLES:
+        (folder / spec.file).write_bytes((refdata.REFERENCE_DIR / spec.file).read_bytes())
+    with (folder / "claims.csv").open("a") as fh:
+        fh.write(
+            "deepseek_top_maker,top_maker,DeepSeek is OpenRouter's most-used maker,(e) a test,news,,2025-10-27,"
+            "ISO week,list=openrouter:all; maker=DeepSeek,\n"
+        )
+    week = [("deepseek/d1", 5000), ("anthropic/c1", 4000), ("deepseek/d2", 3000), ("openai/o1", 1000)]
+    with seeded(db) as s:
+        s.or_week("2025-10-27", week, other=100)
+        s.or_week("2025-11-03", week, other=5000)
+    with store.writer(db) as con:
+        refdata.load_into(con, folder)
+    rows = [r for r in claims(db, week=date(2025, 11, 3)) if r["claim_id"] == "deepseek_top_maker"]
+    assert [(r["when"], r["verdict"], r["measured"]) for r in rows] == [
+        ("at_claim_date", "supported", "DeepSeek 8,000 tokens; Anthropic 4,000"),
+        ("latest", "inconclusive", "DeepSeek 8,000 tokens; Anthropic 4,000"),
+        ("asked_week", "inconclusive", "DeepSeek 8,000 tokens; Anthropic 4,000"),
+    ]
+    assert rows[0]["measured_value"] is None  # 100 tokens outside the top 50: no exact ratio
+    assert "5,000 tokens could be anyone's" in rows[1]["detail"] and rows[1]["data_date"] == date(2025, 11, 3)
+    assert rows[0]["citation"] == "Source: OpenRouter (openrouter.ai/rankings), as of 2025-11-03T01:00:00Z."

@@ -45,7 +45,7 @@ def append(folder, name, line):
         (
             "claims.csv",
             "new_claim,guess,Something,(a),news,,2025-02-01,7 days,value=1,",
-            "kind must be one of threshold, count_top_k, ratio, a_vs_b, published_with_weights, got 'guess'",
+            "kind must be one of threshold, count_top_k, ratio, a_vs_b, published_with_weights, top_maker, got 'guess'",
         ),
         (
             "claims.csv",

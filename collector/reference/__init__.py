@@ -75,6 +75,7 @@ CLAIM_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ratio": (("metric", "value"), ("a", "b", "low", "high", "op", "pairs")),
     "a_vs_b": (("a", "b", "metric", "op"), ()),
     "published_with_weights": (("models",), ()),
+    "top_maker": (("list", "maker"), ()),
 }
 _TOLERANCE = re.compile(r"^(\d+ days?|ISO week|any)$")
 _PARAM_VALUES = {
@@ -90,6 +91,7 @@ _PARAM_VALUES = {
     "count": re.compile(r"^\d+$"),
     "openrouter_k": re.compile(r"^[1-9]\d*$"),
     "models": re.compile(r"^[a-z_.,]+$"),
+    "list": re.compile(r"^(openrouter:[a-z-]+|hf:[a-z_]+)(,(openrouter:[a-z-]+|hf:[a-z_]+))*$"),
 }
 
 
@@ -332,6 +334,10 @@ def _claim_subject_problems(data: dict[str, list[dict[str, str]]], directory: Pa
     problems = []
     for row in data.get("claims.csv", []):
         params = parse_params(row.get("params", ""))
+        if row.get("kind") == "top_maker" and params.get("maker") and params["maker"] not in known["organisation"][0]:
+            problems.append(
+                f"{directory / 'claims.csv'}:{row['_line']}: params maker {params['maker']!r} is not in organisations.csv"
+            )
         for key in ("subject", "a", "b") if row.get("kind") in ("threshold", "a_vs_b") else ():
             kind, _, name = params.get(key, "").partition(":")
             if not name:

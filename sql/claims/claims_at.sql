@@ -6,7 +6,7 @@
 -- Nothing after as_of_date reaches any row. The `claims` view is claims_at() with the defaults;
 -- `collector claims --as-of DATE --week YYYY-Www` calls this macro, so both share one definition.
 -- Each claim's kind is one macro (claim_threshold, claim_count_top_k_openrouter, claim_ratio_params,
--- claim_a_vs_b; cn_41_of_top100, deepseek_40x_cheaper and article_models_open_on_hf have their own).
+-- claim_a_vs_b, claim_top_maker_openrouter; cn_41_of_top100, deepseek_40x_cheaper and article_models_open_on_hf have their own).
 --   SELECT * FROM claims_at(DATE '2026-06-01', DATE '2026-05-18');
 -- Columns: claim_id, statement, source, dated, when, scope, data_date (the day of the data used, or the
 -- Monday of its week), measured (text), measured_value (a number, or NULL when no single figure is
@@ -21,6 +21,7 @@ WITH parts AS (
     UNION ALL BY NAME SELECT * FROM claim_deepseek_40x_cheaper(as_of_date, week_start)
     UNION ALL BY NAME SELECT * FROM claim_a_vs_b(as_of_date, week_start)
     UNION ALL BY NAME SELECT * FROM claim_article_models_open_on_hf(as_of_date, week_start)
+    UNION ALL BY NAME SELECT * FROM claim_top_maker_openrouter(as_of_date, week_start)
 )
 SELECT claim_id, statement, source, CAST(dated AS DATE) AS dated, "when", scope, CAST(data_date AS DATE) AS data_date,
        measured, CAST(measured_value AS DOUBLE) AS measured_value, expected, CAST(expected_value AS DOUBLE) AS expected_value,
