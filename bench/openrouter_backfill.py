@@ -1,5 +1,6 @@
 """How many requests a full OpenRouter backfill from 2025-01-01 takes, and how long the client waits
-under the Data API's rate limit, measured through the real job against the fake OpenRouter.
+under the Data API's rate limit, measured through the real job against the fake OpenRouter; then a
+backfill stopped (as by Ctrl-C) at 97.5% of its requests, what it kept and what the next run asks.
 
     .venv/bin/python bench/openrouter_backfill.py [--today 2026-11-22] [--real-pace]
 
@@ -24,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collector.app.runner import JobResult  # noqa: E402
-from collector.core import settings  # noqa: E402
+from collector.core import cancel, settings  # noqa: E402
 from collector.sources.openrouter.client import OpenRouterClient  # noqa: E402
 from collector.sources.openrouter.job import collect_openrouter  # noqa: E402
 from collector.store import Store  # noqa: E402
@@ -86,6 +87,27 @@ def one_run(db: Path, per_minute: float, real: bool) -> tuple[JobResult, Recordi
     return result, pacer, time.monotonic() - started
 
 
+def interrupted(fake: FakeOpenRouter, requests: int) -> None:
+    """A stop requested (what Ctrl-C does) as the request at 97.5% of the backfill arrives: the pulls
+    completed before it are kept, and the next run the same day asks only for the rest."""
+    stop_at = int(requests * 0.975)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        fake.log.clear()
+        fake.keyed_count = 0
+        fake.after_keyed(stop_at, then=lambda: cancel.request("a stop requested by the benchmark"))
+        try:
+            one_run(db, 30.0, False)
+        except cancel.Interrupted as exc:
+            print(f"\nstopped as Data API request {stop_at} of {requests} arrived: {exc}")
+        finally:
+            fake._after = None
+            cancel.clear()
+        fake.log.clear()
+        one_run(db, 30.0, False)
+        print(f"  the next run (same day): {len(fake.keyed_requests())} Data API requests")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -133,6 +155,9 @@ def main() -> None:
                     f"{busiest_minute(pacer.sent)}"
                 )
                 print(f"  run {'paced for real' if args.real_pace else 'without the waits'}: {elapsed:.1f} s")
+                if not args.real_pace:
+                    # each pull's own commit happens while the pacer would wait anyway
+                    print(f"  a real run at this pace: about {elapsed + pacer.waited:.0f} s (run + waits)")
                 print(f"  {result.summary()}")
                 # the next day's run: only what is missing plus the restatement window
                 os.environ["COLLECTOR_NOW"] = f"{(args.today + timedelta(days=1)).isoformat()}T06:00:00Z"
@@ -140,6 +165,7 @@ def main() -> None:
                 _, nxt, _ = one_run(db, per_minute, args.real_pace)
                 print(f"  next day's run: {len(fake.keyed_requests())} Data API requests, waited {nxt.waited:.1f} s")
                 os.environ["COLLECTOR_NOW"] = f"{args.today.isoformat()}T06:00:00Z"
+        interrupted(fake, len(keyed))
     finally:
         fake.stop()
 

@@ -40,6 +40,15 @@ class Context:
     def prepare(self) -> None:
         """The explicit refresh step before any job opens a run: reference data and views are remade
         when their content changed (a hash of a few dozen small files when it did not)."""
+        if not self.store.writable():
+            # A read-only store can still be read and exported; a job that must write says so itself.
+            if self.store.exists() and not self.store.views_current():
+                log.warning(
+                    "database %s is read-only and its views are older than this collector: using them as they "
+                    "are (run `collector refresh` where the file is writable)",
+                    self.store.path,
+                )
+            return
         if self.store.prepare():
             log.debug("reference data and views refreshed in %s", self.store.path)
 
@@ -93,6 +102,8 @@ def _job_command(job: registry.Job, name: str) -> click.Command:
 def _report(result: JobResult) -> None:
     for line in result.warnings:
         log.warning(line)
+    for line in result.stdout:
+        click.echo(line)
     log.info(result.summary())
 
 
@@ -421,6 +432,49 @@ def claims(obj: Context, fmt: str, as_of: str | None, week: str | None) -> None:
     day = parse_day(as_of) if as_of else None
     monday = parse_week(week) if week else None
     click.echo(report.render(report.fetch(obj.store, day, monday), fmt), nl=False)
+
+
+@cli.command("report")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="Show the data known on this UTC day (YYYY-MM-DD); default: everything stored.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="The HTML file to write (replaced atomically).",
+)
+@click.pass_obj
+def report_cmd(obj: Context, as_of: str | None, out: Path) -> None:
+    """Write one self-contained HTML page: each claim with its verdicts and the charts behind it.
+
+    The page inlines its styles, scripts and data, so it opens offline, on a laptop or a phone.
+    The database is opened read-only.
+
+    \b
+    Example:
+      collector report
+      collector report --as-of 2025-11-10 --out claims-2025-11-10.html
+    """
+    from collector.outputs.report import write_report
+
+    day = parse_day(as_of) if as_of else None
+    result = write_report(obj.store, out, day)
+    empty = f", {result.empty_charts} with nothing to draw yet" if result.empty_charts else ""
+    log.info(
+        "report: %s (%s KB, %d claims, %d charts%s) in %.1f s",
+        result.path,
+        f"{result.bytes // 1024:,}",
+        result.claims,
+        result.charts,
+        empty,
+        result.seconds,
+    )
 
 
 @cli.group("reference")

@@ -1,6 +1,6 @@
 """The wheel works outside the checkout: build it, install it (with the locked dependencies) into a
 venv of its own, and from an empty folder run `collect hf` against the fake Hub, then `claims`,
-`export` and `schedule --check`. Run by scripts/check; prints one line per step, exits non-zero on
+`export`, `report` and `schedule --check`. Run by scripts/check; prints one line per step, exits non-zero on
 the first failure.
 """
 
@@ -48,6 +48,8 @@ def main() -> None:
             "HF_HUB_DISABLE_TELEMETRY": "1",
             "COLLECTOR_NOW": "2026-05-06T06:00:00Z",
             "PYTHONPATH": "",
+            # the report's chart JavaScript takes ~6 s to build: kept between runs, like the venv
+            "COLLECTOR_CACHE_DIR": str(Path(tempfile.gettempdir()) / "collector-wheel-cache"),
         }
         env.pop("OPENROUTER_API_KEY", None)
         env.pop("HF_TOKEN", None)
@@ -66,6 +68,11 @@ def main() -> None:
         if not (Path(tmp) / "exports" / "2026-W18" / "manifest.json").is_file():
             sys.exit("wheel smoke: export wrote no manifest")
         print("wheel smoke: export ->", out.stderr.strip().splitlines()[-1])
+        page = Path(tmp) / "report.html"
+        out = run([collector, "--db", str(db), "report", "--out", str(page)], **where)
+        if "vegaEmbed" not in page.read_text(encoding="utf-8") or "report_hub_history" in out.stderr:
+            sys.exit(f"wheel smoke: report wrote no page: {out.stderr[-500:]}")
+        print("wheel smoke: report ->", out.stderr.strip().splitlines()[-1])
         out = run([collector, "schedule", "--check", "--config", str(ROOT / "schedules.yaml")], **where)
         print("wheel smoke: schedule --check ->", len(out.stdout.strip().splitlines()) - 1, "jobs")
         imported = run(

@@ -48,8 +48,10 @@ def isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch, tmp_path):
+def _isolated_env(monkeypatch, tmp_path, tmp_path_factory):
     isolate(monkeypatch, tmp_path)
+    # the report's chart JavaScript takes ~6 s to build: once per session (the xdist workers share it)
+    monkeypatch.setenv("COLLECTOR_CACHE_DIR", str(tmp_path_factory.getbasetemp().parent / "collector-cache"))
 
 
 @pytest.fixture

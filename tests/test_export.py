@@ -68,6 +68,7 @@ def test_export_writes_reports_charts_and_manifest(run, populated, tmp_path):
             "qwen_vs_llama.png",
             "manifest.json",
             "README.md",
+            "report.html",
         ]
     )
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -96,6 +97,46 @@ def test_export_writes_reports_charts_and_manifest(run, populated, tmp_path):
     import matplotlib.image
 
     assert matplotlib.image.imread(folder / "qwen_vs_llama.png").shape[0] > 100
+    # the same page as `collector report`, as known when the week ended, listed with its digest
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Data known on: 2026-05-11" in page and "vegaEmbed" in page
+    assert manifest["report"]["sha256"] == hashlib.sha256(page.encode()).hexdigest()
+    assert manifest["report"]["charts"] >= 1 and "report.html" in readme
+    assert manifest["empty"] is False and "every data report is empty" not in result.out
+
+
+def test_an_export_of_an_empty_week_says_so(run, populated, tmp_path):
+    out = tmp_path / "exports"
+    result = run("--db", str(populated), "export", "--week", "2024-W10", "--out", str(out))  # before any data
+    assert result.code == 0, result.err
+    assert "export 2024-W10: every data report is empty" in result.out
+    manifest = json.loads((out / "2024-W10" / "manifest.json").read_text())
+    assert manifest["empty"] is True and any("every data report is empty" in n for n in manifest["notes"])
+    assert "every data report is empty" in (out / "2024-W10" / "README.md").read_text()
+
+
+def test_weekly_chart_ticks_iso_weeks_and_marks_partial_weeks(tmp_path, monkeypatch):
+    from datetime import date
+
+    drawn: dict = {}
+    real = charts._finish
+
+    def keep(fig, ax, path, title, footnote):
+        drawn["labels"] = [t.get_text() for t in ax.get_xticklabels()]
+        drawn["xlabel"] = ax.get_xlabel()
+        real(fig, ax, path, title, footnote)
+
+    monkeypatch.setattr(charts, "_finish", keep)
+    rows = [
+        (date(2026, 4, 20), "China", 0.4, False),  # the first week: only some of its days stored
+        (date(2026, 4, 20), "United States", 0.6, False),
+        (date(2026, 4, 27), "China", 0.5, True),
+        (date(2026, 4, 27), "United States", 0.5, True),
+    ]
+    charts.weekly_shares(tmp_path / "w.png", rows, "t", "f", "%")
+    assert drawn["labels"] == ["2026-W17\n(partial)", "2026-W18"]
+    assert "ISO week" in drawn["xlabel"]
+    assert (tmp_path / "w.png").read_bytes().startswith(PNG)
 
 
 def test_existing_week_is_never_silently_overwritten(run, populated, tmp_path):

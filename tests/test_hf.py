@@ -196,7 +196,7 @@ def test_persistent_500_fails_cleanly_without_partial_snapshot(run, hub, db, org
     ],
 )
 def test_malformed_responses_give_one_line_errors(run, hub, db, orgs, body, message):
-    hub.script("/api/models", Reply(200, body))
+    hub.script("/api/models", *[Reply(200, body)] * 10)  # every attempt: a cut-short page is retried
     result = run("--db", str(db), "-q", "collect", "hf", "--orgs", str(orgs), "--top", "0")
     assert result.code == 1
     assert message in result.err

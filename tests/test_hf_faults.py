@@ -40,6 +40,16 @@ def test_connection_reset_mid_body_is_retried(run, hub, db, orgs):
     assert query(db, "SELECT model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(3,)]
 
 
+def test_page_cut_short_without_a_length_is_retried(run, hub, db, orgs):
+    # no Content-Length and the connection closed mid-body: only the JSON tells the page is incomplete
+    body = b'[{"_id":"1","id":"Qwen/a","downloads":5},{"_id":"2","id":"Qwen/b","downloads":4}]'
+    hub.script("/api/models", Reply(200, body, truncate_at=30, no_length=True))
+    result = collect(run, db, orgs)
+    assert result.code == 0, result.err
+    assert query(db, "SELECT model_count FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(3,)]
+    assert query(db, "SELECT status FROM runs") == [("ok",)]
+
+
 def test_persistent_reset_fails_with_one_line(run, hub, db, orgs):
     hub.script("/api/models", *[Reply(200, b'[{"_id":"1","id":"Qwen/a"}]', truncate_at=5)] * 6)
     result = collect(run, db, orgs)

@@ -462,11 +462,28 @@ def test_requests_are_paced_below_the_per_minute_limit(run, openrouter, db, earl
     assert time.monotonic() - started >= 5 * 0.2
     assert [r.status for r in openrouter.keyed_requests()] == [200] * 6
     assert "waited" in result.err
-    # the same fake, unpaced, answers 429
+    # the same fake, unpaced, answers 429 (3 a minute now: each pull's own commit spaces the requests
+    # a little, by how much depends on the machine's load)
+    openrouter.window_seconds = 60.0
+    openrouter._recent.clear()
     monkeypatch.setenv("OPENROUTER_REQUESTS_PER_MINUTE", "0")
     monkeypatch.setenv("COLLECTOR_NOW", NEXT_DAY)
     collect(run, db, "--since", "2025-01-01")
     assert 429 in [r.status for r in openrouter.keyed_requests()]
+
+
+def test_off_a_terminal_a_long_run_logs_one_line_per_pull(run, openrouter, db, early, monkeypatch):
+    """For cron logs: not on a terminal, each kept pull is a line of its own (none with --quiet)."""
+    result = collect(run, db)
+    assert result.code == 0, result.err
+    lines = [line for line in result.err.splitlines() if line.startswith("OpenRouter pull ")]
+    assert [line.split(" kept after ")[0] for line in lines] == [f"OpenRouter pull {i}/6" for i in range(1, 7)]
+    assert lines[0].endswith(" s: rankings daily 2025-01-01..2025-01-19, 76 new rows")
+    assert lines[-1].endswith(" s: coding apps weekly 2025-01-13..2025-01-19, 3 new rows")
+    assert "\r" not in result.err and result.err.splitlines()[-1].startswith("collect openrouter: ok")
+    monkeypatch.setenv("COLLECTOR_NOW", NEXT_DAY)
+    quiet = collect(run, db, "--quiet")
+    assert quiet.code == 0 and "OpenRouter pull" not in quiet.err
 
 
 def test_429_waits_for_retry_after_then_completes(run, openrouter, db, early):
@@ -481,7 +498,7 @@ def test_429_waits_for_retry_after_then_completes(run, openrouter, db, early):
     assert "2 retries" in result.err
 
 
-def test_persistent_500_fails_cleanly_without_partial_data(run, openrouter, db, early):
+def test_persistent_500_fails_and_keeps_the_pulls_completed_before(run, openrouter, db, early):
     openrouter.script(
         "/api/v1/datasets/app-rankings", *[Reply(500, b'{"error":{"code":500,"message":"Internal Server Error"}}')] * 7
     )
@@ -489,9 +506,22 @@ def test_persistent_500_fails_cleanly_without_partial_data(run, openrouter, db, 
     assert result.code == 1
     assert result.err.count("\n") == 1
     assert "coding apps weekly 2025-01-01..2025-01-05: HTTP 500 after 7 attempts: Internal Server Error" in result.err
-    for table in ("or_catalog_snapshots", "or_models", "or_pulls", "or_rankings"):
+    assert "kept 3 complete pulls (the next run asks only for what is missing)" in result.err
+    # the three rankings pulls asked before the apps are kept whole; the catalog goes with a run's end
+    assert query(db, "SELECT period, category, row_count FROM or_pulls ORDER BY pull_id") == [
+        ("day", None, 76),
+        ("week", None, 12),  # 3 weeks of (top 3 + 'other')
+        ("week", "programming", 12),
+    ]
+    assert query(db, "SELECT count(*) FROM or_rankings") == [(76 + 12 + 12,)]
+    for table in ("or_catalog_snapshots", "or_models", "or_app_rankings"):
         assert query(db, f"SELECT count(*) FROM {table}") == [(0,)], table
-    assert query(db, "SELECT status FROM runs") == [("failed",)]
+    status, error, kept = query(db, "SELECT status, error, row_counts->>'kept_pulls' FROM runs")[0]
+    assert status == "failed" and "kept 3 complete pulls" in error and kept == "3"
+    # the next run asks only for the apps
+    openrouter.log.clear()
+    assert collect(run, db, "--quiet").code == 0
+    assert {name for name, _ in keyed(openrouter)} == {"app-rankings"} and len(keyed(openrouter)) == 3
 
 
 META = (
@@ -780,3 +810,121 @@ def test_author_reference_places_the_main_makers():
     assert countries[authors["mistralai"]] == "France" and countries[authors["cohere"]] == "Canada"
     assert countries[authors["ai21"]] == "Israel"
     assert authors["openrouter"] == authors["stealth"] == "unknown"
+
+
+# ----------------------------------------------------------------------- complete weeks (seven days)
+
+
+def _daily(first: str, last: str, skip: tuple[str, ...] = ()) -> list[tuple]:
+    """Daily rows (two models and 'other') for each day from first to last, but `skip`."""
+    day, end, rows = date.fromisoformat(first), date.fromisoformat(last), []
+    while day <= end:
+        if day.isoformat() not in skip:
+            rows += [(day, "qwen/a", 10), (day, "anthropic/b", 7), (day, "other", 3)]
+        day += timedelta(days=1)
+    return rows
+
+
+def _weeks(*mondays: str) -> list[tuple]:
+    return [row for m in mondays for row in ((m, "qwen/a", 50), (m, "anthropic/b", 35), (m, "other", 15))]
+
+
+def week_states(db) -> list[tuple]:
+    return query(
+        db,
+        """SELECT DISTINCT category, week_start::VARCHAR, basis, days, complete
+           FROM or_weekly_top_models_by_category ORDER BY ALL""",
+    )
+
+
+def test_a_week_with_a_missing_day_is_not_complete_in_any_category(db):
+    """The trial: the daily rankings stop on Friday 2026-08-21 (asked through Sunday: 22 and 23 came
+    back empty); the weekly buckets of week 34 hold five days. Week 34 is partial everywhere."""
+    from tests.seed import seeded
+
+    with seeded(db) as s:
+        s.or_pull(period="day", start="2026-08-10", end="2026-08-23", rows=_daily("2026-08-10", "2026-08-21"))
+        s.or_pull(period="week", start="2026-08-10", end="2026-08-23", rows=_weeks("2026-08-10", "2026-08-17"))
+        s.or_pull(
+            period="week",
+            start="2026-08-10",
+            end="2026-08-23",
+            rows=_weeks("2026-08-10", "2026-08-17"),
+            category="programming",
+        )
+    assert week_states(db) == [
+        ("all", "2026-08-10", "week", 7, True),
+        ("all", "2026-08-17", "week", 5, False),
+        ("programming", "2026-08-10", "week", 7, True),
+        ("programming", "2026-08-17", "week", 5, False),
+    ]
+    for view in ("or_weekly_top_models", "or_weekly_top_models_merged"):
+        assert query(db, f"SELECT DISTINCT week_start::VARCHAR, days, complete FROM {view} ORDER BY 1") == [
+            ("2026-08-10", 7, True),
+            ("2026-08-17", 5, False),
+        ], view
+    # one day missing in the middle of a week is enough, and a week of summed days needs its seven too
+    with seeded(db) as s:
+        s.con.execute("DELETE FROM or_rankings WHERE bucket_date = '2026-08-12' AND pull_id = 1")
+        s.con.execute("DELETE FROM or_rankings WHERE pull_id > 1")
+    assert week_states(db) == [("all", "2026-08-10", "days", 6, False), ("all", "2026-08-17", "days", 5, False)]
+
+
+def test_a_weekly_bucket_cut_while_a_day_was_missing_is_complete_once_asked_again(db):
+    """Thursday 2026-08-13 came back empty on the 17th, when the weekly buckets were fetched, and was
+    filled on the 19th: the weekly buckets of the 17th lack it. The main ranking is complete from its
+    seven stored days; the programming estimate, weekly only, once its week is fetched again."""
+    from tests.seed import seeded
+
+    def fetched_on(s, pull_id: int, day: str) -> None:
+        s.con.execute(
+            "UPDATE or_pulls SET fetched_at = ?, as_of = ? WHERE pull_id = ?",
+            [datetime.fromisoformat(f"{day}T02:00:00+00:00"), datetime.fromisoformat(f"{day}T01:00:00+00:00"), pull_id],
+        )
+
+    with seeded(db) as s:
+        s.or_pull(
+            period="day", start="2026-08-10", end="2026-08-16", rows=_daily("2026-08-10", "2026-08-16", ("2026-08-13",))
+        )
+        s.or_pull(period="week", start="2026-08-10", end="2026-08-16", rows=_weeks("2026-08-10"))
+        s.or_pull(
+            period="week", start="2026-08-10", end="2026-08-16", rows=_weeks("2026-08-10"), category="programming"
+        )
+        fetched_on(
+            s,
+            s.or_pull(period="day", start="2026-08-13", end="2026-08-13", rows=_daily("2026-08-13", "2026-08-13")),
+            "2026-08-19",
+        )
+    assert week_states(db) == [("all", "2026-08-10", "days", 7, True), ("programming", "2026-08-10", "week", 6, False)]
+    with seeded(db) as s:
+        again = [(m, slug, tokens + 1) for m, slug, tokens in _weeks("2026-08-10")]  # a restated week
+        fetched_on(
+            s,
+            s.or_pull(period="week", start="2026-08-10", end="2026-08-16", rows=again, category="programming"),
+            "2026-08-19",
+        )
+        fetched_on(s, s.or_pull(period="week", start="2026-08-10", end="2026-08-16", rows=again), "2026-08-19")
+    assert week_states(db) == [("all", "2026-08-10", "week", 7, True), ("programming", "2026-08-10", "week", 7, True)]
+
+
+def test_a_weekly_bucket_taken_before_its_week_ended_is_not_complete(db):
+    from tests.seed import seeded
+
+    with seeded(db) as s:
+        s.or_week("2026-08-10", [("qwen/a", 50)], other=5, as_of=datetime(2026, 8, 16, 12, tzinfo=UTC))
+        # no daily pull ever asked for these days: a weekly bucket taken after its week is taken at its word
+        s.or_week("2026-08-17", [("qwen/a", 50)], other=5)
+    assert week_states(db) == [("all", "2026-08-10", "week", 0, False), ("all", "2026-08-17", "week", 7, True)]
+
+
+def test_collected_weeks_are_complete_with_seven_days_and_the_first_week_is_not(run, openrouter, db, early):
+    """End to end: the data starts on Wednesday 2025-01-01, so its first ISO week holds five days."""
+    assert collect(run, db).code == 0
+    assert week_states(db) == [
+        ("all", "2024-12-30", "week", 5, False),
+        ("all", "2025-01-06", "week", 7, True),
+        ("all", "2025-01-13", "week", 7, True),
+        ("programming", "2024-12-30", "week", 5, False),
+        ("programming", "2025-01-06", "week", 7, True),
+        ("programming", "2025-01-13", "week", 7, True),
+    ]

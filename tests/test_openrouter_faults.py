@@ -1,6 +1,7 @@
 """The OpenRouter client under faults: 429 storms, 5xx bursts, slow and cut responses, malformed and
-drifting schemas, oversized responses, odd strings. Each test ends with a consistent database: a
-failed run stores nothing (the counts of every OpenRouter table are unchanged) and a rerun completes
+drifting schemas, oversized responses, odd strings, runs stopped part way. Each test ends with a
+consistent database: a failed run keeps the pulls it completed before the failure (each committed
+whole as it arrived, and counted in the run's `row_counts`) and nothing else, and a rerun completes
 without duplicating anything.
 
 Most tests start from `baseline`: a store holding a clean first run (2025-01-20), copied from a
@@ -11,6 +12,7 @@ rankings daily 2025-01-18..20.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from datetime import UTC, datetime
@@ -59,7 +61,13 @@ CONSISTENCY = {  # each query counts violations
     "orphaned catalog rows": "SELECT count(*) FROM or_models ANTI JOIN or_catalog_snapshots USING (snapshot_id)",
     "orphaned ranking rows": "SELECT count(*) FROM or_rankings ANTI JOIN or_pulls USING (pull_id)",
     "orphaned app rows": "SELECT count(*) FROM or_app_rankings ANTI JOIN or_pulls USING (pull_id)",
-    "pulls of a run that did not finish ok": "SELECT count(*) FROM or_pulls JOIN runs USING (run_id) WHERE status <> 'ok'",
+    # a failed run keeps its complete pulls, and says so: the journal counts exactly what is stored
+    "a run's pulls not as its row_counts say": """SELECT count(*) FROM runs r WHERE r.source = 'openrouter'
+        AND r.status <> 'running' AND coalesce(CAST(r.row_counts->>'or_pulls' AS INTEGER), 0)
+            <> (SELECT count(*) FROM or_pulls p WHERE p.run_id = r.run_id)""",
+    "a failed run's kept pulls not in its row_counts": """SELECT count(*) FROM runs r WHERE r.status = 'failed'
+        AND coalesce(CAST(r.row_counts->>'kept_pulls' AS INTEGER), 0)
+            <> (SELECT count(*) FROM or_pulls p WHERE p.run_id = r.run_id)""",
     "catalogs of a run that did not finish ok": "SELECT count(*) FROM or_catalog_snapshots JOIN runs USING (run_id) WHERE status <> 'ok'",
 }
 
@@ -72,13 +80,22 @@ def assert_consistent(db: Path) -> None:
     assert not staging.exists() or list(staging.iterdir()) == []
 
 
-def assert_failed_cleanly(result, db: Path, before: dict[str, int], message: str) -> None:
+def assert_failed_cleanly(result, db: Path, before: dict[str, int], message: str, kept: int = 0) -> None:
+    """Failed in one line, keeping the `kept` pulls completed before the failure and nothing else."""
     assert result.code == 1, result.err
     assert message in result.err, result.err
     assert result.err.startswith("error: ") and result.err.count("\n") == 1 and "Traceback" not in result.err
-    assert counts(db) == before
+    after = counts(db)
+    assert after["or_pulls"] == before["or_pulls"] + kept
+    assert {k: v for k, v in after.items() if k not in ("or_pulls", "or_rankings")} == {
+        k: v for k, v in before.items() if k not in ("or_pulls", "or_rankings")
+    }
+    if not kept:
+        assert after == before
     status, error = query(db, "SELECT status, error FROM runs ORDER BY run_id DESC LIMIT 1")[0]
     assert status == "failed" and message in error and "\n" not in error
+    if kept:
+        assert f"kept {kept} complete pull" in error and f"kept {kept} complete pull" in result.err
     assert_consistent(db)
 
 
@@ -255,12 +272,14 @@ def test_5xx_bursts_that_recover_store_the_same_data_as_a_clean_run(run, templat
 
 def test_slow_response_times_out_and_is_retried(run, openrouter, db, baseline, monkeypatch):
     monkeypatch.setenv("COLLECTOR_HTTP_TIMEOUT", "0.3")
-    openrouter.script(MODELS, Reply(200, orjson.dumps({"data": []}), delay=1.5))
-    openrouter.script(RANKINGS, Reply(200, b'{"data": []}', delay=1.5))
+    # replies slow enough that waiting for both would be plain even on a loaded machine, where the
+    # run itself (a commit per pull) takes a second or two
+    openrouter.script(MODELS, Reply(200, orjson.dumps({"data": []}), delay=6.0))
+    openrouter.script(RANKINGS, Reply(200, b'{"data": []}', delay=6.0))
     started = time.monotonic()
     result = collect(run, db)
     assert result.code == 0, result.err
-    assert time.monotonic() - started < 1.5 + 1.5  # neither slow reply was waited for in full
+    assert time.monotonic() - started < 6.0  # neither slow reply was waited for in full
     assert len(openrouter.requests_to(MODELS)) == 2 and len(openrouter.requests_to(RANKINGS)) == 4
     assert query(db, "SELECT model_count FROM or_catalog_snapshots ORDER BY snapshot_date") == [(4,), (4,)]
     assert counts(db)["or_pulls"] == baseline["or_pulls"] + 4
@@ -409,10 +428,13 @@ APP = {"rank": 1, "app_id": "cline", "app_name": "Cline", "total_tokens": "5", "
         (MODELS, _catalog("a/b"), "model #0 is str, expected an object"),
     ],
 )
-def test_malformed_response_fails_with_one_line_and_stores_nothing(run, openrouter, db, baseline, path, body, message):
+def test_malformed_response_fails_with_one_line_and_keeps_only_complete_pulls(
+    run, openrouter, db, baseline, path, body, message
+):
     openrouter.script(path, Reply(200, body))
     result = collect(run, db)
-    assert_failed_cleanly(result, db, baseline, message)
+    # the coding apps are asked third, after the weekly rankings and the programming estimate
+    assert_failed_cleanly(result, db, baseline, message, kept=2 if path == APPS else 0)
     assert "bad response to GET /api/v1/" in result.err  # says which request
     # (the store is left exactly as before: the rerun from it is the one the other failure tests check)
 
@@ -555,3 +577,141 @@ def test_odd_slugs_and_names_are_stored_verbatim(run, openrouter, db, monkeypatc
     assert query(db, "SELECT status FROM runs") == [("ok",)]  # the runs table is still there
     assert counts(db)["or_pulls"] == 6
     assert_consistent(db)
+
+
+# ------------------------------------------------------------------------ runs stopped part way
+
+# A longer history: 12 Data API windows, asked in this order: rankings daily, weekly and programming
+# (2025-01-01..03-02), then the coding apps, one week a request (2025-01-01..05, then 01-06 .. 02-24).
+LONG = "2025-03-03T06:00:00Z"
+APP_WEEKS = ["2025-01-01"] + [f"2025-{m:02d}-{d:02d}" for m, d in ((1, 6), (1, 13), (1, 20), (1, 27), (2, 3), (2, 10))]
+APP_WEEKS += ["2025-02-17", "2025-02-24"]
+STORED = {  # what an uninterrupted run stores, compared row for row (ids and run ids aside)
+    "or_pulls": "SELECT * EXCLUDE (pull_id, run_id) FROM or_pulls ORDER BY ALL",
+    "or_rankings": "SELECT * EXCLUDE (pull_id) FROM or_rankings ORDER BY ALL",
+    "or_app_rankings": "SELECT * EXCLUDE (pull_id) FROM or_app_rankings ORDER BY ALL",
+    "or_models": "SELECT * EXCLUDE (snapshot_id) FROM or_models ORDER BY ALL",
+}
+
+
+@pytest.fixture
+def stop_signals():
+    """Ctrl-C sent to this process mid-run (the CLI's handler takes it); the handler and the stop
+    request are put back afterwards, so no later test sees them."""
+    import signal
+
+    from collector.core import cancel
+
+    handler = signal.getsignal(signal.SIGINT)
+    yield lambda: os.kill(os.getpid(), signal.SIGINT)
+    signal.signal(signal.SIGINT, handler)
+    cancel.clear()
+
+
+def asked_starts(server) -> list[tuple[str, str | None]]:
+    return [(r.path.rsplit("/", 1)[1], r.param("start_date")) for r in server.keyed_requests()]
+
+
+def assert_same_as_an_uninterrupted_run(run, db: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean" / "adoption.duckdb"
+    clean.parent.mkdir()
+    assert collect(run, clean).code == 0
+    for table, sql in STORED.items():
+        assert query(db, sql) == query(clean, sql), table
+
+
+def test_ctrl_c_mid_backfill_keeps_every_complete_pull_and_the_next_run_asks_only_for_the_rest(
+    run, openrouter, db, monkeypatch, tmp_path, stop_signals
+):
+    monkeypatch.setenv("COLLECTOR_NOW", LONG)
+    during: list = []
+
+    def ctrl_c() -> None:
+        # as the 5th request arrives, the 4 pulls before it are committed and the journal says so
+        during.append(query(db, "SELECT status, row_counts->>'kept_pulls' FROM runs")[0])
+        during.append(counts(db)["or_pulls"])
+        stop_signals()
+
+    openrouter.after_keyed(5, then=ctrl_c)
+    result = collect(run, db)
+    assert result.code == 130, result.err
+    assert "stopping at the next safe point" in result.err
+    assert "error: stopped: SIGINT received; kept 5 complete pulls (the next run asks only for what is missing)" in (
+        result.err
+    )
+    assert during == [("running", "4"), 4]
+    assert openrouter.keyed_count == 5  # stopped before a sixth request: the fifth's answer was kept whole
+    after = counts(db)
+    assert after["or_pulls"] == 5 and after["or_catalog_snapshots"] == 0  # the catalog goes with a run's end
+    assert query(db, "SELECT dataset, period, category, start_date::VARCHAR FROM or_pulls ORDER BY pull_id") == [
+        ("rankings-daily", "day", None, "2025-01-01"),
+        ("rankings-daily", "week", None, "2025-01-01"),
+        ("rankings-daily", "week", "programming", "2025-01-01"),
+        ("app-rankings", None, "coding", "2025-01-01"),
+        ("app-rankings", None, "coding", "2025-01-06"),
+    ]
+    status, error, kept = query(db, "SELECT status, error, row_counts->>'kept_pulls' FROM runs")[0]
+    assert status == "failed" and kept == "5" and error.startswith("stopped: SIGINT received; kept 5 complete pulls")
+    assert_consistent(db)
+
+    # the same day again: only the seven missing app weeks are asked for
+    openrouter._after = None
+    openrouter.log.clear()
+    again = collect(run, db)
+    assert again.code == 0, again.err
+    assert asked_starts(openrouter) == [("app-rankings", start) for start in APP_WEEKS[2:]]
+    assert_consistent(db)
+    assert_same_as_an_uninterrupted_run(run, db, tmp_path)
+
+    # and once more: nothing is asked, nothing is added (the catalog of the day is replaced)
+    before = counts(db)
+    openrouter.log.clear()
+    assert collect(run, db).code == 0
+    assert openrouter.keyed_requests() == []
+    assert counts(db) == before
+    assert_consistent(db)
+
+
+def test_failure_late_in_a_backfill_keeps_the_pulls_before_it(run, openrouter, db, monkeypatch, tmp_path):
+    """A failure at minute 3.9 of a 4-minute backfill: a server that fails from the 8th request on."""
+    monkeypatch.setenv("COLLECTOR_NOW", LONG)
+    monkeypatch.setenv("COLLECTOR_MAX_RETRIES", "1")
+    openrouter.after_keyed(7, reply=Reply(500, b'{"error":{"code":500,"message":"Internal Server Error"}}'))
+    result = collect(run, db)
+    assert result.code == 1
+    assert "coding apps weekly 2025-01-27..2025-02-02: HTTP 500 after 2 attempts: Internal Server Error" in result.err
+    assert "; kept 7 complete pulls (the next run asks only for what is missing)" in result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert counts(db)["or_pulls"] == 7
+    assert query(db, "SELECT status, row_counts->>'kept_pulls', row_counts->>'or_pulls' FROM runs") == [
+        ("failed", "7", "7")
+    ]
+    assert_consistent(db)
+    openrouter._after = None
+    openrouter.log.clear()
+    assert collect(run, db).code == 0
+    assert asked_starts(openrouter) == [("app-rankings", start) for start in APP_WEEKS[4:]]
+    assert_consistent(db)
+    assert_same_as_an_uninterrupted_run(run, db, tmp_path)
+
+
+def test_a_forced_stop_after_kept_parts_is_an_interrupt_saying_what_stayed(db):
+    """The run wrapper: a second Ctrl-C (KeyboardInterrupt) after two kept parts is recorded failed
+    with them, and reaches the user as an interrupt (exit 130) that says what stayed."""
+    from collector.app.runner import Run
+    from collector.core.cancel import Interrupted
+    from collector.store import Store
+
+    store = Store(db)
+    with (
+        pytest.raises(
+            Interrupted, match=r"^interrupted by the user \(forced stop: a second Ctrl-C or signal\); kept 2"
+        ),
+        Run(store, "collect openrouter", "openrouter", {}, part="pull") as r,
+    ):
+        r.keep(lambda con: {"or_pulls": 1, "or_rankings": 4})
+        r.keep(lambda con: {"or_pulls": 1, "or_rankings": 0})
+        raise KeyboardInterrupt
+    row = query(db, "SELECT status, row_counts, error FROM runs")[0]
+    assert row[0] == "failed" and orjson.loads(row[1]) == {"kept_pulls": 2, "or_pulls": 2, "or_rankings": 4}
+    assert "nothing of this run was committed" not in row[2] and "kept 2 complete pulls" in row[2]

@@ -148,3 +148,60 @@ def test_an_empty_openrouter_day_is_a_gap_asked_again_on_later_runs(run, db, ope
     assert ("2026-04-10", "2026-04-10") in asked
     assert "served no rankings daily rows" not in later.err
     assert query(db, "SELECT count(*) > 0 FROM or_rankings WHERE bucket_date = '2026-04-10'") == [(True,)]
+
+
+@pytest.fixture
+def read_only_mount(tmp_path):
+    """A folder on a tmpfs remounted read-only: even root cannot write there (chmod does not stop root)."""
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+
+    def freeze() -> None:
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True, capture_output=True)
+
+    try:
+        yield mount, freeze
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_export_works_on_a_read_only_database_and_records_no_run(run, hub, orgs, tmp_path, read_only_mount):
+    mount, freeze = read_only_mount
+    db = mount / "adoption.duckdb"
+    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "3").code == 0
+    freeze()
+    before = db.read_bytes()
+    out = tmp_path / "exports"
+    result = run("--db", str(db), "export", "--week", "2026-W16", "--out", str(out))
+    assert result.code == 0, result.err
+    assert "not recorded in runs (the database is read-only)" in result.err
+    assert (out / "2026-W16" / "manifest.json").exists()
+    assert db.read_bytes() == before
+    # a job that must write still fails in one line, naming the file
+    again = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "3")
+    assert again.code == 1 and again.err.count("\n") == 1 and str(db) in again.err and "Traceback" not in again.err
+
+
+def test_waiting_for_the_lock_is_said_even_with_quiet(db, run, monkeypatch):
+    import subprocess
+    import sys
+    import textwrap
+
+    from collector import store
+
+    with store.writer(db):
+        pass
+    code = f"import duckdb, time; con = duckdb.connect({str(db)!r}); print('locked', flush=True); time.sleep(30)"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        monkeypatch.setenv("COLLECTOR_LOCK_TIMEOUT", "0.3")
+        result = run("--quiet", "--db", str(db), "status")
+        assert f"waiting up to 0.3 s for the database lock held by process {holder.pid}" in result.err
+    finally:
+        holder.kill()
+        holder.wait()

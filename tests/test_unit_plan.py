@@ -224,3 +224,74 @@ def test_summarize_left_one_line_per_series_with_plural_requests():
         "coding apps weekly 2025-01-01..2025-01-19 (3 requests)",
     ]
     assert summarize_left([]) == []
+
+
+# ------------------------------------------------------------------- weeks complete only with 7 days
+
+
+def _filled(stored: list[StoredPull], gaps: set[date]) -> tuple[dict, dict[date, date]]:
+    """`filled` and `days_filled` for a store whose pulls all came back with rows, but for the days in
+    `gaps` of the daily rankings (asked for, served empty)."""
+    filled: dict[tuple, set[date]] = {}
+    days_filled: dict[date, date] = {}
+    for pull in stored:
+        day = pull.start
+        while day <= pull.end:
+            if pull.key != DAY.key:
+                filled.setdefault(pull.key, set()).add(day - timedelta(days=day.weekday()))
+            elif day not in gaps:
+                filled.setdefault(pull.key, set()).add(day)
+                days_filled.setdefault(day, pull.fetched_on)
+            day += timedelta(days=1)
+    return filled, days_filled
+
+
+def test_a_week_with_a_day_missing_is_asked_again_on_later_days():
+    first = D("2025-01-20")
+    stored = pulls_of(plan([], today=first), first)
+    filled, days_filled = _filled(stored, {D("2025-01-15")})
+    # the same day: nothing (a gap is asked again on later days, not at once)
+    assert plan(stored, today=first, filled=filled, days_filled=days_filled) == []
+    # the next day: the empty day and both weekly rankings of its week (the apps rank the window as a whole)
+    assert spans(plan(stored, today=D("2025-01-21"), restate_days=0, filled=filled, days_filled=days_filled)) == [
+        ("rankings weekly", "2025-01-13", "2025-01-19"),
+        ("rankings weekly programming", "2025-01-13", "2025-01-19"),
+        ("rankings daily", "2025-01-15", "2025-01-15"),
+        ("rankings daily", "2025-01-20", "2025-01-20"),
+    ]
+    # without the day check, as before: only the empty day
+    assert ("rankings weekly", "2025-01-13", "2025-01-19") not in spans(
+        plan(stored, today=D("2025-01-21"), restate_days=0, filled=filled)
+    )
+
+
+def test_a_week_fetched_before_its_missing_day_arrived_is_asked_again():
+    first = D("2025-01-20")
+    stored = pulls_of(plan([], today=first), first)
+    filled, days_filled = _filled(stored, set())
+    # 2025-01-15 only got its rows on the 21st (the weekly buckets were not fetched again that day)
+    stored.append(StoredPull(DAY.key, D("2025-01-15"), D("2025-01-15"), D("2025-01-21"), 4))
+    days_filled[D("2025-01-15")] = D("2025-01-21")
+    later = plan(stored, today=D("2025-01-22"), restate_days=0, filled=filled, days_filled=days_filled)
+    assert spans(later)[:2] == [
+        ("rankings weekly", "2025-01-13", "2025-01-19"),
+        ("rankings weekly programming", "2025-01-13", "2025-01-19"),
+    ]
+    # once the weeks are fetched with rows after that, they are complete: not asked again
+    stored += [StoredPull(s.key, D("2025-01-13"), D("2025-01-19"), D("2025-01-22"), 16) for s in (WEEK, PROGRAMMING)]
+    assert plan(stored, today=D("2025-01-23"), restate_days=0, filled=filled, days_filled=days_filled) == [
+        w for w in plan(stored, today=D("2025-01-23"), restate_days=0) if w.series == DAY
+    ]
+    # an empty answer (row_count 0) is no fresher fetch of the week
+    empty = [StoredPull(WEEK.key, D("2025-01-13"), D("2025-01-19"), D("2025-01-23"), 0)]
+    days_filled[D("2025-01-16")] = D("2025-01-23")
+    assert ("rankings weekly", "2025-01-13", "2025-01-19") in spans(
+        plan(stored + empty, today=D("2025-01-24"), restate_days=0, filled=filled, days_filled=days_filled)
+    )
+
+
+def test_days_no_daily_pull_asked_for_are_taken_on_the_weekly_buckets_word():
+    today = D("2025-01-20")
+    stored = [StoredPull(WEEK.key, DATA_START, D("2025-01-19"), today, 12)]
+    filled = {WEEK.key: {D("2024-12-30"), D("2025-01-06"), D("2025-01-13")}}
+    assert plan(stored, today=D("2025-01-21"), restate_days=0, series=[WEEK], filled=filled, days_filled={}) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -57,3 +57,31 @@ def test_week_arithmetic():
     assert weeks.week_label(date(2026, 12, 28)) == "2026-W53"
     for label in ("2025-W01", "2025-W44", "2026-W53"):
         assert weeks.week_label(weeks.parse_week(label)) == label
+
+
+def _days(first: date, last: date) -> set[date]:
+    return {first + timedelta(days=i) for i in range((last - first).days + 1)}
+
+
+def test_a_week_is_complete_only_with_its_seven_days():
+    # stored through Friday 2026-08-21: week 34 (Mon 17 .. Sun 23 August) has five days
+    stored = _days(date(2026, 8, 3), date(2026, 8, 21))
+    w34, w33 = date(2026, 8, 17), date(2026, 8, 10)
+    today = date(2026, 12, 3)  # long after week 34 ended: ending is not enough
+    assert weeks.missing_days(w34, stored) == [date(2026, 8, 22), date(2026, 8, 23)]
+    assert not weeks.is_complete(w34, stored, today)
+    assert weeks.is_complete(w33, stored, today)
+    assert weeks.latest_complete_week(stored, today) == w33
+    # the calendar's last ended week is not the latest complete one
+    assert weeks.last_complete_week(today) == date(2026, 11, 23)
+    # one day missing in the middle of a week is enough
+    assert weeks.latest_complete_week(stored - {date(2026, 8, 12)}, today) == date(2026, 8, 3)
+    assert weeks.latest_complete_week(set(), today) is None
+
+
+def test_a_week_with_seven_days_stored_is_complete_only_once_it_has_ended():
+    stored = _days(date(2026, 8, 10), date(2026, 8, 16))
+    assert not weeks.is_complete(date(2026, 8, 10), stored, date(2026, 8, 16))  # its Sunday is today
+    assert weeks.is_complete(date(2026, 8, 10), stored, date(2026, 8, 17))
+    assert weeks.latest_complete_week(stored, date(2026, 8, 16)) is None
+    assert weeks.week_days(date(2026, 8, 10))[-1] == date(2026, 8, 16)

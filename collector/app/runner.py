@@ -7,10 +7,23 @@
     # error re-raised as one line (an interrupt stays an interrupt)
 
 A failure before `commit` writes nothing; `commit` writes everything or nothing.
+
+A long job whose work arrives in independent, complete parts (OpenRouter's pulls) may instead keep
+each part as it arrives:
+
+    run.keep(write_part)                          # one short transaction per part; the run stays open
+    ...
+    run.commit(write_rest)                        # closes the run as ok
+
+Each `keep` is all or nothing for its part. A run that fails or is stopped after keeping parts is
+recorded failed with what it kept (`row_counts`, and the error says how many parts), and those parts
+stay: the next run asks only for what is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import shutil
 import tempfile
@@ -22,6 +35,7 @@ from types import TracebackType
 
 import duckdb
 
+from collector.core.cancel import Interrupted
 from collector.core.errors import CollectorError
 from collector.store import Store, runs
 
@@ -39,6 +53,8 @@ class JobResult:
     notes: list[str] = field(default_factory=list)
     # Lines a user must see even with --quiet (e.g. a skipped part of the job), printed before the summary.
     warnings: list[str] = field(default_factory=list)
+    # Lines for stdout (what a script reading the command's output needs, e.g. "the export is empty").
+    stdout: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         rows = ", ".join(f"{k} {v:,}" for k, v in self.row_counts.items() if isinstance(v, int)) or "no rows"
@@ -46,6 +62,11 @@ class JobResult:
             f"{self.job}: {self.status} (run {self.run_id}) in {self.seconds:.1f} s, {self.requests:,} requests; {rows}"
         )
         return text + "".join(f"; {n}" for n in self.notes)
+
+
+# How an interrupt's message ends when nothing was kept (collector.core.cancel, one_line below); a
+# run that kept parts replaces it with what it kept.
+NOTHING_COMMITTED = "nothing of this run was committed"
 
 
 def one_line(exc: BaseException) -> str:
@@ -60,7 +81,15 @@ def one_line(exc: BaseException) -> str:
 class Run:
     """One job run: opened in `runs`, a staging folder beside the database, one short commit."""
 
-    def __init__(self, store: Store, job: str, source: str, params: dict, requests: Callable[[], int] = lambda: 0):
+    def __init__(
+        self,
+        store: Store,
+        job: str,
+        source: str,
+        params: dict,
+        requests: Callable[[], int] = lambda: 0,
+        part: str = "part",
+    ):
         self.store = store
         self.job = job
         self.source = source
@@ -70,6 +99,9 @@ class Run:
         self.committed = False
         self.started = time.monotonic()
         self._staging: Path | None = None
+        self.part = part  # what one kept part is called in messages ("pull")
+        self.kept = 0  # parts kept by `keep` so far
+        self.kept_counts: dict = {}  # their row counts, summed
 
     def __enter__(self) -> Run:
         self.run_id = self.store.start_run(self.job, self.source, self.params)
@@ -93,6 +125,29 @@ class Run:
         self.committed = True
         return counts
 
+    def keep(self, write: Callable[[duckdb.DuckDBPyConnection], dict]) -> dict:
+        """One complete part of the run in a short transaction of its own: `write(con)` stores it and
+        returns its row counts. The run stays open (running), its `row_counts` updated in the same
+        transaction with everything kept so far, so the journal is right even if the process dies."""
+        with self.store.transaction() as con:
+            counts = write(con)
+            kept = self.kept + 1
+            totals = dict(self.kept_counts)
+            for name, value in counts.items():
+                if isinstance(value, int):
+                    totals[name] = totals.get(name, 0) + value
+            con.execute(
+                "UPDATE runs SET row_counts = ?, requests = ? WHERE run_id = ? AND status = 'running'",
+                [json.dumps({**totals, f"kept_{self.part}s": kept}, sort_keys=True), self.requests(), self.run_id],
+            )
+        self.kept, self.kept_counts = kept, totals
+        return counts
+
+    def kept_note(self) -> str:
+        """'kept 3 complete pulls (the next run asks only for what is missing)'."""
+        plural = "s" if self.kept != 1 else ""
+        return f"kept {self.kept} complete {self.part}{plural} (the next run asks only for what is missing)"
+
     def result(self, counts: dict, **extra) -> JobResult:
         return JobResult(self.job, self.run_id, "ok", counts, self.requests(), time.monotonic() - self.started, **extra)
 
@@ -102,7 +157,28 @@ class Run:
         if exc is None or self.committed:
             return
         message = one_line(exc)
-        self.store.fail_run(self.run_id, message, requests=self.requests())
-        if isinstance(exc, Exception) and not isinstance(exc, CollectorError):
+        if not self.kept:
+            self.store.fail_run(self.run_id, message, requests=self.requests())
+            if isinstance(exc, Exception) and not isinstance(exc, CollectorError):
+                raise CollectorError(f"{self.job} failed: {message}") from exc
+            # a CollectorError (already one line) or an interrupt propagates as it is
+            return
+        # Parts were kept: the failure must not say "nothing was committed", in the journal or to the user.
+        message = f"{message.split('; ' + NOTHING_COMMITTED)[0]}; {self.kept_note()}"
+        self._fail_keeping(message)
+        if isinstance(exc, (Interrupted, KeyboardInterrupt)):
+            raise Interrupted(message) from exc  # still an interrupt (exit 130), now saying what stayed
+        if isinstance(exc, CollectorError):
+            exc.args = (message,)  # same type and exit code, the message completed
+            return
+        if isinstance(exc, Exception):
             raise CollectorError(f"{self.job} failed: {message}") from exc
-        # a CollectorError (already one line) or an interrupt propagates as it is
+
+    def _fail_keeping(self, message: str) -> None:
+        """Close the run as failed with the row counts of the parts it kept (bookkeeping never hides
+        the original error)."""
+        counts = {**self.kept_counts, f"kept_{self.part}s": self.kept}
+        with contextlib.suppress(Exception), self.store.writer() as con:
+            runs.finish_run(
+                con, self.run_id, status="failed", row_counts=counts, requests=self.requests(), error=message[:2000]
+            )

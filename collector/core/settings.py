@@ -79,6 +79,13 @@ def parse_utc(text: str, what: str = "time") -> datetime:
 SETTINGS: tuple[Setting, ...] = (
     Setting("COLLECTOR_DB", "path", "data/adoption.duckdb", "the database file (`--db` wins)"),
     Setting(
+        "COLLECTOR_CACHE_DIR",
+        "path",
+        None,
+        "files collector can remake, kept to save time (the report's inlined chart JavaScript); "
+        "default `$XDG_CACHE_HOME/collector`, else `~/.cache/collector`",
+    ),
+    Setting(
         "COLLECTOR_SCHEDULES", "path", "schedules.yaml", "the schedule file `schedule` and `run` read (`--config` wins)"
     ),
     Setting(

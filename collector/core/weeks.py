@@ -1,8 +1,11 @@
-"""ISO weeks and days as the commands read them: one parser for every `--week` and `--as-of`."""
+"""ISO weeks and days as the commands read them: one parser for every `--week` and `--as-of`; and when
+a week is complete: only once it has ended *and* all seven of its days are stored (a week of five
+stored days is a partial week, however long ago it ended)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import date, timedelta
 
 from collector.core.errors import ConfigError
@@ -36,8 +39,30 @@ def week_start(day: date) -> date:
 
 
 def last_complete_week(today: date) -> date:
-    """The Monday of the last ISO week that has ended before `today`."""
+    """The Monday of the last ISO week that has ended before `today`: the newest week that *can* be
+    complete. Whether it is depends on what is stored: `latest_complete_week(stored, today)`."""
     return week_start(today) - timedelta(days=7)
+
+
+def week_days(monday: date) -> list[date]:
+    """The seven days of the ISO week starting on `monday`."""
+    return [monday + timedelta(days=i) for i in range(7)]
+
+
+def missing_days(monday: date, stored: Collection[date]) -> list[date]:
+    """The days of the week starting on `monday` that are not in `stored`."""
+    return [day for day in week_days(monday) if day not in stored]
+
+
+def is_complete(monday: date, stored: Collection[date], today: date) -> bool:
+    """The week has ended before `today` and all seven of its days are stored."""
+    return monday <= last_complete_week(today) and not missing_days(monday, stored)
+
+
+def latest_complete_week(stored: Collection[date], today: date) -> date | None:
+    """The Monday of the newest ended ISO week whose seven days are all in `stored` (None if none)."""
+    mondays = sorted({week_start(day) for day in stored}, reverse=True)
+    return next((monday for monday in mondays if is_complete(monday, stored, today)), None)
 
 
 def week_label(monday: date) -> str:

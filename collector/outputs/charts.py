@@ -65,7 +65,77 @@ def shares_over_time(path: Path, rows: list[tuple], title: str, footnote: str, y
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _day_axis(ax, dates)
     fig.autofmt_xdate()
+    _finish(fig, ax, path, title, footnote)
+
+
+def _day_axis(ax, dates: list) -> None:
+    """Snapshot days: labelled, ticked at readable dates (ISO days), whatever the span."""
+    from matplotlib import dates as mdates
+
+    ax.set_xlabel("snapshot day (UTC)")
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+    if len(dates) == 1:  # one day: a single tick on it, not a span of empty hours
+        ax.set_xticks(dates)
+
+
+def weekly_shares(path: Path, rows: list[tuple], title: str, footnote: str, ylabel: str) -> None:
+    """rows: (week_start, series, share 0..1, complete). One tick per ISO week (labelled 2026-W18); a
+    week without all seven days stored is drawn hollow, on a grey band, and labelled "(partial)"."""
+    from collector.core.weeks import week_label
+
+    if not rows:
+        empty(path, title, "no data in scope for this period")
+        return
+    weeks = sorted({r[0] for r in rows})
+    complete = {w: all(r[3] for r in rows if r[0] == w) for w in weeks}
+    last = weeks[-1]
+    ranking = sorted({r[1] for r in rows}, key=lambda s: -sum(r[2] or 0 for r in rows if r[1] == s and r[0] == last))
+    shown = ranking[:TOP_SERIES]
+    values: dict[str, dict] = {name: {} for name in [*shown, "all others"]}
+    for week, name, share, _ in rows:
+        target = values[name] if name in shown else values["all others"]
+        target[week] = target.get(week, 0.0) + (share or 0.0)
+    fig, ax = _pyplot().subplots(figsize=(9, 5))
+    xs = list(range(len(weeks)))
+    for i, week in enumerate(weeks):
+        if not complete[week]:
+            ax.axvspan(i - 0.5, i + 0.5, color="#eeeeee", zorder=0)
+    for name, series in values.items():
+        if not series:
+            continue
+        ys = [100 * series.get(w, 0.0) for w in weeks]
+        style = {"linestyle": ":", "color": "grey"} if name == "all others" else {}
+        (line,) = ax.plot(xs, ys, label=name, **style)
+        for x, y, week in zip(xs, ys, weeks, strict=True):
+            filled = complete[week]
+            ax.plot(
+                [x],
+                [y],
+                marker="o",
+                markersize=4,
+                color=line.get_color(),
+                markerfacecolor=line.get_color() if filled else "white",
+            )
+    step = max(1, len(weeks) // 12)  # at most ~12 labels; every week still has its tick
+    ax.set_xticks(xs)
+    ax.set_xticklabels(
+        [
+            (week_label(w) + ("\n(partial)" if not complete[w] else "")) if i % step == 0 or not complete[w] else ""
+            for i, w in enumerate(weeks)
+        ],
+        rotation=45,
+        ha="right",
+        fontsize=8,
+    )
+    ax.set_xlabel("ISO week (hollow points on grey: a partial week, not all seven days stored)")
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _finish(fig, ax, path, title, footnote)
 
 
@@ -88,5 +158,6 @@ def families(path: Path, rows: list[tuple], title: str, footnote: str) -> None:
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
+    _day_axis(ax, sorted({r[0] for r in rows}))
     fig.autofmt_xdate()
     _finish(fig, ax, path, title, footnote)

@@ -25,6 +25,7 @@ from collector.core import clock
 from collector.core.errors import CollectorError, ConfigError
 from collector.core.weeks import last_complete_week, week_label
 from collector.outputs import charts
+from collector.outputs.report import write_report
 from collector.store import Store, scalar
 
 OPENROUTER_CITATION = "Source: OpenRouter (openrouter.ai/rankings), as of {as_of}."
@@ -182,11 +183,24 @@ def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -
                         manifest["as_of"][report.source] = max(filter(None, [current, as_of]), default=None)
                 manifest["reports"][report.file] = entry
             _charts(con, staging, monday, sunday, manifest)
+        data_reports = [entry for name, entry in manifest["reports"].items() if name != "claims.csv"]
+        manifest["empty"] = all(entry.get("rows", 0) == 0 for entry in data_reports)
+        if manifest["empty"]:
+            manifest["notes"].append(
+                f"every data report is empty: nothing in the store falls in {label} ({monday} to {sunday}); "
+                "the claims are judged on what is known by then"
+            )
+        # the same page as `collector report`, as known when the week ended
+        page = write_report(store, staging / "report.html", params["known_on"])
+        manifest["report"] = {"file": "report.html", "charts": page.charts, "charts_empty": page.empty_charts}
         or_as_of = manifest["as_of"]["openrouter"]
         manifest["citation"] = OPENROUTER_CITATION.format(as_of=or_as_of) if or_as_of else None
         manifest["licence"] = LICENCE
         for file in sorted(staging.iterdir()):
             digest = hashlib.sha256(file.read_bytes()).hexdigest()
+            if file.name == "report.html":
+                manifest["report"]["sha256"] = digest
+                continue
             bucket = manifest["reports"] if file.name in manifest["reports"] else manifest["charts"]
             bucket.setdefault(file.name, {})["sha256"] = digest
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -225,11 +239,11 @@ def _charts(con, staging: Path, monday: date, sunday: date, manifest: dict) -> N
         has_category = "category" in [c[0] for c in con.execute("DESCRIBE or_token_share_by_country").fetchall()]
         where = "week_start <= $monday" + (" AND category = 'all'" if has_category else "")
         rows = con.execute(
-            f"SELECT week_start, country, share FROM or_token_share_by_country WHERE {where} ORDER BY 1",
+            f"SELECT week_start, country, share, complete FROM or_token_share_by_country WHERE {where} ORDER BY 1",
             {"monday": monday},
         ).fetchall()
     or_as_of = manifest["as_of"]["openrouter"]
-    charts.shares_over_time(
+    charts.weekly_shares(
         staging / "openrouter_token_share_by_country.png",
         rows,
         "Share of OpenRouter tokens by country of the maker (weekly)",
@@ -266,6 +280,14 @@ def _readme(manifest: dict) -> str:
         )
     for name, entry in manifest["charts"].items():
         lines.append(f"| {name} | chart | `{entry.get('sha256', '')[:16]}` | |")
+    if manifest.get("report"):
+        entry = manifest["report"]
+        lines.append(
+            f"| report.html | page | `{entry.get('sha256', '')[:16]}` | each claim with its verdicts and charts; "
+            "opens offline |"
+        )
+    if manifest.get("empty"):
+        lines += ["", f"**{manifest['notes'][-1]}**"]
     lines += ["", manifest["citation"] or "No OpenRouter figures in this export.", "", manifest["licence"], ""]
     return "\n".join(lines)
 
@@ -283,12 +305,26 @@ def export_job(
     """The `export` job: the given week (its Monday), or the last complete ISO week, recorded in `runs`."""
     monday = week or last_complete_week(clock.today())
     check_week(monday)
-    with Run(store, "export", "export", {"week": week_label(monday), "out": str(out), "force": force}) as run:
+    if not store.writable():
+        # The exports are the output: a read-only store is exported all the same, only not recorded.
+        started = time.monotonic()
+        target, manifest = export_week(store, out, monday, force=force)
+        counts = {name: entry.get("rows", 0) for name, entry in manifest["reports"].items()}
+        result = JobResult("export", 0, "ok", counts, seconds=time.monotonic() - started)
+        result.notes.append(f"written to {target}")
+        result.notes.append("not recorded in runs (the database is read-only)")
+        if manifest["empty"]:
+            result.stdout.append(f"export {week_label(monday)}: {manifest['notes'][-1]}")
+        return result
+    label = week_label(monday)
+    with Run(store, "export", "export", {"week": label, "out": str(out), "force": force}) as run:
         target, manifest = export_week(store, out, monday, force=force)
         counts = {name: entry.get("rows", 0) for name, entry in manifest["reports"].items()}
         run.commit(lambda con: counts)
     result = run.result(counts)
     result.notes.append(f"written to {target}")
+    if manifest["empty"]:
+        result.stdout.append(f"export {label}: {manifest['notes'][-1]}")
     return result
 
 

@@ -12,6 +12,7 @@ Opening a connection runs pending migrations and nothing else.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,16 @@ class Store:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def writable(self) -> bool:
+        """Whether this process may write the file: a read-only file, folder or mount (a copy handed
+        to an analyst, a snapshot volume) is still a store every reader and the export can use."""
+        if self.path.exists():
+            return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)  # the WAL beside it
+        folder = self.path.absolute().parent
+        while not folder.exists():
+            folder = folder.parent
+        return os.access(folder, os.W_OK)
 
     @contextlib.contextmanager
     def reader(self, *, sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -127,7 +127,7 @@ def connect(
                         f"database {path} is locked by {holder} (waited {wait:g} s): {_advice(holder)}"
                     ) from exc
                 if delay == 0.05:  # say it once, when the wait begins, not in silence
-                    log.info("waiting up to %g s for the database lock held by %s", wait, holder)
+                    log.warning("waiting up to %g s for the database lock held by %s", wait, holder)
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
                 continue

@@ -6,7 +6,8 @@
 -- 'other' (everything outside the top 50) is not ranked but counts in share's denominator.
 -- Columns: category, week_start, rank, model_permaslug (model_slug when merged), variants (the
 -- permaslugs summed), author, organisation, country, mapped_by, total_tokens, share (of all the week's
--- tokens), week_total_tokens, basis, days, complete, estimated, as_of, citation.
+-- tokens), week_total_tokens, basis, days (of the week's seven, the days stored), complete (all seven
+-- days stored, as or_weekly_tokens_at decides), estimated, as_of, citation.
 CREATE OR REPLACE MACRO or_weekly_top_models_at(as_of_date := NULL, variants_merged := false) AS TABLE
 WITH weekly AS (
     SELECT * FROM or_weekly_tokens_at(as_of_date)

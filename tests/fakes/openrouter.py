@@ -11,6 +11,10 @@
   total_requests}` over the window, `sort=popular|trending`, `category`, `limit` 1-100, `offset` 0-100.
 - 401 for a missing or wrong key; 429 beyond `per_minute` keyed requests in any `window_seconds`
   (sliding) or `daily_limit` per UTC day; every error body is `{"error": {"code": N, "message": "..."}}`.
+- Scripted faults (besides `script`, from tests/fakes/server.py): `after_keyed(n, then=..., reply=...)`
+  calls `then()` as the nth keyed request arrives (its answer still goes out: e.g. a Ctrl-C sent to
+  the process) and answers every later keyed request with `reply` (e.g. a 500); `keyed_count` counts
+  the keyed requests that passed the key check.
 
 Usage is held per day (`daily[date] = [(permaslug, tokens), ...]`, every model, not just the top):
 the fake ranks and aggregates it per request, as the real API does from its own data.
@@ -24,7 +28,7 @@ import argparse
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 import orjson
@@ -108,6 +112,13 @@ class FakeOpenRouter(FakeServer):
         self._recent: deque[float] = deque()
         self._per_day: dict[date, int] = {}
         self._rl_lock = threading.Lock()
+        self.keyed_count = 0
+        self._after: tuple[int, Callable[[], None] | None, Reply | None] | None = None
+
+    def after_keyed(self, n: int, *, then: Callable[[], None] | None = None, reply: Reply | None = None) -> None:
+        """A fault after the first `n` keyed requests: `then()` is called when the nth arrives, before
+        it is answered as usual; `reply` answers every keyed request after the nth."""
+        self._after = (n, then, reply)
 
     # ---------------------------------------------------------------- plumbing
     @property
@@ -147,6 +158,15 @@ class FakeOpenRouter(FakeServer):
         auth = request.headers.get("authorization", "")
         if not auth.startswith("Bearer ") or auth[len("Bearer ") :] != self.api_key:
             return error(401, "No auth credentials found" if not auth else "Invalid API key")
+        with self._rl_lock:
+            self.keyed_count += 1
+            count = self.keyed_count
+        if self._after is not None:
+            n, then, reply = self._after
+            if count == n and then is not None:
+                then()
+            if count > n and reply is not None:
+                return reply
         if (limited := self._take()) is not None:
             return limited
         try:

@@ -126,8 +126,34 @@ class HubClient:
             current = next_url
 
     def _page(self, url: str, params, what: str, shown_url: str) -> tuple[Fetched, list]:
-        response = self.get(url, params, what)
-        return response, _decode_page(response, shown_url)
+        """One page, decoded. A 200 whose body is not valid JSON is a page cut short (a connection
+        closed mid-body with no Content-Length to tell): retried like a reset, then one line."""
+        session = get_session()
+        timeout = httpx2.Timeout(self.read_timeout, connect=min(15.0, self.read_timeout))
+        decoded: list = []
+
+        def fetch() -> Fetched:
+            response = _bounded_get(session, url, params, self.headers, timeout, self.max_bytes, what)
+            if 200 <= response.status_code < 300:
+                try:
+                    decoded[:] = [orjson.loads(response.content)]
+                except orjson.JSONDecodeError as exc:
+                    raise CutShort(f"the page from {shown_url} is not valid JSON, cut short? ({exc})") from exc
+            return response
+
+        response = send(
+            fetch,
+            what=what,
+            pacer=self.pacer,
+            policy=self.policy,
+            transport_errors=(httpx2.TransportError, CutShort),
+            stats=self.stats,
+        )
+        return response, _check_page(decoded[0], shown_url)
+
+
+class CutShort(Exception):
+    """A successful status with a body that does not parse: treated as a transport fault."""
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -181,11 +207,7 @@ def _bounded_get(session, url, params, headers, timeout, max_bytes: int, what: s
         return read_bounded(response, max_bytes, what)
 
 
-def _decode_page(response: Fetched, url: str) -> list:
-    try:
-        body = orjson.loads(response.content)
-    except orjson.JSONDecodeError as exc:
-        raise CollectorError(f"bad response from {url}: not valid JSON ({exc})") from exc
+def _check_page(body: object, url: str) -> list:
     if not isinstance(body, list):
         raise CollectorError(f"bad response from {url}: expected a JSON array of models, got {type(body).__name__}")
     return body

@@ -1,6 +1,7 @@
-"""Committing a staged OpenRouter run: today's catalog snapshot (replacing an earlier one of the same
-day) and every pull with its `meta`; a bucket identical to its latest stored observation is not stored
-again. The caller (the run wrapper) holds the transaction."""
+"""Committing what an OpenRouter run fetched: each pull with its `meta` in a transaction of its own as it
+arrives (a bucket identical to its latest stored observation is not stored again), and today's catalog
+snapshot (replacing an earlier one of the same day) with the run's end. The caller (the run wrapper)
+holds the transactions."""
 
 from __future__ import annotations
 
@@ -83,17 +84,9 @@ def _count(con, sql: str, params: dict | list) -> int:
     return con.execute(sql, params).fetchone()[0]
 
 
-def commit(
-    con,
-    staging: Path,
-    catalog: CatalogResult,
-    pulls: list[Pull],
-    run_id: int,
-    day: date,
-) -> tuple[dict[str, int], int]:
-    """Write the run: today's catalog snapshot (replacing an earlier one of the same day) and every
-    pull with its meta. Returns row counts and how many fetched buckets were unchanged (not stored
-    again). The caller holds the transaction."""
+def commit_catalog(con, stage: Path, catalog: CatalogResult, run_id: int, day: date) -> dict[str, int]:
+    """Today's catalog snapshot, replacing an earlier one of the same day. The caller holds the
+    transaction (the run's last)."""
     replaced = _count(con, "SELECT count(*) FROM or_catalog_snapshots WHERE snapshot_date = ?", [day])
     con.execute(
         "DELETE FROM or_models WHERE snapshot_id IN (SELECT snapshot_id FROM or_catalog_snapshots WHERE snapshot_date = ?)",
@@ -105,75 +98,64 @@ def commit(
            VALUES (?, ?, ?, ?, ?, ?) RETURNING snapshot_id""",
         [day, catalog.fetched_at, catalog.as_of, run_id, catalog.request, catalog.models],
     ).fetchone()[0]
-    con.execute(CATALOG_INSERT, {"snapshot_id": snapshot_id, "stage": str(staging / "or_models.parquet")})
+    con.execute(CATALOG_INSERT, {"snapshot_id": snapshot_id, "stage": str(stage)})
+    return {"or_catalog_snapshots": 1, "or_models": catalog.models, "replaced_catalog_snapshots": replaced}
 
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_rankings AS SELECT * FROM read_parquet($p)",
-        {"p": str(staging / "or_rankings.parquet")},
-    )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_apps AS SELECT * FROM read_parquet($p)",
-        {"p": str(staging / "or_app_rankings.parquet")},
-    )
+
+def commit_pull(con, rankings: Path, apps: Path, pull: Pull, run_id: int) -> tuple[dict[str, int], int]:
+    """One Data API response with its meta (`rankings` / `apps`: its staged rows). Returns its row
+    counts and how many of its buckets were unchanged (not stored again). The caller holds the
+    transaction: one per pull, so a run cut short keeps every pull completed before."""
+    s = pull.window.series
+    pull_id = con.execute(
+        """INSERT INTO or_pulls (dataset, period, category, sort, start_date, end_date, as_of, version,
+                                 estimated, fetched_at, run_id, request, row_count)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pull_id""",
+        [
+            s.dataset,
+            s.period,
+            s.category,
+            s.sort,
+            pull.start_date,
+            pull.end_date,
+            pull.as_of,
+            pull.version,
+            s.estimated,
+            pull.fetched_at,
+            run_id,
+            pull.request,
+            pull.row_count,
+        ],
+    ).fetchone()[0]
     rankings_rows = app_rows = unchanged = 0
-    for pull in pulls:
-        s = pull.window.series
-        pull_id = con.execute(
-            """INSERT INTO or_pulls (dataset, period, category, sort, start_date, end_date, as_of, version,
-                                     estimated, fetched_at, run_id, request, row_count)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING pull_id""",
-            [
-                s.dataset,
-                s.period,
-                s.category,
-                s.sort,
-                pull.start_date,
-                pull.end_date,
-                pull.as_of,
-                pull.version,
-                s.estimated,
-                pull.fetched_at,
-                run_id,
-                pull.request,
-                pull.row_count,
-            ],
-        ).fetchone()[0]
-        if s.dataset == "rankings-daily":
-            served = _count(
-                con, "SELECT count(DISTINCT bucket_date) FROM staged_rankings WHERE pull_key = ?", [pull.key]
-            )
-            con.execute(
-                RANKINGS_INSERT, {"pull_key": pull.key, "pull_id": pull_id, "period": s.period, "category": s.category}
-            )
-            rows, buckets = con.execute(
-                "SELECT count(*), count(DISTINCT bucket_date) FROM or_rankings WHERE pull_id = ?", [pull_id]
-            ).fetchone()
-            rankings_rows += rows
-            unchanged += served - buckets
-        else:
-            con.execute(
-                APPS_INSERT,
-                {
-                    "pull_key": pull.key,
-                    "pull_id": pull_id,
-                    "category": s.category,
-                    "sort": s.sort,
-                    "start": pull.start_date,
-                    "end": pull.end_date,
-                },
-            )
-            stored = _count(con, "SELECT count(*) FROM or_app_rankings WHERE pull_id = ?", [pull_id])
-            app_rows += stored
-            if pull.row_count and not stored:
-                unchanged += 1
-    con.execute("DROP TABLE staged_rankings")
-    con.execute("DROP TABLE staged_apps")
-    counts = {
-        "or_catalog_snapshots": 1,
-        "or_models": catalog.models,
-        "or_pulls": len(pulls),
-        "or_rankings": rankings_rows,
-        "or_app_rankings": app_rows,
-        "replaced_catalog_snapshots": replaced,
-    }
-    return counts, unchanged
+    if s.dataset == "rankings-daily":
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE staged_rankings AS SELECT * FROM read_parquet($p)", {"p": str(rankings)}
+        )
+        served = _count(con, "SELECT count(DISTINCT bucket_date) FROM staged_rankings WHERE pull_key = ?", [pull.key])
+        con.execute(
+            RANKINGS_INSERT, {"pull_key": pull.key, "pull_id": pull_id, "period": s.period, "category": s.category}
+        )
+        rankings_rows, buckets = con.execute(
+            "SELECT count(*), count(DISTINCT bucket_date) FROM or_rankings WHERE pull_id = ?", [pull_id]
+        ).fetchone()
+        unchanged = served - buckets
+        con.execute("DROP TABLE staged_rankings")
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE staged_apps AS SELECT * FROM read_parquet($p)", {"p": str(apps)})
+        con.execute(
+            APPS_INSERT,
+            {
+                "pull_key": pull.key,
+                "pull_id": pull_id,
+                "category": s.category,
+                "sort": s.sort,
+                "start": pull.start_date,
+                "end": pull.end_date,
+            },
+        )
+        app_rows = _count(con, "SELECT count(*) FROM or_app_rankings WHERE pull_id = ?", [pull_id])
+        if pull.row_count and not app_rows:
+            unchanged = 1
+        con.execute("DROP TABLE staged_apps")
+    return {"or_pulls": 1, "or_rankings": rankings_rows, "or_app_rankings": app_rows}, unchanged

@@ -1,15 +1,20 @@
 """Fetching OpenRouter into staging: the catalog, then the planned Data API windows in order until
-the daily budget runs out (a pull cut by the budget is dropped whole and left for the next run)."""
+the daily budget runs out, each pull staged on its own and handed over to be kept as it arrives (a
+pull cut short, by the budget or a failure, is dropped whole; one cut by the budget is left for the
+next run)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from collector.core import clock
 from collector.core.staging import ParquetStage
 from collector.sources.openrouter.client import BudgetedPacer, BudgetExhausted, OpenRouterClient, _decode
 from collector.sources.openrouter.parse import (
+    APPS_SCHEMA,
+    RANKINGS_SCHEMA,
     CatalogResult,
     Pull,
     parse_apps,
@@ -54,27 +59,46 @@ def fetch_window(
 
 @dataclass
 class PullsResult:
-    pulls: list[Pull] = field(default_factory=list)
+    pulls: list[Pull] = field(default_factory=list)  # fetched and kept, in order
     left: list[Window] = field(default_factory=list)  # not fetched: the daily budget ran out
+
+
+# keep(pull, staged rankings, staged apps): store one complete pull (in a transaction of its own)
+Keep = Callable[[Pull, Path, Path], None]
 
 
 def fetch_pulls(
     client: OpenRouterClient,
     windows: list[Window],
     keyed: BudgetedPacer,
-    rankings: ParquetStage,
-    apps: ParquetStage,
+    staging: Path,
+    keep: Keep,
     progress: Callable[[str], None] | None = None,
 ) -> PullsResult:
-    """Every window in order until the budget runs out; a pull interrupted by the budget is dropped
-    whole (its rows were never staged) and listed with the rest as left for the next run."""
+    """Every window in order until the budget runs out, each pull handed to `keep` as soon as it has
+    arrived whole, so a run stopped later (a failure, Ctrl-C, the budget) loses no complete pull. A
+    pull cut short is dropped whole (its rows are staged apart and never kept); one interrupted by the
+    budget is listed with the rest as left for the next run."""
     result = PullsResult()
     for index, window in enumerate(windows):
         if progress:
             progress(f"OpenRouter {window.describe()} ({index + 1}/{len(windows)})")
+        stages = [
+            ParquetStage(staging / f"pull-{index}-{name}.parquet", schema)
+            for name, schema in (("rankings", RANKINGS_SCHEMA), ("apps", APPS_SCHEMA))
+        ]
         try:
-            result.pulls.append(fetch_window(client, window, keyed, index, rankings, apps))
+            try:
+                pull = fetch_window(client, window, keyed, index, stages[0], stages[1])
+            finally:
+                for stage in stages:
+                    stage.close()
+            keep(pull, stages[0].path, stages[1].path)
+            result.pulls.append(pull)
         except BudgetExhausted:
             result.left = windows[index:]
             break
+        finally:
+            for stage in stages:
+                stage.path.unlink(missing_ok=True)  # kept or dropped, a pull's staged rows are done with
     return result

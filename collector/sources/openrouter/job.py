@@ -1,16 +1,21 @@
 """`collect openrouter`: today's catalog snapshot and, with OPENROUTER_API_KEY, every rankings bucket
-still missing plus the restatement window, within the daily request budget. All or nothing, except
-that a budget stop commits the pulls completed before it and says what is left for the next run."""
+still missing plus the restatement window, within the daily request budget. Each complete pull is
+committed as it arrives, in a transaction of its own (all or nothing per pull), so a run stopped by a
+failure, Ctrl-C or the budget keeps every pull completed before and the next run asks only for what
+is missing; the catalog snapshot is committed with the run's end."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from collector.app.registry import Job, Option
 from collector.app.runner import JobResult, Run
-from collector.core import clock
+from collector.core import clock, weeks
 from collector.core.errors import ConfigError
+from collector.core.progress import step
 from collector.core.secrets import redact_url
 from collector.core.staging import ParquetStage
 from collector.sources.openrouter import client as or_client
@@ -50,51 +55,72 @@ def collect_openrouter(
         "snapshot_date": day.isoformat(),
     }
     warnings: list[str] = []
+    totals = {"or_pulls": 0, "or_rankings": 0, "or_app_rankings": 0}
+    unchanged = 0
+    started = time.monotonic()
     try:
-        with Run(store, "collect openrouter", "openrouter", params, requests=lambda: client.stats.requests) as run:
+        with Run(
+            store, "collect openrouter", "openrouter", params, requests=lambda: client.stats.requests, part="pull"
+        ) as run:
             windows: list[plan.Window] = []
             used_today = 0
             if keyed:
                 with store.reader() as con:
                     stored, used_today = plan.read_state(con, run.run_id, day)
                     filled = plan.read_filled(con)
-                windows = plan.plan(stored, today=day, since=since, restate_days=restate_days, filled=filled)
+                    days_filled = plan.read_days_filled(con)
+                windows = plan.plan(
+                    stored, today=day, since=since, restate_days=restate_days, filled=filled, days_filled=days_filled
+                )
             # the budget is for keyed Data API requests (the public catalog is not part of it); requests of
             # earlier runs today are all counted, the catalog ones included, to err on the safe side
             pacer = or_client.BudgetedPacer(client.pacer, max(0, budget - used_today))
-            stages = {
-                name: ParquetStage(run.staging / f"{name}.parquet", schema)
-                for name, schema in (
-                    ("or_models", parse.CATALOG_SCHEMA),
-                    ("or_rankings", parse.RANKINGS_SCHEMA),
-                    ("or_app_rankings", parse.APPS_SCHEMA),
-                )
-            }
+            catalog_stage = ParquetStage(run.staging / "or_models.parquet", parse.CATALOG_SCHEMA)
             try:
                 if progress:
                     progress("OpenRouter models catalog")
-                catalog = fetch.fetch_catalog(client, stages["or_models"])
-                pulls = fetch.fetch_pulls(
-                    client, windows, pacer, stages["or_rankings"], stages["or_app_rankings"], progress
-                )
+                catalog = fetch.fetch_catalog(client, catalog_stage)
             finally:
-                for stage in stages.values():
-                    stage.close()
+                catalog_stage.close()
+
+            def keep(pull: parse.Pull, rankings: Path, apps: Path) -> None:
+                """Each complete pull in a transaction of its own, as it arrives."""
+                nonlocal unchanged
+                kept: dict = {}
+
+                def write(con) -> dict:
+                    counts, kept["unchanged"] = or_commit.commit_pull(con, rankings, apps, pull, run.run_id)
+                    return counts
+
+                counts = run.keep(write)
+                unchanged += kept["unchanged"]
+                for name in totals:
+                    totals[name] += counts.get(name, 0)
+                rows = counts["or_rankings"] + counts["or_app_rankings"]
+                step(
+                    progress,
+                    f"OpenRouter pull {run.kept}/{len(windows)} kept after {time.monotonic() - started:.0f} s: "
+                    f"{pull.window.describe()}, {rows:,} new rows",
+                )
+
+            pulls = fetch.fetch_pulls(client, windows, pacer, run.staging, keep, progress)
             left = pulls.left
             committed: dict = {}
 
             def write(con) -> dict:
-                counts, committed["unchanged"] = or_commit.commit(
-                    con, run.staging, catalog, pulls.pulls, run.run_id, day
-                )
-                committed["counts"] = counts
-                run_counts: dict = dict(counts)
+                committed.update(or_commit.commit_catalog(con, catalog_stage.path, catalog, run.run_id, day))
+                run_counts: dict = {**committed, **totals}
                 if left:
                     run_counts["left_for_next_run"] = [w.describe() for w in left]
                 return run_counts
 
             run.commit(write)
-            counts, unchanged = committed["counts"], committed["unchanged"]
+            counts = {
+                "or_catalog_snapshots": committed["or_catalog_snapshots"],
+                "or_models": committed["or_models"],
+                **totals,
+                "replaced_catalog_snapshots": committed["replaced_catalog_snapshots"],
+            }
     finally:
         client.close()
     if not keyed:
@@ -108,6 +134,15 @@ def collect_openrouter(
     if keyed:
         with store.reader() as con:
             gaps = plan.empty_buckets(plan.read_filled(con), day, plan.read_pulls(con))
+            stored_days = set(plan.read_days_filled(con))
+        ended = weeks.last_complete_week(day)
+        if stored_days and not weeks.is_complete(ended, stored_days, day):
+            latest = weeks.latest_complete_week(stored_days, day)
+            notes.append(
+                f"week {weeks.week_label(ended)}, the last ended, is not complete: "
+                f"{7 - len(weeks.missing_days(ended, stored_days))} of 7 days stored; latest complete week: "
+                f"{weeks.week_label(latest) if latest else 'none'}"
+            )
         for label, buckets in gaps.items():
             warnings.append(
                 f"OpenRouter served no {label} rows for {len(buckets)} bucket{'s' if len(buckets) != 1 else ''}: "

@@ -59,6 +59,9 @@ SERIES: tuple[Series, ...] = (
 )
 
 
+MAIN_DAILY = SERIES[0]  # OpenRouter's days: a week of any series is complete only with its seven days here
+
+
 @dataclass(frozen=True)
 class Window:
     series: Series
@@ -96,6 +99,7 @@ class StoredPull:
     start: date
     end: date
     fetched_on: date
+    row_count: int | None = None  # rows the response held (None: not known)
 
 
 def _units(series: Series, first: date, last: date) -> list[tuple[date, date]]:
@@ -121,6 +125,7 @@ def plan(
     restate_days: int = DEFAULT_RESTATE_DAYS,
     series: Iterable[Series] = SERIES,
     filled: dict[tuple, set[date]] | None = None,
+    days_filled: dict[date, date] | None = None,
 ) -> list[Window]:
     """Windows to request, oldest first (then in SERIES order).
 
@@ -128,10 +133,17 @@ def plan(
     it is covered by no stored pull, (c) it overlaps the last `restate_days` completed days and was
     not already fetched today (OpenRouter may restate recent days; a same-day rerun asks nothing), or
     (d) a rankings bucket came back with no rows and was not asked for today: an empty answer is a gap,
-    not coverage (`filled`: the bucket dates with stored rows, per series; None skips the check)."""
+    not coverage (`filled`: the bucket dates with stored rows, per series; None skips the check), or
+    (e) a weekly rankings bucket's week is not complete and it was not asked for today: one of its days
+    is a gap in the main daily series (asked for, no rows), or got its rows on a later day than the
+    week was last fetched with rows, so the stored week was cut while that day was missing
+    (`days_filled`: each day with rows in the main daily series -> the UTC day they first arrived;
+    None skips the check). Days no daily pull asked for are taken on the weekly bucket's word."""
     last = last_completed_day(today)
     restate_from = last - timedelta(days=restate_days - 1) if restate_days > 0 else None
     by_series: dict[tuple, dict[date, date]] = {}
+    # weekly series: the Monday of each week -> the last UTC day a pull covering it came back with rows
+    with_rows: dict[tuple, dict[date, date]] = {}
     for pull in stored:
         latest = by_series.setdefault(pull.key, {})
         day = pull.start
@@ -139,6 +151,13 @@ def plan(
             if latest.get(day) is None or latest[day] < pull.fetched_on:
                 latest[day] = pull.fetched_on
             day += timedelta(days=1)
+        if pull.row_count != 0:
+            weeks = with_rows.setdefault(pull.key, {})
+            monday = week_start(pull.start)
+            while monday <= pull.end:
+                weeks[monday] = max(weeks.get(monday, date.min), pull.fetched_on)
+                monday += timedelta(days=7)
+    daily_asked = by_series.get(MAIN_DAILY.key, {})
     windows: list[Window] = []
     order: dict[Series, int] = {}
     for s in series:
@@ -158,7 +177,19 @@ def plan(
                 and bucket not in filled.get(s.key, set())
                 and asked_before_today
             )
-            if forced or missing or restate or empty:
+            short = (
+                days_filled is not None
+                and s.dataset == "rankings-daily"
+                and s.unit == "week"
+                and asked_before_today
+                and any(
+                    days_filled[d] > with_rows.get(s.key, {}).get(bucket, date.min)
+                    if d in days_filled
+                    else d in daily_asked
+                    for d in days
+                )
+            )
+            if forced or missing or restate or empty or short:
                 needed.append((first, end))
         windows.extend(_group(s, needed))
     # Oldest first across series: when the daily budget cuts a run short, the next run resumes the
@@ -200,7 +231,7 @@ def summarize_left(windows: list[Window]) -> list[str]:
 # What the store holds
 
 STATE_SQL = """
-SELECT dataset, period, category, sort, start_date, end_date, CAST(timezone('UTC', fetched_at) AS DATE)
+SELECT dataset, period, category, sort, start_date, end_date, CAST(timezone('UTC', fetched_at) AS DATE), row_count
 FROM or_pulls
 """
 
@@ -214,6 +245,20 @@ FILLED_SQL = """
 SELECT DISTINCT p.dataset, p.period, p.category, p.sort, r.bucket_date
 FROM or_rankings r JOIN or_pulls p USING (pull_id)
 """
+
+
+DAYS_FILLED_SQL = """
+SELECT r.bucket_date, min(CAST(timezone('UTC', p.fetched_at) AS DATE))
+FROM or_rankings r JOIN or_pulls p USING (pull_id)
+WHERE p.dataset = 'rankings-daily' AND p.period = 'day' AND p.category IS NULL
+GROUP BY 1
+"""
+
+
+def read_days_filled(con) -> dict[date, date]:
+    """OpenRouter's stored days: each day with rows in the main daily series -> the UTC day its rows
+    first arrived (the same rule as the `complete` column of sql/openrouter/or_weekly_tokens_at.sql)."""
+    return dict(con.execute(DAYS_FILLED_SQL).fetchall())
 
 
 def read_filled(con) -> dict[tuple, set[date]]:
@@ -252,8 +297,8 @@ def empty_buckets(filled: dict[tuple, set[date]], today: date, stored: Iterable[
 def read_pulls(con) -> list[StoredPull]:
     """What planning needs to know of every stored pull."""
     return [
-        StoredPull((dataset, period, category, sort), start, end, fetched_on)
-        for dataset, period, category, sort, start, end, fetched_on in con.execute(STATE_SQL).fetchall()
+        StoredPull((dataset, period, category, sort), start, end, fetched_on, row_count)
+        for dataset, period, category, sort, start, end, fetched_on, row_count in con.execute(STATE_SQL).fetchall()
     ]
 
 
