@@ -56,9 +56,14 @@ class Collector:
         )
 
     def claims(self, as_of: str | date | None = None, week: str | date | None = None) -> pl.DataFrame:
-        """The claims report (one row per claim and scope), as known on `as_of` (default: all data)
-        and, for the weekly OpenRouter claims, also for the ISO `week` ('2025-W44' or its Monday)."""
+        """The claims report (one row per claim, scope and `when`: at the claim's date and latest), as
+        known on `as_of` (default: all data) and, for the weekly OpenRouter claims, also for the ISO
+        `week` ('2025-W44' or its Monday). measured_value and expected_value are numbers (or null)."""
         day = parse_day(as_of) if isinstance(as_of, str) else as_of
         monday = parse_week(week) if isinstance(week, str) else week
         rows = claims_report.fetch(self.store, day, monday)
-        return pl.DataFrame(rows, schema=dict.fromkeys(claims_report.COLUMNS, pl.String))
+        schema = {
+            c: pl.Float64 if c in claims_report.NUMERIC else pl.Date if c in claims_report.DATES else pl.String
+            for c in claims_report.COLUMNS
+        }
+        return pl.DataFrame(rows, schema=schema)

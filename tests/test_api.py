@@ -24,6 +24,9 @@ def test_claims_as_a_dataframe_match_the_cli(collected, run):
     assert isinstance(claims, pl.DataFrame)
     assert claims.columns[:3] == ["claim_id", "statement", "source"] and "verdict" in claims.columns
     assert set(claims["verdict"]) <= {"supported", "refuted", "inconclusive"}
+    # numbers and dates as such, so that an analyst can compute with them
+    assert claims.schema["measured_value"] == pl.Float64 and claims.schema["data_date"] == pl.Date
+    assert set(claims["when"]) == {"at_claim_date", "latest"}
     cli = run("--db", str(collected), "claims", "--format", "csv")
     assert cli.code == 0 and len(cli.out.strip().splitlines()) - 1 == claims.height
     # --as-of before any data: nothing measured, every row inconclusive

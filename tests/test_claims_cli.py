@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,13 @@ from tests.seed import seeded
 from tests.test_claims import CLAIM_IDS, COLUMNS, week_models
 
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
+
+
+def plain_row(row: tuple) -> tuple:
+    """A row of the view as the JSON output carries it: dates as ISO text, whole numbers as integers."""
+    return tuple(
+        v.isoformat() if isinstance(v, date) else int(v) if isinstance(v, float) and v.is_integer() else v for v in row
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,28 +60,34 @@ def test_json_is_a_list_of_objects_with_exactly_the_keys(run, report_db):
     assert all(list(r) == COLUMNS for r in rows)
     assert sorted({r["claim_id"] for r in rows}) == sorted(CLAIM_IDS)
     assert {r["verdict"] for r in rows} <= {"supported", "refuted", "inconclusive"}
-    # same rows as the view, in the same order
-    assert [tuple(r.values()) for r in rows] == query(report_db, "SELECT * FROM claims")
+    # same rows as the view, in the same order (dates as ISO text, counts as integers)
+    assert [tuple(r.values()) for r in rows] == [plain_row(r) for r in query(report_db, "SELECT * FROM claims")]
+    assert {type(r["measured_value"]) for r in rows} <= {int, float, type(None)}
+    assert {r["when"] for r in rows} == {"at_claim_date", "latest"}
     # run twice: the same report, and the file untouched (read-only)
     before = report_db.read_bytes()
     assert run("--db", str(report_db), "claims", "--format", "json").out == result.out
     assert report_db.read_bytes() == before
     cited = [r for r in rows if r["scope"].startswith("OpenRouter; top 20")]
     assert len(cited) == 4  # the latest complete week and the article's, each per variant and merged
-    assert all(r["detail"].endswith(f"Source: OpenRouter (openrouter.ai/rankings), as of {r['as_of']}.") for r in cited)
+    assert all(r["citation"] == f"Source: OpenRouter (openrouter.ai/rankings), as of {r['as_of']}." for r in cited)
     assert {r["as_of"] for r in cited} == {"2025-11-03T01:00:00Z", "2025-11-10T01:00:00Z"}
+    hub = [r for r in rows if r["claim_id"] == "llama_1b_downloads"]
+    assert all(r["citation"].startswith("Source: Hugging Face Hub (huggingface.co)") for r in hub)
 
 
 def test_week_and_as_of_reach_the_macro(run, report_db):
     result = run("--db", str(report_db), "claims", "--format", "json", "--week", "2025-W44", "--as-of", "2025-11-20")
     assert result.code == 0, result.err
     rows = [r for r in json.loads(result.out) if r["claim_id"] == "openrouter_cn_7_of_top20"]
-    assert [(r["verdict"], r["measured"]) for r in rows] == [("refuted", "5 of 20")] * 2 + [
-        ("supported", "7 of 20")
+    assert [(r["when"], r["verdict"], r["measured"]) for r in rows] == [
+        ("at_claim_date", "supported", "7 of 20"),
+        ("latest", "refuted", "5 of 20"),
+        ("asked_week", "supported", "7 of 20"),
     ] * 2
-    assert "2025-W44; week asked, the claim's week" in rows[2]["scope"]
+    assert "2025-W44" in rows[2]["scope"] and rows[2]["data_date"] == "2025-10-27"
     early = json.loads(run("--db", str(report_db), "claims", "--format", "json", "--as-of", "2025-11-05").out)
-    latest = [r for r in early if r["claim_id"] == "openrouter_cn_7_of_top20"]
+    latest = [r for r in early if r["claim_id"] == "openrouter_cn_7_of_top20" and r["when"] == "latest"]
     assert "2025-10-27" in latest[0]["scope"]
 
 
@@ -113,7 +127,7 @@ def test_bad_arguments_one_line_exit_2(run, report_db, args, message):
 def test_iso_week_53_accepted_when_it_exists(run, report_db):
     result = run("--db", str(report_db), "claims", "--week", "2026-W53", "--format", "json")
     assert result.code == 0, result.err
-    asked = [r for r in json.loads(result.out) if "week asked" in r["scope"]]
+    asked = [r for r in json.loads(result.out) if r["when"] == "asked_week"]
     assert asked and all("week of 2026-12-28" in r["scope"] for r in asked)
 
 
@@ -167,7 +181,10 @@ def test_plain_duckdb_cli_reads_the_same_rows(report_db):
         check=True,
     ).stdout
     rows = json.loads(out)
-    assert [tuple(r[c] for c in COLUMNS) for r in rows] == query(report_db, "SELECT * FROM claims")
+    expected = [
+        tuple(v.isoformat() if isinstance(v, date) else v for v in r) for r in query(report_db, "SELECT * FROM claims")
+    ]
+    assert [tuple(r[c] for c in COLUMNS) for r in rows] == expected
     macro = subprocess.run(
         [
             str(DUCKDB_CLI),
@@ -184,7 +201,7 @@ def test_plain_duckdb_cli_reads_the_same_rows(report_db):
         timeout=120,
         check=True,
     ).stdout.splitlines()
-    assert macro[1:] == ["refuted,5 of 20"] * 2 + ["supported,7 of 20"] * 2
+    assert macro[1:] == ["supported,7 of 20", "refuted,5 of 20", "supported,7 of 20"] * 2
     family = subprocess.run(
         [
             str(DUCKDB_CLI),

@@ -171,7 +171,14 @@ def test_country_totals_match_an_independent_computation(hub_db, independent):
 
 def test_claims_on_the_hub_sample(hub_db, independent):
     db, _ = hub_db
-    llama = {r[0]: r[1:] for r in query(db, """SELECT scope, measured, verdict FROM claim_llama_1b_downloads()""")}
+    llama = {
+        r[0]: r[1:]
+        for r in query(
+            db,
+            """SELECT scope, measured, verdict FROM claim_threshold()
+               WHERE claim_id = 'llama_1b_downloads' AND "when" = 'latest'""",
+        )
+    }
     meta_all_time = sum(
         r["downloadsAllTime"]
         for r in independent.rows
@@ -181,7 +188,7 @@ def test_claims_on_the_hub_sample(hub_db, independent):
     assert first[0] == f"{meta_all_time:,}"
     # a sample of the Hub, not a crawl of meta-llama: below the billion it is only a lower bound
     assert meta_all_time < 1_000_000_000 and first[1] == "inconclusive"
-    (ratio,) = query(db, "SELECT measured, verdict FROM claim_qwq_5pct_of_r1_params()")
+    (ratio,) = query(db, """SELECT measured, verdict FROM claim_ratio_params() WHERE "when" = 'latest'""")
     params = dict(
         query(
             db,
@@ -243,7 +250,12 @@ def test_price_ratio_claim_on_the_real_catalog(or_db):
     db, catalog, _ = or_db
     prices = {m["id"]: m["pricing"] for m in catalog}
     expected = float(prices["openai/o1"]["prompt"]) / float(prices["deepseek/deepseek-r1"]["prompt"])
-    rows = {r[0]: r[1:] for r in query(db, "SELECT scope, measured, verdict FROM claim_deepseek_40x_cheaper()")}
+    rows = {
+        r[0]: r[1:]
+        for r in query(
+            db, """SELECT scope, measured, verdict FROM claim_deepseek_40x_cheaper() WHERE "when" = 'latest'"""
+        )
+    }
     r1 = next(v for k, v in rows.items() if "deepseek/deepseek-r1 vs openai/o1" in k)
     assert r1[0].startswith(f"input {expected:.1f}x")
     best = next(v for k, v in rows.items() if "largest ratio" in k)
@@ -290,6 +302,10 @@ def test_week_counts_on_the_real_rankings(or_db):
         for s in sorted(weeks[latest], key=lambda s: -weeks[latest][s])[:20]
         if author_country.get(s.split("/")[0]) == "China"
     )
-    rows = query(db, "SELECT scope, measured FROM claim_openrouter_cn_7_of_top20() ORDER BY row_no")
+    rows = query(
+        db,
+        """SELECT scope, measured FROM claim_count_top_k_openrouter()
+           WHERE claim_id = 'openrouter_cn_7_of_top20' AND "when" = 'latest' ORDER BY row_no""",
+    )
     assert latest.isoformat() in rows[0][0]
     assert rows[0][1].startswith(f"{chinese} of 20")

@@ -32,8 +32,46 @@ def append(folder, name, line):
         ("families.csv", "Qwen,Nobody Inc,Qwen,(?i)^qwen3,", "organisation 'Nobody Inc' is not in organisations.csv"),
         ("families.csv", "Qwen,Alibaba,not-listed,(?i)^qwen3,", "namespace 'not-listed' is not in hf_namespaces.csv"),
         ("families.csv", "Llama,Meta,meta-llama,(?i)llama,", "duplicate namespace/id_pattern 'meta-llama'"),
-        ("claims.csv", "new_claim,Something,(a),2025-02-30,", "dated must be a date YYYY-MM-DD, got '2025-02-30'"),
-        ("claims.csv", "Bad-Id,Something,(a),2025-02-01,", "claim_id not a valid claim id"),
+        (
+            "claims.csv",
+            "new_claim,threshold,Something,(a),news,,2025-02-30,7 days,subject=family:Qwen; metric=downloads_30d; op=>; value=1,",
+            "dated must be a date YYYY-MM-DD, got '2025-02-30'",
+        ),
+        (
+            "claims.csv",
+            "Bad-Id,threshold,Something,(a),news,,2025-02-01,7 days,subject=family:Qwen; metric=downloads_30d; op=>; value=1,",
+            "claim_id not a valid claim id",
+        ),
+        (
+            "claims.csv",
+            "new_claim,guess,Something,(a),news,,2025-02-01,7 days,value=1,",
+            "kind must be one of threshold, count_top_k, ratio, a_vs_b, published_with_weights, top_maker, got 'guess'",
+        ),
+        (
+            "claims.csv",
+            "new_claim,threshold,Something,(a),news,,2025-02-01,7 days,subject=family:Qwen; op=>; value=1,",
+            "params lacks metric= (kind threshold needs subject, metric, op, value)",
+        ),
+        (
+            "claims.csv",
+            "new_claim,threshold,Something,(a),news,,2025-02-01,7 days,subject=family:Qwen; metric=likes; op=>; value=1,",
+            "params metric='likes' is not a valid value for metric",
+        ),
+        (
+            "claims.csv",
+            "new_claim,threshold,Something,(a),news,,2025-02-01,a fortnight,subject=family:Qwen; metric=downloads_30d; op=>; value=1,",
+            "tolerance not a valid tolerance ('N days', 'ISO week' or 'any'): 'a fortnight'",
+        ),
+        (
+            "claims.csv",
+            "new_claim,threshold,Something,(a),news,example.org,2025-02-01,7 days,subject=family:Qwen; metric=downloads_30d; op=>; value=1,",
+            "link not a valid link (http:// or https://): 'example.org'",
+        ),
+        (
+            "claims.csv",
+            "new_claim,threshold,Something,(a),news,,2025-02-01,7 days,subject=family:Nobody; metric=downloads_30d; op=>; value=1,",
+            "params subject family 'Nobody' is not in families.csv",
+        ),
         ("article_models.csv", "Foo,e,Qwen,(?i)^foo,", "source must be one of a, b, c, d, got 'e'"),
         ("article_models.csv", "Bar,c,NoSuchOrg,(?i)^bar,", "namespace 'NoSuchOrg' is not in hf_namespaces.csv"),
         (
@@ -96,3 +134,16 @@ def test_every_family_pattern_compiles_in_duckdb_and_matches_its_examples():
             reverse=True,
         )
         assert matches and matches[0][1] == family, (family, repo, matches)
+
+
+def test_the_documented_claim_line_is_valid(refdir):
+    """docs/claims.md shows how to add a claim with one CSV line: that line must pass the validator."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "claims.md").read_text()
+    (line,) = re.findall(r"```csv\n(.+?)\n```", doc)
+    append(refdir, "claims.csv", line)
+    rows = refdata.load(refdir)["claims.csv"]
+    assert rows[-1]["claim_id"] == "qwen_1b_downloads" and rows[-1]["kind"] == "threshold"
+    assert refdata.parse_params(rows[-1]["params"])["subject"] == "family:Qwen"

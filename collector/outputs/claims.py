@@ -17,7 +17,26 @@ from collector.store import Store, scalar, views
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("claim_id", "statement", "source", "scope", "measured", "expected", "verdict", "as_of", "detail")
+COLUMNS = (
+    "claim_id",
+    "statement",
+    "source",
+    "dated",
+    "when",
+    "scope",
+    "data_date",
+    "measured",
+    "measured_value",
+    "expected",
+    "expected_value",
+    "unit",
+    "verdict",
+    "as_of",
+    "citation",
+    "detail",
+)
+NUMERIC = ("measured_value", "expected_value")  # numbers (or NULL) a spreadsheet can use
+DATES = ("dated", "data_date")
 FORMATS = formats.FORMATS
 
 
@@ -45,8 +64,19 @@ def fetch(store: Store, as_of: date | None = None, week: date | None = None) -> 
             log.warning(
                 "the views in %s were built by another collector version: `collector refresh` rebuilds them", store.path
             )
-        result = con.execute(f"SELECT {', '.join(COLUMNS)} FROM claims_at(?, ?)", [as_of, week])
-        return [dict(zip(COLUMNS, row, strict=False)) for row in result.fetchall()]
+        columns = ", ".join(f'"{c}"' for c in COLUMNS)  # `when` is an SQL keyword
+        result = con.execute(f"SELECT {columns} FROM claims_at(?, ?)", [as_of, week])
+        return [
+            {c: _number(v) if c in NUMERIC else v for c, v in zip(COLUMNS, row, strict=True)}
+            for row in result.fetchall()
+        ]
+
+
+def _number(value: float | None) -> float | int | None:
+    """A count stays a count in CSV and JSON ('7', not '7.0'); a ratio keeps its fraction."""
+    if value is not None and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
 
 
 def render(rows: list[dict], fmt: str, width: int | None = None) -> str:
@@ -67,15 +97,26 @@ def _table(rows: list[dict], width: int) -> str:
             if out:
                 out.append("")
             out.extend(textwrap.wrap(f"{row['claim_id']}: {row['statement']}", width, subsequent_indent="    "))
-            out.extend(textwrap.wrap(f"source: {row['source']}", width, initial_indent="  ", subsequent_indent="    "))
+            out.extend(
+                textwrap.wrap(
+                    f"source: {row['source']}; dated {formats.plain(row['dated'])}",
+                    width,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                )
+            )
         verdict = f"  [{row['verdict']}]".ljust(len(indent))
-        out.extend(textwrap.wrap(row["scope"], width, initial_indent=verdict, subsequent_indent=indent))
+        when = "at the claim's date" if row["when"] == "at_claim_date" else row["when"].replace("_", " ")
+        out.extend(textwrap.wrap(f"{when}: {row['scope']}", width, initial_indent=verdict, subsequent_indent=indent))
         figures = (
             f"measured {row['measured'] if row['measured'] is not None else '-'}"
-            f" | expected {row['expected']} | as of {row['as_of'] or '-'}"
+            f" | expected {row['expected']} | data of {formats.plain(row['data_date']) or '-'}"
+            f" | as of {row['as_of'] or '-'}"
         )
         out.extend(textwrap.wrap(figures, width, initial_indent=indent, subsequent_indent=indent))
         out.extend(textwrap.wrap(row["detail"] or "", width, initial_indent=indent, subsequent_indent=indent))
+        if row["citation"]:
+            out.extend(textwrap.wrap(row["citation"], width, initial_indent=indent, subsequent_indent=indent))
     counts = {v: sum(1 for r in rows if r["verdict"] == v) for v in ("supported", "refuted", "inconclusive")}
     out += ["", f"{len(rows)} rows: " + ", ".join(f"{n} {v}" for v, n in counts.items())]
     return "\n".join(out) + "\n"

@@ -66,6 +66,72 @@ def _iso_date(value: str) -> str | None:
     return None
 
 
+# Claim kinds and the parameters each needs (params: `key=value` pairs separated by `;`). The macros
+# of sql/claims/ read them; a key a kind does not know is a mistake worth reporting.
+CLAIM_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # kind: (required keys, optional keys)
+    "threshold": (("subject", "metric", "op", "value"), ("models",)),
+    "count_top_k": (("list", "k", "count", "country"), ("apps", "openrouter_k")),
+    "ratio": (("metric", "value"), ("a", "b", "low", "high", "op", "pairs")),
+    "a_vs_b": (("a", "b", "metric", "op"), ()),
+    "published_with_weights": (("models",), ()),
+    "top_maker": (("list", "maker"), ()),
+}
+_TOLERANCE = re.compile(r"^(\d+ days?|ISO week|any)$")
+_PARAM_VALUES = {
+    "subject": re.compile(r"^(family|organisation|country):\S.*$"),
+    "a": re.compile(r"^\S.*$"),
+    "b": re.compile(r"^\S.*$"),
+    "metric": re.compile(r"^(downloads_all_time|downloads_30d|safetensors_params|openrouter_price)$"),
+    "op": re.compile(r"^(>=|>)$"),
+    "value": re.compile(r"^\d+(\.\d+)?$"),
+    "low": re.compile(r"^\d+(\.\d+)?$"),
+    "high": re.compile(r"^\d+(\.\d+)?$"),
+    "k": re.compile(r"^[1-9]\d*$"),
+    "count": re.compile(r"^\d+$"),
+    "openrouter_k": re.compile(r"^[1-9]\d*$"),
+    "models": re.compile(r"^[a-z_.,]+$"),
+    "list": re.compile(r"^(openrouter:[a-z-]+|hf:[a-z_]+)(,(openrouter:[a-z-]+|hf:[a-z_]+))*$"),
+}
+
+
+def parse_params(value: str) -> dict[str, str]:
+    """`key=value; key=value` as a dict (the SQL side reads it with claim_param)."""
+    out: dict[str, str] = {}
+    for part in value.split(";"):
+        if part.strip():
+            key, _, val = part.partition("=")
+            out[key.strip()] = val.strip()
+    return out
+
+
+def _params(value: str) -> str | None:
+    for part in value.split(";"):
+        if part.strip() and "=" not in part:
+            return f"must be key=value pairs separated by ';', got {part.strip()!r}"
+    for key, val in parse_params(value).items():
+        if key in _PARAM_VALUES and not _PARAM_VALUES[key].match(val):
+            return f"{key}={val!r} is not a valid value for {key}"
+    return None
+
+
+def _claim_problems(row: dict[str, str]) -> list[str]:
+    """Parameters a claim's kind needs but lacks, or does not know."""
+    if row.get("kind") not in CLAIM_KINDS or not row.get("params"):
+        return []
+    required, optional = CLAIM_KINDS[row["kind"]]
+    params = parse_params(row["params"])
+    problems = [
+        f"params lacks {key}= (kind {row['kind']} needs {', '.join(required)})" for key in required if key not in params
+    ]
+    problems += [
+        f"params has {key}=, which kind {row['kind']} does not read (it reads {', '.join(required + optional)})"
+        for key in params
+        if key not in required + optional
+    ]
+    return problems
+
+
 @dataclass(frozen=True)
 class RefTable:
     file: str
@@ -76,6 +142,8 @@ class RefTable:
     optional: tuple[str, ...] = ()
     # column -> (other file, its column): the value must exist there
     references: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # a column of the ref table (not of the file) holding each row's position in the file (1, 2, ...)
+    numbered: str | None = None
 
 
 TABLES: tuple[RefTable, ...] = (
@@ -143,19 +211,26 @@ TABLES: tuple[RefTable, ...] = (
         {"pipeline_tag": _matches(_SLUG, "pipeline tag")},
         optional=("note",),
     ),
-    # The claims the report tests: wording, article, and the date the claim speaks of.
+    # The claims the report tests, as data: each names a kind (one SQL macro per kind, sql/claims/), its
+    # parameters, the article (outlet, link), the date the claim speaks of and the tolerance within
+    # which data count as "at that date" (see docs/claims.md). Parameters are checked per kind below.
     RefTable(
         "claims.csv",
         "ref.claims",
-        ("claim_id", "statement", "source", "dated", "note"),
+        ("claim_id", "kind", "statement", "source", "outlet", "link", "dated", "tolerance", "params", "note"),
         ("claim_id",),
         {
             "claim_id": _matches(re.compile(r"^[a-z][a-z0-9_]*$"), "claim id"),
+            "kind": _one_of(*CLAIM_KINDS),
             "statement": _non_empty,
             "source": _non_empty,
+            "link": _matches(re.compile(r"^https?://\S+$"), "link (http:// or https://)"),
             "dated": _iso_date,
+            "tolerance": _matches(_TOLERANCE, "tolerance ('N days', 'ISO week' or 'any')"),
+            "params": _params,
         },
-        optional=("note",),
+        optional=("outlet", "link", "note"),
+        numbered="claim_no",
     ),
     # Claim 9: the models the articles present as open, and how to find their repos on the Hub.
     RefTable(
@@ -221,6 +296,8 @@ def read_table(spec: RefTable, directory: Path = REFERENCE_DIR) -> tuple[list[di
                 )
             else:
                 seen[key] = line_no
+            if spec.file == "claims.csv":
+                errors.extend(f"{path}:{line_no}: {problem}" for problem in _claim_problems(row))
             row["_line"] = str(line_no)
             rows.append(row)
     return rows, errors
@@ -240,9 +317,41 @@ def load(directory: Path = REFERENCE_DIR) -> dict[str, list[dict[str, str]]]:
             for row in data[spec.file]:
                 if row[col] and row[col] not in known:
                     errors.append(f"{directory / spec.file}:{row['_line']}: {col} {row[col]!r} is not in {other_file}")
+    errors.extend(_claim_subject_problems(data, directory))
     if errors:
         raise ConfigError("\n".join(errors))
     return data
+
+
+def _claim_subject_problems(data: dict[str, list[dict[str, str]]], directory: Path) -> list[str]:
+    """A claim's subject (subject=, a=, b=) must name a family, organisation or country the other
+    reference files know: a misspelt one would otherwise measure nothing, silently."""
+    known = {
+        "family": ({r["family"] for r in data.get("families.csv", [])}, "families.csv"),
+        "organisation": ({r["organisation"] for r in data.get("organisations.csv", [])}, "organisations.csv"),
+        "country": ({r["country"] for r in data.get("organisations.csv", [])}, "organisations.csv"),
+    }
+    problems = []
+    for row in data.get("claims.csv", []):
+        params = parse_params(row.get("params", ""))
+        if row.get("kind") == "top_maker" and params.get("maker") and params["maker"] not in known["organisation"][0]:
+            problems.append(
+                f"{directory / 'claims.csv'}:{row['_line']}: params maker {params['maker']!r} is not in organisations.csv"
+            )
+        for key in ("subject", "a", "b") if row.get("kind") in ("threshold", "a_vs_b") else ():
+            kind, _, name = params.get(key, "").partition(":")
+            if not name:
+                continue
+            if kind not in known or (row["kind"] == "a_vs_b" and kind != "family"):
+                problems.append(
+                    f"{directory / 'claims.csv'}:{row['_line']}: params {key} must be family:<name>"
+                    + ("" if row["kind"] == "a_vs_b" else ", organisation:<name> or country:<name>")
+                )
+            elif name not in known[kind][0]:
+                problems.append(
+                    f"{directory / 'claims.csv'}:{row['_line']}: params {key} {kind} {name!r} is not in {known[kind][1]}"
+                )
+    return problems
 
 
 def load_into(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -> None:
@@ -251,10 +360,13 @@ def load_into(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -
     for spec in TABLES:
         con.execute(f"DELETE FROM {spec.table}")
         # One Arrow table per file: executemany costs ~0.15 s a connection.
-        rows = pa.table({c: pa.array([r[c] or None for r in data[spec.file]], pa.string()) for c in spec.columns})
+        columns = {c: pa.array([r[c] or None for r in data[spec.file]], pa.string()) for c in spec.columns}
+        if spec.numbered:
+            columns[spec.numbered] = pa.array(range(1, len(data[spec.file]) + 1), pa.int32())
+        rows = pa.table(columns)
         con.register("reference_rows", rows)
         try:
-            con.execute(f"INSERT INTO {spec.table} ({', '.join(spec.columns)}) SELECT * FROM reference_rows")
+            con.execute(f"INSERT INTO {spec.table} ({', '.join(columns)}) SELECT * FROM reference_rows")
         finally:
             con.unregister("reference_rows")
 

@@ -1,85 +1,147 @@
 -- claim_cn_41_of_top100(as_of_date, asked_week): "41 of the world's top 100 AI models are Chinese"
--- (a survey, spring 2025), on three lists:
---   * the Hub's top 100 by 30-day downloads, all models (the 'top_downloads:N' listing, N >= 100);
+-- (a survey, spring 2025; kind count_top_k over several lists), on three lists:
+--   * the Hub's top 100 by 30-day downloads, all models (a 'top_downloads:N' listing, N >= 100, or a
+--     full-Hub day);
 --   * the Hub's top 100 language models by 30-day downloads among the collected models (complete only
---     if the 100th is above the top-N cut-off: no language model outside the set can outrank it);
---   * OpenRouter's top 50 by tokens in the latest complete ISO week (41% of 50 is 20.5: 20 or 21).
+--     on a full-Hub day or if the 100th is above the top-N cut-off: no language model outside the set
+--     can outrank it);
+--   * OpenRouter's top 50 by tokens (41% of 50 is 20.5: 20 or 21).
 -- A Hub model is Chinese when most of its attribution (hf_model_attribution, derivatives through
 -- lineage) goes to an organisation in China; 'unknown' makers leave the count undecided.
--- The Hub lists use the snapshot nearest the survey's date.
--- Columns: the claims columns plus claim_no, row_no.
+-- when = 'at_claim_date': the Hub snapshot nearest the survey's date within the claim's tolerance, and
+-- the ISO week holding it on OpenRouter; when = 'latest': the latest such snapshot, the latest
+-- complete week. Only snapshots known on as_of_date are read (an empty day list reads no day).
+-- Columns: the claims columns plus claim_no, row_no, when_no.
 CREATE OR REPLACE MACRO claim_cn_41_of_top100(as_of_date := NULL, asked_week := NULL) AS TABLE
 WITH claim AS (
-    SELECT claim_id, statement, source, CAST(dated AS DATE) AS dated
+    SELECT claim_no, claim_id, statement, source, CAST(dated AS DATE) AS dated, claim_tolerance_days(tolerance) AS tol
     FROM ref.claims WHERE claim_id = 'cn_41_of_top100'
 ),
-snapshot AS (
-    SELECT * FROM hf_snapshot_nearest((SELECT dated FROM claim), as_of_date, 100)
+eligible AS (   -- days with a Hub-wide top 100, known on as_of_date
+    SELECT d.*, d.snapshot_date - c.dated AS days_after, c.tol
+    FROM claim_hf_days d CROSS JOIN claim c
+    WHERE (as_of_date IS NULL OR d.snapshot_date <= CAST(as_of_date AS DATE))
+      AND (d.full_hub OR coalesce(d.top_n, 0) >= 100)
 ),
-model_country AS (   -- the country holding the largest share of each model (a tie is unknown)
-    SELECT model_key, CASE WHEN count(*) FILTER (WHERE top) > 1 THEN 'unknown' ELSE max(country) FILTER (WHERE top) END AS country,
-           any_value(language_model) AS language_model
-    FROM (SELECT model_key, country, sum(family_weight) AS weight, any_value(language_model) AS language_model,
+snapshot AS (
+    SELECT 1 AS when_no, * FROM eligible WHERE abs(days_after) <= tol
+    QUALIFY row_number() OVER (ORDER BY abs(days_after), snapshot_date DESC) = 1
+    UNION ALL
+    SELECT 2, * FROM eligible
+    QUALIFY row_number() OVER (ORDER BY snapshot_date DESC) = 1
+),
+day_models AS MATERIALIZED (   -- read once: both Hub lists rank it
+    SELECT d.snapshot_date, d.model_key, d.model_id, d.downloads_30d, d.top_rank
+    FROM hf_daily_downloads_for(coalesce((SELECT list(DISTINCT snapshot_date) FROM snapshot), []::DATE[]), NULL) d
+),
+language AS (   -- the language models (a key once: cheaper than their countries)
+    SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model
+),
+ranked_all AS (   -- the Hub-wide top 100 of each day (a full-Hub day ranks every model itself)
+    SELECT s.when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date)
+    WHERE NOT s.full_hub AND m.top_rank <= 100
+    UNION ALL
+    (SELECT 1, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) WHERE s.when_no = 1 AND s.full_hub
+     ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+    UNION ALL
+    (SELECT 2, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) WHERE s.when_no = 2 AND s.full_hub
+     ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+),
+ranked_lm AS (   -- the top 100 language models of each day (top-N per day, not a window over every model)
+    (SELECT 1 AS when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
+     WHERE s.when_no = 1 ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+    UNION ALL
+    (SELECT 2, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
+     WHERE s.when_no = 2 ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+),
+model_country AS (   -- the country holding the largest share of each listed model (a tie is unknown)
+    SELECT model_key, CASE WHEN count(*) FILTER (WHERE top) > 1 THEN 'unknown' ELSE max(country) FILTER (WHERE top) END AS country
+    FROM (SELECT model_key, country,
                  sum(family_weight) = max(sum(family_weight)) OVER (PARTITION BY model_key) AS top
-          FROM internal.hf_attribution GROUP BY model_key, country)
+          FROM internal.hf_attribution
+          WHERE model_key IN (SELECT model_key FROM ranked_all UNION SELECT model_key FROM ranked_lm)
+          GROUP BY model_key, country)
     GROUP BY model_key
 ),
-day_models AS (
-    SELECT d.*, coalesce(mc.country, 'unknown') AS country, coalesce(mc.language_model, false) AS language_model
-    FROM hf_daily_downloads_for((SELECT list(snapshot_date) FROM snapshot), NULL) d
-    LEFT JOIN model_country mc USING (model_key)
-),
 hub_all AS (
-    SELECT 1 AS row_no, * FROM day_models WHERE top_rank <= 100
+    SELECT 1 AS row_no, r.*, coalesce(mc.country, 'unknown') AS country
+    FROM ranked_all r LEFT JOIN model_country mc USING (model_key)
 ),
 hub_lm AS (
-    SELECT 2 AS row_no, * FROM day_models WHERE language_model
-    QUALIFY row_number() OVER (ORDER BY downloads_30d DESC NULLS LAST, model_id) <= 100
+    SELECT 2 AS row_no, r.*, coalesce(mc.country, 'unknown') AS country
+    FROM ranked_lm r LEFT JOIN model_country mc USING (model_key)
 ),
 hub_counts AS (
-    SELECT row_no, count(*) AS listed,
+    SELECT row_no, when_no, count(*) AS listed,
            count(*) FILTER (WHERE country = 'China') AS chinese,
            count(*) FILTER (WHERE country = 'unknown') AS unknown,
            min(downloads_30d) AS last_downloads_30d
-    FROM (SELECT * FROM hub_all UNION ALL SELECT * FROM hub_lm)
-    GROUP BY row_no
+    FROM (SELECT * FROM hub_all UNION ALL BY NAME SELECT * FROM hub_lm)
+    GROUP BY row_no, when_no
 ),
 hub_rows AS (
-    SELECT r.row_no, s.snapshot_date, s.as_of, s.coverage, s.days_after, s.top_n, s.top_cutoff_30d,
+    SELECT r.row_no, w.when_no, w."when", s.snapshot_date, s.as_of, s.coverage, s.citation, s.days_after, s.top_n,
+           s.top_cutoff_30d, s.full_hub,
            coalesce(h.listed, 0) AS listed, coalesce(h.chinese, 0) AS chinese, coalesce(h.unknown, 0) AS unknown,
            h.last_downloads_30d,
-           r.row_no = 1 OR coalesce(h.last_downloads_30d >= s.top_cutoff_30d, false) AS complete
+           r.row_no = 1 OR coalesce(s.full_hub, false) OR coalesce(h.last_downloads_30d >= s.top_cutoff_30d, false)
+               AS complete
     FROM (VALUES (1), (2)) AS r(row_no)
-    LEFT JOIN snapshot s ON true
-    LEFT JOIN hub_counts h USING (row_no)
+    CROSS JOIN (VALUES (1, 'at_claim_date'), (2, 'latest')) AS w(when_no, "when")
+    LEFT JOIN snapshot s ON s.when_no = w.when_no
+    LEFT JOIN hub_counts h ON h.row_no = r.row_no AND h.when_no = w.when_no
 ),
-or_week AS (
-    SELECT * FROM or_claim_weeks(as_of_date, NULL, (SELECT dated FROM claim), 'all') WHERE week_no = 1
+hub_judged AS (
+    SELECT *, CASE WHEN listed > 0 AND NOT complete THEN {'verdict': 'inconclusive', 'note': ''}
+                   ELSE claim_count_judgement(chinese, unknown, listed, 41, 41, 100) END AS judgement
+    FROM hub_rows
+),
+or_ranked AS MATERIALIZED (   -- the main ranking, read once
+    SELECT * FROM or_weekly_top_models_at(as_of_date, false) WHERE category = 'all' AND rank <= 50
+),
+or_week AS (   -- as or_claim_weeks: the survey's ISO week, and the latest complete week
+    SELECT w.when_no, w."when", w.week_start,
+           coalesce((SELECT bool_and(r.complete) FROM or_ranked r WHERE r.week_start = w.week_start), false) AS complete
+    FROM (SELECT 1 AS when_no, 'at_claim_date' AS "when",
+                 CAST(date_trunc('week', (SELECT dated FROM claim)) AS DATE) AS week_start
+          UNION ALL
+          SELECT 2, 'latest', (SELECT max(week_start) FROM or_ranked WHERE complete)) w
 ),
 or_counts AS (
-    SELECT w.week_start,
+    SELECT w.when_no, w."when", w.week_start, w.complete,
            count(t.rank) AS listed,
            count(t.rank) FILTER (WHERE t.country = 'China') AS chinese,
            count(t.rank) FILTER (WHERE t.country = 'unknown') AS unknown,
            any_value(t.basis) AS basis, any_value(t.as_of) AS as_of, any_value(t.citation) AS citation
     FROM or_week w
-    LEFT JOIN or_weekly_top_models_at(as_of_date, false) t
-           ON t.week_start = w.week_start AND t.category = 'all' AND t.rank <= 50
-    GROUP BY w.week_start
+    LEFT JOIN or_ranked t ON t.week_start = w.week_start
+    GROUP BY ALL
+),
+or_judged AS (
+    SELECT *, CASE WHEN listed > 0 AND NOT complete THEN {'verdict': 'inconclusive', 'note': 'The week is incomplete.'}
+                   ELSE claim_count_judgement(chinese, unknown, listed, 20, 21, 50) END AS judgement
+    FROM or_counts
 )
-SELECT 6 AS claim_no, h.row_no, c.claim_id, c.statement, c.source,
+SELECT c.claim_no, h.row_no, h.when_no, c.claim_id, c.statement, c.source, c.dated, h."when",
        'Hugging Face Hub; top 100 '
            || CASE WHEN h.row_no = 1 THEN 'models (all pipelines)' ELSE 'language models' END
            || ' by 30-day downloads' || coalesce(' on ' || strftime(h.snapshot_date, '%Y-%m-%d'), '') AS scope,
+       h.snapshot_date AS data_date,
        CASE WHEN h.listed > 0 THEN format('{} of {}', h.chinese, h.listed)
             || CASE WHEN h.unknown > 0 THEN format(' (+{} of unknown maker)', h.unknown) ELSE '' END END AS measured,
+       CASE WHEN h.listed >= 100 AND h.unknown = 0 AND h.complete THEN CAST(h.chinese AS DOUBLE) END AS measured_value,
        '41 of 100' AS expected,
-       CASE WHEN h.listed > 0 AND NOT h.complete THEN 'inconclusive'
-            ELSE (claim_count_judgement(h.chinese, h.unknown, h.listed, 41, 41, 100)).verdict END AS verdict,
+       41.0 AS expected_value,
+       'models made in China among the top 100' AS unit,
+       CASE WHEN h.listed = 0 THEN 'inconclusive' ELSE h.judgement.verdict END AS verdict,
        fmt_utc(h.as_of) AS as_of,
-       CASE WHEN h.snapshot_date IS NULL THEN
-                'No Hugging Face snapshot with a Hub-wide top 100 (top_downloads:N, N >= 100) in the store'
-                || coalesce(' on or before ' || CAST(as_of_date AS VARCHAR), '') || ': nothing to count.'
+       h.citation,
+       CASE WHEN h.snapshot_date IS NULL THEN concat_ws(' ',
+                'No Hugging Face snapshot with a Hub-wide top 100 (top_downloads:N, N >= 100, or a full-Hub day)'
+                || CASE WHEN h.when_no = 1 THEN format(' within {} days of {}', c.tol, strftime(c.dated, '%Y-%m-%d')) ELSE '' END
+                || ' in the store' || coalesce(' on or before ' || CAST(as_of_date AS VARCHAR), '') || ': nothing to count.',
+                CASE WHEN h.when_no = 1 THEN 'A ranking of another day says nothing about that one. '
+                     || claim_import_hint(c.dated, c.tol) END)
             ELSE concat_ws(' ',
                 format('{} Chinese, {} of unknown maker (unlisted uploaders without lineage, or makers with no single '
                        'country) among the {} listed.', h.chinese, h.unknown, h.listed),
@@ -87,31 +149,39 @@ SELECT 6 AS claim_no, h.row_no, c.claim_id, c.statement, c.source,
                          'Incomplete: the 100th language model collected has {:,} 30-day downloads, below the top-{:,} '
                          'cut-off of {:,}, so language models outside the collected set could outrank it.',
                          h.last_downloads_30d, h.top_n, h.top_cutoff_30d) END,
-                nullif((claim_count_judgement(h.chinese, h.unknown, h.listed, 41, 41, 100)).note, ''),
-                CASE WHEN h.days_after > 7 THEN format('Measured {} days after the survey''s date: a ranking changes, so '
-                         'this tests the claim on a later list, not on the survey''s.', h.days_after) END,
+                nullif(h.judgement.note, ''),
+                CASE WHEN h.when_no = 1 THEN format('{} days from the survey''s date (tolerance {} days).',
+                                                    abs(h.days_after), c.tol) END,
                 'The survey''s list and method are not known: this tests the claim on the list named in the scope.',
                 h.coverage || '.')
        END AS detail
-FROM hub_rows h CROSS JOIN claim c
+FROM hub_judged h CROSS JOIN claim c
 UNION ALL
-SELECT 6, 3, c.claim_id, c.statement, c.source,
+SELECT c.claim_no, 3, o.when_no, c.claim_id, c.statement, c.source, c.dated, o."when",
        'OpenRouter; top 50 models by tokens, per permaslug variant; '
-           || coalesce(format('week of {} ({}; latest complete week)', strftime(o.week_start, '%Y-%m-%d'),
-                              strftime(o.week_start, '%G-W%V')), 'latest complete week: none stored'),
+           || coalesce(format('week of {} ({})', strftime(o.week_start, '%Y-%m-%d'), strftime(o.week_start, '%G-W%V')),
+                       'latest complete week: none stored'),
+       CASE WHEN o.listed > 0 THEN o.week_start END,
        CASE WHEN o.listed > 0 THEN format('{} of {}', o.chinese, o.listed)
             || CASE WHEN o.unknown > 0 THEN format(' (+{} of unknown maker)', o.unknown) ELSE '' END END,
+       CASE WHEN o.listed >= 50 AND o.unknown = 0 AND o.complete THEN CAST(o.chinese AS DOUBLE) END,
        '41% of 50 (20 or 21)',
-       (claim_count_judgement(o.chinese, o.unknown, o.listed, 20, 21, 50)).verdict,
+       20.5,
+       'models made in China among the top 50',
+       CASE WHEN o.listed = 0 THEN 'inconclusive' ELSE o.judgement.verdict END,
        fmt_utc(o.as_of),
+       CASE WHEN o.listed > 0 THEN o.citation END,
        CASE WHEN o.week_start IS NULL THEN 'No complete ISO week of OpenRouter rankings in the store'
                 || coalesce(' as of ' || CAST(as_of_date AS VARCHAR), '') || ': nothing to count.'
+            WHEN o.listed = 0 THEN format('No OpenRouter rankings stored for the week of {} ({}): a count of another '
+                'week says nothing about that one. To decide it, backfill that week: `collector collect openrouter '
+                '--since {}` (needs OPENROUTER_API_KEY).', strftime(o.week_start, '%Y-%m-%d'),
+                strftime(o.week_start, '%G-W%V'), strftime(o.week_start, '%Y-%m-%d'))
             ELSE concat_ws(' ',
                 format('{} Chinese and {} of unknown maker among the week''s top {}.', o.chinese, o.unknown, o.listed),
-                nullif((claim_count_judgement(o.chinese, o.unknown, o.listed, 20, 21, 50)).note, ''),
+                nullif(o.judgement.note, ''),
                 CASE WHEN o.basis = 'days' THEN 'The week is the sum of its 7 daily top-50 rankings.' END,
-                'OpenRouter ranks its top 50 only, so 41% of them stands in for 41 of 100.',
-                o.citation)
+                'OpenRouter ranks its top 50 only, so 41% of them stands in for 41 of 100.')
        END
-FROM or_counts o CROSS JOIN claim c;
-COMMENT ON MACRO TABLE claim_cn_41_of_top100 IS 'claim_cn_41_of_top100(as_of_date, asked_week): "41 of the world''s top 100 AI models are Chinese" (a survey, spring 2025), on three lists: * the Hub''s top 100 by 30-day downloads, all models (the ''top_downloads:N'' listing, N >= 100)';
+FROM or_judged o CROSS JOIN claim c;
+COMMENT ON MACRO TABLE claim_cn_41_of_top100 IS 'claim_cn_41_of_top100(as_of_date, asked_week): "41 of the world''s top 100 AI models are Chinese" (a survey, spring 2025; kind count_top_k over several lists), on three lists: * the Hub''s top 100 by 30-day downloads, all models (a ''top_downloads:N'' listing, N >= 100, or a full-Hub day)';
