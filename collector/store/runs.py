@@ -57,7 +57,9 @@ def close_abandoned(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         recorded = json.loads(recorded) if isinstance(recorded, str) else (recorded or {})
         kept = {k: v for k, v in recorded.items() if k.startswith("kept_")}
         what = (
-            "its complete parts were kept (" + ", ".join(f"{k.removeprefix('kept_')} {v}" for k, v in kept.items()) + ")"
+            "its complete parts were kept ("
+            + ", ".join(f"{k.removeprefix('kept_')} {v}" for k, v in kept.items())
+            + ")"
             if any(kept.values())
             else "nothing was committed"
         )
