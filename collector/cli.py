@@ -399,7 +399,7 @@ def refresh(obj: Context, rollups: bool) -> None:
     default="table",
     show_default=True,
     metavar="table|csv|json|markdown",
-    help="Output format; json is a list of objects with the report's nine keys.",
+    help="Output format; json is a list of objects with the report's sixteen keys (measured_value, expected_value: numbers).",
 )
 @click.option(
     "--as-of",
@@ -414,8 +414,9 @@ def refresh(obj: Context, rollups: bool) -> None:
     metavar="YYYY-Www",
     help="Also count the weekly OpenRouter claims for this ISO week (e.g. 2025-W44).",
 )
+@click.option("--detail", is_flag=True, help="In the table, each row's reasons under it.")
 @click.pass_obj
-def claims(obj: Context, fmt: str, as_of: str | None, week: str | None) -> None:
+def claims(obj: Context, fmt: str, as_of: str | None, week: str | None, detail: bool) -> None:
     """Test the news claims against the stored data: one row per claim and scope, with the verdict.
 
     Rows come from the `claims_at` macro in the database (the `claims` view is the same with the
@@ -424,6 +425,7 @@ def claims(obj: Context, fmt: str, as_of: str | None, week: str | None) -> None:
     \b
     Example:
       collector claims
+      collector claims --detail
       collector claims --format json --as-of 2025-11-10 --week 2025-W44
       duckdb data/adoption.duckdb -c "SELECT claim_id, verdict FROM claims"
     """
@@ -433,7 +435,7 @@ def claims(obj: Context, fmt: str, as_of: str | None, week: str | None) -> None:
     fmt = formats.parse_format(fmt)
     day = parse_day(as_of) if as_of else None
     monday = parse_week(week) if week else None
-    click.echo(report.render(report.fetch(obj.store, day, monday), fmt), nl=False)
+    click.echo(report.render(report.fetch(obj.store, day, monday), fmt, detail=detail), nl=False)
 
 
 @cli.command("report")

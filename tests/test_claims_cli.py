@@ -101,9 +101,19 @@ def test_csv_markdown_and_table(run, report_db):
     assert len(md) == 2 + len(rows) and all(line.count(" | ") >= len(COLUMNS) - 1 for line in md[2:])
     table = claims_report.render(fetched, "table", width=100)
     assert "llama_1b_downloads: Meta's Llama models passed one billion downloads" in table
-    assert "[supported]" in table and "measured 1,000,000,000 | expected >= 1,000,000,000" in table
+    assert "1,000,000,000 (expected >= 1,000,000,000)" in table
     assert max(len(line) for line in table.splitlines()) <= 100
-    assert table.rstrip().splitlines()[-1].startswith(f"{len(rows)} rows: ")
+    lines = table.splitlines()
+    # one line per row: claims (two header lines each) + rows + footer; each reason said only with --detail
+    claim_count = len({r["claim_id"] for r in rows})
+    row_lines = [line for line in lines if line.split(" ")[2:3] in (["supported"], ["refuted"], ["inconclusive"])]
+    assert len(row_lines) == len(rows)  # a row starts with its verdict; a long scope wraps under it
+    assert len(lines) <= 3 * claim_count + 3 * len(rows) + 6
+    assert any(line.startswith(f"{len(rows)} rows: ") for line in lines)
+    assert sum("Source: OpenRouter" in line for line in lines) <= 2  # the citation once, not per row
+    detailed = claims_report.render(fetched, "table", width=100, detail=True)
+    assert len(detailed.splitlines()) > len(lines) and rows[0]["detail"].split()[0] in detailed
+    assert run("--db", str(report_db), "claims", "--detail").out.count("\n") > len(lines)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ read the same rows; this module only parses the arguments and lays the rows out.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import textwrap
 from datetime import date
@@ -79,16 +80,21 @@ def _number(value: float | None) -> float | int | None:
     return value
 
 
-def render(rows: list[dict], fmt: str, width: int | None = None) -> str:
+def render(rows: list[dict], fmt: str, width: int | None = None, detail: bool = False) -> str:
     if fmt == "table":
-        return _table(rows, width or shutil.get_terminal_size((110, 24)).columns)
+        return _table(rows, width or shutil.get_terminal_size((110, 24)).columns, detail)
     return formats.render(COLUMNS, [[row[c] for c in COLUMNS] for row in rows], fmt)
 
 
-def _table(rows: list[dict], width: int) -> str:
-    """One block per claim: its statement and source, then one entry per scope with the verdict first."""
-    width = max(60, min(width, 140))
-    indent = " " * 17
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def _table(rows: list[dict], width: int, detail: bool = False) -> str:
+    """One block per claim: its statement, source and date, then one line per row (verdict, when, data
+    date, measured against expected, scope). `detail` adds each row's reasons under it; the citation
+    lines are said once, at the end, not per row."""
+    width = max(60, min(width, 160))
     out: list[str] = []
     current = None
     for row in rows:
@@ -96,27 +102,23 @@ def _table(rows: list[dict], width: int) -> str:
             current = row["claim_id"]
             if out:
                 out.append("")
-            out.extend(textwrap.wrap(f"{row['claim_id']}: {row['statement']}", width, subsequent_indent="    "))
-            out.extend(
-                textwrap.wrap(
-                    f"source: {row['source']}; dated {formats.plain(row['dated'])}",
-                    width,
-                    initial_indent="  ",
-                    subsequent_indent="    ",
-                )
-            )
-        verdict = f"  [{row['verdict']}]".ljust(len(indent))
-        when = "at the claim's date" if row["when"] == "at_claim_date" else row["when"].replace("_", " ")
-        out.extend(textwrap.wrap(f"{when}: {row['scope']}", width, initial_indent=verdict, subsequent_indent=indent))
-        figures = (
-            f"measured {row['measured'] if row['measured'] is not None else '-'}"
-            f" | expected {row['expected']} | data of {formats.plain(row['data_date']) or '-'}"
-            f" | as of {row['as_of'] or '-'}"
+            out.append(_fit(f"{row['claim_id']}: {row['statement']}", width))
+            out.append(_fit(f"  source: {row['source']} · dated {formats.plain(row['dated'])}", width))
+        when = "at date" if row["when"] == "at_claim_date" else row["when"].replace("_", " ")
+        measured = row["measured"] if row["measured"] is not None else "-"
+        # the scope without what the line already says (the data's date): the rest tells rows apart
+        scope = re.sub(r" on \d{4}-\d{2}-\d{2}$", "", row["scope"] or "").replace("Hugging Face Hub; ", "Hub; ")
+        line = (
+            f"  {row['verdict']:<12} {when:<7} {formats.plain(row['data_date']) or '-':<10} "
+            f"{measured} (expected {row['expected']}) · {scope}"
         )
-        out.extend(textwrap.wrap(figures, width, initial_indent=indent, subsequent_indent=indent))
-        out.extend(textwrap.wrap(row["detail"] or "", width, initial_indent=indent, subsequent_indent=indent))
-        if row["citation"]:
-            out.extend(textwrap.wrap(row["citation"], width, initial_indent=indent, subsequent_indent=indent))
+        out.extend(textwrap.wrap(line, width, subsequent_indent=" " * 34, break_on_hyphens=False))
+        if detail:
+            out.extend(textwrap.wrap(row["detail"] or "", width, initial_indent=" " * 4, subsequent_indent=" " * 4))
     counts = {v: sum(1 for r in rows if r["verdict"] == v) for v in ("supported", "refuted", "inconclusive")}
     out += ["", f"{len(rows)} rows: " + ", ".join(f"{n} {v}" for v, n in counts.items())]
+    citations = sorted({r["citation"] for r in rows if r["citation"]})
+    out += [_fit(c, width) for c in citations]
+    if not detail:
+        out.append("Each row's reasons, and what its scope leaves out: collector claims --detail")
     return "\n".join(out) + "\n"
