@@ -101,7 +101,8 @@ def hub_history(
             alt.Tooltip("as_of:N", title="as of"),
         ],
     )
-    layers = [line, *_value_rule(threshold, threshold_label), *_date_rule(claim_date, f"claim: {claim_date}")]
+    rule = _value_rule(threshold, threshold_label) if threshold_label else []  # a comparison has no line to cross
+    layers = [line, *rule, *_date_rule(claim_date, f"claim: {claim_date}")]
     return Chart(key, title, _titled(alt.layer(*layers), title, source), source, points=rows.height)
 
 
