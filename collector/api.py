@@ -67,3 +67,22 @@ class Collector:
             for c in claims_report.COLUMNS
         }
         return pl.DataFrame(rows, schema=schema)
+
+    def charts(self, as_of: str | date | None = None) -> dict:
+        """The charts of `collector report` (as known on `as_of`), as Altair charts keyed by name
+        ('llama', 'china_hub', 'or_top20', ...): a notebook displays them as the page does. A chart
+        with nothing to draw yet is left out."""
+        import altair as alt
+
+        from collector.outputs.report import data as report_data
+        from collector.outputs.report import page as report_page
+
+        day = parse_day(as_of) if isinstance(as_of, str) else as_of
+        gathered = report_data.gather(self.store, day)
+        out = {}
+        for claim_id in gathered.reference["claim_id"]:
+            for chart in report_page.charts_for(gathered, claim_id):
+                if chart.spec is not None:
+                    spec = {**chart.spec, "width": 640}  # a notebook cell has no container width to fit
+                    out[chart.key] = alt.LayerChart.from_dict(spec, validate=False)
+        return out

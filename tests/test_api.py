@@ -62,3 +62,14 @@ def test_default_path_comes_from_the_environment(collected, monkeypatch):
     assert collector.open().store.path == collected
     with pytest.raises(CollectorError, match="no database at"):
         collector.open(collected.parent / "none.duckdb").claims()
+
+
+def test_the_reports_charts_as_altair_charts(db):
+    from tests.test_report import history
+
+    history(db)
+    charts = collector.open(db).charts()
+    assert {"llama", "or_top20", "prices"} <= set(charts)
+    spec = charts["llama"].to_dict(validate=False)
+    assert spec["title"]["text"] == "Llama family: all-time Hub downloads" and spec["width"] == 640
+    assert collector.open(db).charts(as_of="2025-01-01") == {}  # nothing known yet: nothing drawn

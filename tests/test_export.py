@@ -216,3 +216,5 @@ def test_notebook_runs_headless(populated, monkeypatch):
     ]
     assert "claim_id" in outputs and "llama_1b_downloads" in outputs
     assert "Qwen ahead since" in outputs
+    # the report's charts through the Python API, as Vega-Lite outputs a notebook renders
+    assert "image/svg+xml" in outputs and "Llama family: all-time Hub downloads" in outputs
