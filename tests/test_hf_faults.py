@@ -183,3 +183,17 @@ def test_429_asking_for_too_long_a_wait_stops_at_once(run, hub, db, orgs):
     result = collect(run, db, orgs)
     assert time.monotonic() - started < 10
     assert result.code == 1 and "asks to wait 86400 s" in result.err
+
+
+def test_a_roll_up_that_fails_after_the_commit_is_one_line_and_the_snapshot_stays(run, hub, db, orgs, monkeypatch):
+    from collector.sources.hf import rollups
+
+    def broken(*args, **kwargs):
+        raise MemoryError("out of memory while rolling up")
+
+    monkeypatch.setattr(rollups, "after_commit", broken)
+    result = collect(run, db, orgs)
+    assert result.code == 1 and result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert "is committed, but rolling it up failed (out of memory while rolling up)" in result.err
+    assert "the next Hub write retries it" in result.err
+    assert query(db, "SELECT count(*) FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(1,)]

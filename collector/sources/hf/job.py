@@ -74,13 +74,7 @@ def collect_hf(
                 gc.enable()
             stage.close()
         counts = run.commit(lambda con: hf_commit.commit(con, stage, results, run.run_id, day))
-    try:
-        rollups.after_commit(store, day, progress=progress)
-    except Exception as exc:  # the snapshot is safe; say so, and that the next write retries
-        raise CollectorError(
-            f"collect hf: the snapshot of {day} is committed, but rolling it up failed "
-            f"({' '.join(str(exc).split())}): the next Hub write retries it"
-        ) from exc
+    rollups.after_commit_or_say(store, day, "collect hf", progress)
     result = run.result(counts)
     empty = sorted(s.scope.removeprefix("author:") for s in results if s.scope.startswith("author:") and not s.models)
     if empty:

@@ -29,6 +29,7 @@ from datetime import date
 
 import duckdb
 
+from collector.core.errors import CollectorError
 from collector.sources.hf import storage
 from collector.store import Store, views
 
@@ -281,3 +282,15 @@ def after_commit(store: Store, day: date | None = None, progress: Callable[[str]
 
         _in_transaction(con, step)
     return days
+
+
+def after_commit_or_say(store: Store, day: date, job: str, progress: Callable[[str], None] | None = None) -> None:
+    """after_commit for a job that has just committed `day`: a failure is one line saying the
+    snapshot is safe and the next Hub write retries the roll-ups (collect hf and import hub-stats)."""
+    try:
+        after_commit(store, day, progress=progress)
+    except Exception as exc:  # the snapshot is safe; say so, and that the next write retries
+        raise CollectorError(
+            f"{job}: the snapshot of {day} is committed, but rolling it up failed "
+            f"({' '.join(str(exc).split())}): the next Hub write retries it"
+        ) from exc

@@ -15,7 +15,6 @@ import duckdb
 
 from collector.app.runner import JobResult, Run
 from collector.core import clock
-from collector.core.errors import CollectorError
 from collector.sources.hf import commit as hf_commit
 from collector.sources.hf import rollups
 from collector.sources.hf.client import ScopeResult
@@ -99,13 +98,7 @@ def import_file(
             progress(f"{day}: storing {info.models:,} models")
         counts = run.commit(write)
     if roll_up:
-        try:
-            rollups.after_commit(store, day, progress=progress)
-        except Exception as exc:  # the snapshot is safe; say so, and that the next write retries
-            raise CollectorError(
-                f"import hub-stats: the snapshot of {day} is committed, but rolling it up failed "
-                f"({' '.join(str(exc).split())}): the next Hub write retries it"
-            ) from exc
+        rollups.after_commit_or_say(store, day, "import hub-stats", progress)
     result = run.result(counts)
     if info.duplicates:
         result.notes.append(f"{info.duplicates:,} repeated ids kept once")
