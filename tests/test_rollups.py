@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -226,3 +227,91 @@ def test_a_store_whose_views_changed_is_reattributed_by_the_next_write(tmp_path)
     assert "Atlantis" in countries and "United States" not in countries
     assert _query(db, "SELECT value FROM internal.store_state WHERE name = 'rollups_version'") == [("changed",)]
     assert _rollups(db) == _each_day_on_its_own(db)
+
+
+# ---- incremental attribution: only the models a commit touched, and their descendants ----------
+
+DUMP_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("downloads", pa.int64()),
+        ("downloadsAllTime", pa.int64()),
+        ("pipeline_tag", pa.string()),
+        (
+            "baseModels",
+            pa.struct([("relation", pa.string()), ("models", pa.list_(pa.struct([("id", pa.string())])))]),
+        ),
+    ]
+)
+
+
+def _dump(folder: Path, day: date, models: dict[str, tuple]) -> Path:
+    """A full-Hub dump of `models`: id -> (pipeline tag, (relation, [parent ids]) or None)."""
+    import pyarrow.parquet as pq
+
+    rows = [
+        {
+            "id": model_id,
+            "downloads": 1000 + n,
+            "downloadsAllTime": 50_000 + n,
+            "pipeline_tag": tag,
+            "baseModels": {"relation": base[0], "models": [{"id": p} for p in base[1]]} if base else None,
+        }
+        for n, (model_id, (tag, base)) in enumerate(sorted(models.items()))
+    ]
+    path = folder / f"models_{day}.parquet"
+    pq.write_table(pa.Table.from_pylist(rows, schema=DUMP_SCHEMA), path)
+    return path
+
+
+def test_each_commit_re_attributes_only_what_changed_and_matches_the_full_walk(run, db, tmp_path):
+    models: dict[str, tuple] = {
+        "meta-llama/Llama-3.1-8B": ("text-generation", None),
+        "Qwen/Qwen2.5-7B": ("text-generation", None),
+        "someone/base-without-tag": (None, None),
+        "someone/gguf-of-untagged": (None, ("quantized", ["someone/base-without-tag"])),
+        "someone/ft": ("text-generation", ("finetune", ["someone/plain"])),
+        "someone/ft-of-ft": ("text-generation", ("finetune", ["someone/ft"])),
+        "someone/plain": ("text-generation", None),
+        **{f"crowd/model-{i}": ("text-generation", None) for i in range(40)},
+    }
+    changes = [
+        {},  # the same Hub again: nothing to re-attribute
+        # someone/plain becomes a Llama fine-tune: it and its two descendants change family
+        {"someone/plain": ("text-generation", ("finetune", ["meta-llama/Llama-3.1-8B"]))},
+        # an untagged base gets a tag (its derivative becomes a language model through it); a new
+        # merge of two families arrives, under a parent id written in another case
+        {
+            "someone/base-without-tag": ("text-generation", None),
+            "someone/new-merge": ("text-generation", ("merge", ["qwen/qwen2.5-7b", "someone/ft-of-ft"])),
+        },
+        # a cycle through lineage, and a model gone from the dump (its rows stay)
+        {"someone/ft": ("text-generation", ("finetune", ["someone/ft-of-ft"])), "crowd/model-3": None},
+    ]
+    attributed = []
+    for n, change in enumerate([{}, *changes]):
+        day = date(2025, 3, 1) + timedelta(days=n)
+        for model_id, value in change.items():
+            if value is None:
+                models.pop(model_id)
+            else:
+                models[model_id] = value
+        result = run("-v", "--db", str(db), "import", "hub-stats", str(_dump(tmp_path, day, models)))
+        assert result.code == 0, result.err
+        attributed.append(re.findall(r"re-attributed (\d+) Hub models", result.err))
+        # the table kept up by the commits equals a fresh walk over every model
+        assert _query(db, "SELECT * FROM internal.hf_attribution ORDER BY ALL") == _query(
+            db, "SELECT * FROM hf_model_attribution ORDER BY ALL"
+        ), f"day {n}"
+        assert _query(db, "SELECT count(*) FROM internal.hf_touched") == [(0,)]
+    # the first import attributes every model (a new store); the later ones only what changed
+    assert attributed[0] == []
+    assert attributed[1] == ["0"]
+    assert attributed[2] == ["3"]  # someone/plain, someone/ft, someone/ft-of-ft
+    assert all(len(a) == 1 and 0 < int(a[0]) < 10 for a in attributed[3:]), attributed
+    family = _query(
+        db,
+        "SELECT model_id, family, family_weight FROM internal.hf_attribution WHERE model_id LIKE 'someone/%' ORDER BY ALL",
+    )
+    assert ("someone/plain", "Llama", 1.0) in family
+    assert ("someone/new-merge", "Qwen", 0.5) in family

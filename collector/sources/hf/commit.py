@@ -53,6 +53,11 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
            WHERE t.meta_hash <> s.meta_hash AND $day >= t.last_seen""",
         {"day": day},
     )
+    # what the after-commit step re-attributes from: models whose metadata is written (new or changed)
+    con.execute(
+        "INSERT INTO internal.hf_touched SELECT model_id FROM changed_models "
+        "UNION ALL SELECT model_id FROM staged_models ANTI JOIN hf_models USING (model_id)"
+    )
     con.execute("DELETE FROM hf_models WHERE model_id IN (SELECT model_id FROM changed_models)")
     con.execute("INSERT INTO hf_models BY NAME SELECT * FROM changed_models")
     con.execute(
@@ -64,14 +69,27 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
     con.execute("DROP TABLE staged_models")
     con.execute("DROP TABLE changed_models")
     con.execute(
+        "CREATE OR REPLACE TEMP TABLE staged_edges AS SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)",
+        {"ln": files["ln"]},
+    )
+    # and models with a lineage edge not stored before
+    con.execute(
+        "INSERT INTO internal.hf_touched SELECT DISTINCT child_id FROM staged_edges "
+        "ANTI JOIN hf_lineage USING (child_id, parent_id, relation)"
+    )
+    con.execute(
         """MERGE INTO hf_lineage AS t
-           USING (SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)) AS s
+           USING staged_edges AS s
            ON t.child_id = s.child_id AND t.parent_id = s.parent_id AND t.relation = s.relation
            WHEN MATCHED THEN UPDATE SET first_seen = least(t.first_seen, $day), last_seen = greatest(t.last_seen, $day)
            WHEN NOT MATCHED THEN INSERT (child_id, parent_id, relation, first_seen, last_seen)
                VALUES (s.child_id, s.parent_id, s.relation, $day, $day)""",
-        {"ln": files["ln"], "day": day},
+        {"day": day},
     )
+    # lineage ids are numbered now (the listing's were by storage.append), so that the after-commit
+    # step need not look for unnumbered ids in every table
+    storage.register_ids(con, "SELECT child_id AS model_id FROM staged_edges UNION SELECT parent_id FROM staged_edges")
+    con.execute("DROP TABLE staged_edges")
     return {
         "hf_snapshots": len(scopes),
         "hf_model_downloads": stage.downloads.rows,

@@ -60,24 +60,110 @@ ROLLUPS = (
 BATCH_DAYS = 7
 
 
-def refresh_ids(con: duckdb.DuckDBPyConnection) -> None:
-    """Number every id seen and remake internal.hf_ids."""
-    # every id in the metadata and the lineage gets a number too, so that hf_model_ids (every id the
-    # store has seen) reads one table instead of a union of four, once per view that uses it
-    storage.register_ids(
-        con,
-        "SELECT model_id FROM hf_models UNION SELECT child_id FROM hf_lineage UNION SELECT parent_id FROM hf_lineage",
-    )
-    con.execute("DELETE FROM internal.hf_ids")
+def refresh_ids(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> None:
+    """Bring internal.hf_ids up to date with the numbered ids (internal.hf_model_keys): the ids not in
+    it yet, which go to internal.hf_touched for the attribution. An id's row depends only on the id
+    and ref.hf_aliases, whose change makes `full` remake every row."""
+    if full:
+        # every id in the metadata and the lineage is numbered too (a Hub commit numbers the ones it
+        # writes; this catches a store written before it did), so that hf_model_ids (every id the
+        # store has seen) reads one table instead of a union of four, once per view that uses it
+        storage.register_ids(
+            con,
+            "SELECT model_id FROM hf_models UNION SELECT child_id FROM hf_lineage UNION SELECT parent_id FROM hf_lineage",
+        )
+        con.execute("DELETE FROM internal.hf_ids")
     con.execute(
-        "INSERT INTO internal.hf_ids SELECT k.model_no, min(k.model_no) OVER (PARTITION BY i.model_key), i.* "
-        "FROM internal.hf_model_keys k JOIN hf_model_ids i USING (model_id)"
+        "CREATE OR REPLACE TEMP TABLE hf_new_ids AS "
+        "SELECT model_no, model_id FROM internal.hf_model_keys ANTI JOIN internal.hf_ids USING (model_no)"
     )
+    # key_no is the smallest model_no of a model_key: numbers only grow, so a key already known keeps its own
+    con.execute(
+        """INSERT INTO internal.hf_ids
+           WITH named AS (SELECT n.model_no, i.* FROM hf_new_ids n JOIN hf_model_ids_of('hf_new_ids') i USING (model_id)),
+           known AS (SELECT model_key, min(key_no) AS key_no FROM internal.hf_ids
+                     WHERE model_key IN (SELECT model_key FROM named) GROUP BY model_key)
+           SELECT n.model_no, coalesce(k.key_no, min(n.model_no) OVER (PARTITION BY n.model_key)), n.model_id,
+                  n.canonical_id, n.model_key, n.namespace, n.repo_name, n.renamed_from
+           FROM named n LEFT JOIN known k USING (model_key)"""
+    )
+    if not full:
+        con.execute("INSERT INTO internal.hf_touched SELECT model_id FROM hf_new_ids")
+    con.execute("DROP TABLE hf_new_ids")
 
 
-def refresh_attribution(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM internal.hf_attribution")
-    con.execute("INSERT INTO internal.hf_attribution SELECT * FROM hf_model_attribution")
+def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> int:
+    """Bring internal.hf_attribution up to date; returns how many models were (re-)attributed.
+
+    A model's attribution follows from the reference data and, for it and every model its lineage
+    reaches, the inputs of hf_model_attribution_inputs (ids, pipeline tags, lineage edges). Those
+    change only for the models a Hub commit touched (internal.hf_touched: metadata written, lineage
+    edges added, new ids) and, through the order of their last_seen, for models that go by several
+    ids. So only the touched models' inputs are compared with the ones they were last attributed
+    with, and the models whose inputs differ are walked again with their descendants: a day of a
+    2.5-million-model Hub re-attributes a few thousand (bench/hub_stats_import.py). `full`
+    re-attributes every model (the views or reference data changed, or a new store)."""
+    if full:
+        con.execute("CREATE OR REPLACE TEMP TABLE hf_inputs_now AS SELECT * FROM hf_model_attribution_inputs")
+        con.execute("DELETE FROM internal.hf_attribution")
+        con.execute("DELETE FROM internal.hf_attribution_inputs")
+        con.execute("CREATE OR REPLACE TEMP TABLE hf_reattribute AS SELECT model_key FROM hf_inputs_now")
+    else:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_candidates AS
+               SELECT DISTINCT i.model_key FROM internal.hf_touched t JOIN internal.hf_ids i USING (model_id)
+               UNION
+               SELECT model_key FROM internal.hf_attribution_inputs WHERE ids > 1
+               UNION   -- and any model never attributed (a store written before inputs were kept)
+               SELECT model_key FROM internal.hf_ids ANTI JOIN internal.hf_attribution_inputs USING (model_key)"""
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE hf_inputs_now AS SELECT * FROM hf_model_attribution_inputs_of('hf_candidates')"
+        )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_changed_keys AS
+               SELECT model_key FROM (
+                   SELECT * FROM hf_inputs_now
+                   EXCEPT
+                   SELECT * FROM internal.hf_attribution_inputs WHERE model_key IN (SELECT model_key FROM hf_candidates)
+               )"""
+        )
+        # the changed models and every model whose lineage reaches one, a generation at a time through
+        # the edges whose parent is in the last one (UNION ends a cycle)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_reattribute AS
+               WITH RECURSIVE down(model_key) AS (
+                   SELECT model_key FROM hf_changed_keys
+                   UNION
+                   SELECT c.model_key
+                   FROM down d
+                   JOIN internal.hf_ids p ON p.model_key = d.model_key
+                   JOIN hf_lineage l ON l.parent_id = p.model_id
+                   JOIN internal.hf_ids c ON c.model_id = l.child_id
+               )
+               SELECT model_key FROM down"""
+        )
+        con.execute("DROP TABLE hf_changed_keys")
+        con.execute("DROP TABLE hf_candidates")
+        con.execute("DELETE FROM internal.hf_attribution WHERE model_key IN (SELECT model_key FROM hf_reattribute)")
+        con.execute(
+            "DELETE FROM internal.hf_attribution_inputs WHERE model_key IN (SELECT model_key FROM hf_reattribute)"
+        )
+        # a descendant's own inputs did not change (or it would be a changed key): read them as they are now
+        con.execute(
+            "INSERT INTO hf_inputs_now SELECT * FROM hf_model_attribution_inputs_of('hf_reattribute') "
+            "WHERE model_key NOT IN (SELECT model_key FROM hf_inputs_now)"
+        )
+    con.execute("INSERT INTO internal.hf_attribution SELECT * FROM hf_model_attribution_of('hf_reattribute')")
+    con.execute(
+        "INSERT INTO internal.hf_attribution_inputs SELECT * FROM hf_inputs_now "
+        "WHERE model_key IN (SELECT model_key FROM hf_reattribute)"
+    )
+    con.execute("DELETE FROM internal.hf_touched")
+    done = con.execute("SELECT count(*) FROM hf_reattribute").fetchone()[0]  # type: ignore[index]
+    con.execute("DROP TABLE hf_reattribute")
+    con.execute("DROP TABLE hf_inputs_now")
+    return done
 
 
 def _write_rollups(con: duckdb.DuckDBPyConnection, days: list[date]) -> None:
@@ -213,11 +299,11 @@ def reattribute(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] 
     committed first: DuckDB plans over rows written earlier in the same transaction without
     statistics, and the lineage walk over 300,000 just-written models then spills tens of GB."""
     version = views.state(con, "views_version")
-    _in_transaction(con, lambda: refresh_ids(con))
+    _in_transaction(con, lambda: refresh_ids(con, full=True))
     days = snapshot_days(con)
 
     def attribute() -> None:
-        refresh_attribution(con)
+        refresh_attribution(con, full=True)
         for table, _ in ROLLUPS:
             con.execute(f"DELETE FROM {table}")
 
@@ -277,7 +363,7 @@ def after_commit(store: Store, day: date | None = None, progress: Callable[[str]
         _in_transaction(con, lambda: refresh_ids(con))
 
         def step() -> None:
-            refresh_attribution(con)
+            log.debug("re-attributed %d Hub models", refresh_attribution(con))
             roll_up(con, days)
 
         _in_transaction(con, step)
