@@ -304,6 +304,10 @@ def test_each_commit_re_attributes_only_what_changed_and_matches_the_full_walk(r
             db, "SELECT * FROM hf_model_attribution ORDER BY ALL"
         ), f"day {n}"
         assert _query(db, "SELECT count(*) FROM internal.hf_touched") == [(0,)]
+        # and what the next commit compares with is what a fresh look gives, once per model
+        assert _query(db, "SELECT * FROM internal.hf_attribution_inputs ORDER BY ALL") == _query(
+            db, "SELECT * FROM hf_model_attribution_inputs ORDER BY ALL"
+        ), f"day {n}"
     # the first import attributes every model (a new store); the later ones only what changed
     assert attributed[0] == []
     assert attributed[1] == ["0"]

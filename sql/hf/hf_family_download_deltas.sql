@@ -29,7 +29,7 @@ matched AS (
 ),
 attributed AS (
     SELECT m.*, a.family, a.family_weight, a.family_first_party
-    FROM matched m JOIN hf_model_attribution a USING (model_key)
+    FROM matched m JOIN internal.hf_attribution a USING (model_key)   -- hf_model_attribution as kept by the Hub commits
 ),
 scoped AS (
     SELECT *, 'first-party' AS scope, 1.0 AS weight FROM attributed WHERE family_first_party

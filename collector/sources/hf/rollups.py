@@ -149,16 +149,16 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -
         con.execute(
             "DELETE FROM internal.hf_attribution_inputs WHERE model_key IN (SELECT model_key FROM hf_reattribute)"
         )
-        # a descendant's own inputs did not change (or it would be a changed key): read them as they are now
+        # a touched model whose inputs did not change keeps its row; a descendant's own inputs did not
+        # change either (or it would be a changed key): read them as they are now
+        con.execute("DELETE FROM hf_inputs_now WHERE model_key NOT IN (SELECT model_key FROM hf_reattribute)")
         con.execute(
             "INSERT INTO hf_inputs_now SELECT * FROM hf_model_attribution_inputs_of('hf_reattribute') "
             "WHERE model_key NOT IN (SELECT model_key FROM hf_inputs_now)"
         )
     con.execute("INSERT INTO internal.hf_attribution SELECT * FROM hf_model_attribution_of('hf_reattribute')")
-    con.execute(
-        "INSERT INTO internal.hf_attribution_inputs SELECT * FROM hf_inputs_now "
-        "WHERE model_key IN (SELECT model_key FROM hf_reattribute)"
-    )
+    # (every model of hf_inputs_now is in hf_reattribute: the changed ones, and the descendants added above)
+    con.execute("INSERT INTO internal.hf_attribution_inputs SELECT * FROM hf_inputs_now")
     con.execute("DELETE FROM internal.hf_touched")
     done = con.execute("SELECT count(*) FROM hf_reattribute").fetchone()[0]  # type: ignore[index]
     con.execute("DROP TABLE hf_reattribute")

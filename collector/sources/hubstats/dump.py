@@ -160,17 +160,18 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
             if any(c in found and pa.types.is_timestamp(found[c]) for c in ("lastModified", "createdAt"))
             else "NULL::TIMESTAMP"
         )
-        try:
-            rows, blank, newest = con.execute(
-                f"SELECT count(*), count(*) FILTER (WHERE id IS NULL OR id = ''), {newest_expr} FROM {src}", params
-            ).fetchone() or (0, 0, None)
+        try:  # one pass over the dump for what the checks need
+            rows, blank, newest, models = con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE id IS NULL OR id = ''), {newest_expr}, count(DISTINCT id) "
+                f"FROM {src}",
+                params,
+            ).fetchone() or (0, 0, None, 0)
         except duckdb.Error as exc:
             raise CollectorError(f"{path}: unreadable ({' '.join(str(exc).split())[:160]})") from exc
         if blank:
             raise CollectorError(f"{path}: {blank:,} rows have no `id`: not a usable hub-stats dump")
         if not rows:
             raise CollectorError(f"{path}: the dump has no rows")
-        models = con.execute(f"SELECT count(DISTINCT id) FROM {src}", params).fetchone()[0]  # type: ignore[index]
         # a repeated id keeps its first row (as a listing keeps a model the cursor served twice)
         dedup = "" if models == rows else "QUALIFY row_number() OVER (PARTITION BY id ORDER BY file_row_number) = 1"
         keys = "SELECT NULL::VARCHAR AS model_id, NULL::INTEGER AS model_no WHERE false"
