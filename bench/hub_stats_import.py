@@ -5,7 +5,8 @@ empty store and then the next day's dump into the same store (steady state).
 The synthetic Hub is bench/hf_year.py's: 30-day downloads fall off as a power law of popularity (tens
 of millions at the top, a handful in the long tail: most models are near zero), real namespaces, a
 third of the models repackagers' and community derivatives with `baseModels` lineage; the next day
-moves the counters of ~15% of the models (every popular one) and drops ~0.1%. The dump has the
+moves the counters of ~15% of the models (every popular one), drops ~0.1%, and changes the
+lastModified of one model in 30 (each model's about once a month, as a push would). The dump has the
 format's columns (tags, cardData, safetensors, baseModels, ...) in row groups of 100,000, zstd.
 
     .venv/bin/python -m bench.hub_stats_import [--models 2500000] [--keep DIR]
@@ -54,7 +55,7 @@ def write_dump(gen: duckdb.DuckDBPyConnection, d: int, path: Path) -> int:
         COPY (
             SELECT u.model_id AS id, split_part(u.model_id, '/', 1) AS author,
                    TIMESTAMP '2024-01-01' + INTERVAL (hash(u.i, 'created') % 400) DAY AS createdAt,
-                   TIMESTAMP '2025-01-01' + INTERVAL (hash(u.i, (u.i + {d}) // 30, 'mod') % 60 + {d}) DAY AS lastModified,
+                   TIMESTAMP '2025-01-01' + INTERVAL (hash(u.i, u.i // 30, 'mod') % 60 + (u.i % 30 + {d}) // 30 * 30) DAY AS lastModified,
                    s.downloads_30d AS downloads, s.downloads_all_time AS downloadsAllTime, s.likes,
                    s.trending_score AS trendingScore,
                    ['transformers', 'safetensors', u.pipeline_tag, 'license:apache-2.0', 'region:us']

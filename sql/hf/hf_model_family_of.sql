@@ -1,16 +1,26 @@
 -- hf_model_family_of(starts): the rows of hf_model_family for the models whose model_key is in the
--- table named `starts` (a string; column model_key); the walk still reaches any ancestor. The Hub's
--- after-commit step (collector/sources/hf/rollups.py) walks only the models whose lineage or metadata
--- changed, and their descendants, instead of every model.
+-- table named `starts` (a string; column model_key); the walk still reaches any ancestor, and reads only
+-- the models it can reach. The Hub's after-commit step (collector/sources/hf/rollups.py) walks only the
+-- models whose lineage or metadata changed, and their descendants, instead of every model.
 CREATE OR REPLACE MACRO hf_model_family_of(starts) AS TABLE
-WITH RECURSIVE models AS (   -- every model: the walk's ancestors can be any of them
+WITH RECURSIVE starts AS (   -- the models whose families are asked for
+    SELECT DISTINCT model_key FROM query_table(starts)
+),
+reach(model_key) AS (   -- they and every model their lineage reaches: all the walk can visit
+    SELECT model_key FROM starts
+    UNION
+    SELECT p.model_key
+    FROM reach r
+    JOIN internal.hf_ids c ON c.model_key = r.model_key
+    JOIN hf_lineage l ON l.child_id = c.model_id
+    JOIN internal.hf_ids p ON p.model_id = l.parent_id
+),
+models AS (
     SELECT model_key, any_value(canonical_id) AS model_id, any_value(namespace) AS namespace,
            any_value(repo_name) AS repo_name
     FROM internal.hf_ids
+    WHERE model_key IN (SELECT model_key FROM reach)
     GROUP BY model_key
-),
-starts AS (   -- the models whose families are asked for
-    SELECT DISTINCT model_key FROM query_table(starts)
 ),
 pattern_matches AS (
     SELECT m.model_key, f.family, f.organisation
@@ -23,7 +33,7 @@ edges AS (
     FROM hf_lineage l
     JOIN internal.hf_ids c ON c.model_id = l.child_id
     JOIN internal.hf_ids p ON p.model_id = l.parent_id
-    WHERE c.model_key <> p.model_key
+    WHERE c.model_key <> p.model_key AND c.model_key IN (SELECT model_key FROM models)
     GROUP BY ALL
 ),
 parents AS (

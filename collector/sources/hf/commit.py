@@ -72,11 +72,17 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
         "CREATE OR REPLACE TEMP TABLE staged_edges AS SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)",
         {"ln": files["ln"]},
     )
-    # and models with a lineage edge not stored before
+    # the edges not stored before: their children are touched (the after-commit step re-attributes
+    # from them), and their ids are numbered now (the listing's were by storage.append; an edge's ids
+    # were numbered when it was first stored), so that the after-commit step need not look for
+    # unnumbered ids in every table
     con.execute(
-        "INSERT INTO internal.hf_touched SELECT DISTINCT child_id FROM staged_edges "
+        "CREATE OR REPLACE TEMP TABLE new_edges AS SELECT * FROM staged_edges "
         "ANTI JOIN hf_lineage USING (child_id, parent_id, relation)"
     )
+    con.execute("INSERT INTO internal.hf_touched SELECT DISTINCT child_id FROM new_edges")
+    storage.register_ids(con, "SELECT child_id AS model_id FROM new_edges UNION SELECT parent_id FROM new_edges")
+    con.execute("DROP TABLE new_edges")
     con.execute(
         """MERGE INTO hf_lineage AS t
            USING staged_edges AS s
@@ -86,9 +92,6 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
                VALUES (s.child_id, s.parent_id, s.relation, $day, $day)""",
         {"day": day},
     )
-    # lineage ids are numbered now (the listing's were by storage.append), so that the after-commit
-    # step need not look for unnumbered ids in every table
-    storage.register_ids(con, "SELECT child_id AS model_id FROM staged_edges UNION SELECT parent_id FROM staged_edges")
     con.execute("DROP TABLE staged_edges")
     return {
         "hf_snapshots": len(scopes),

@@ -113,9 +113,7 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -
             """CREATE OR REPLACE TEMP TABLE hf_candidates AS
                SELECT DISTINCT i.model_key FROM internal.hf_touched t JOIN internal.hf_ids i USING (model_id)
                UNION
-               SELECT model_key FROM internal.hf_attribution_inputs WHERE ids > 1
-               UNION   -- and any model never attributed (a store written before inputs were kept)
-               SELECT model_key FROM internal.hf_ids ANTI JOIN internal.hf_attribution_inputs USING (model_key)"""
+               SELECT model_key FROM internal.hf_attribution_inputs WHERE ids > 1"""
         )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_inputs_now AS SELECT * FROM hf_model_attribution_inputs_of('hf_candidates')"
