@@ -4,9 +4,11 @@ exports read a year of 300,000 models a day in milliseconds (bench/claims_year.p
 computes them lives in sql/hf/ (the `*_from(day_rows, ...)` macros, hf_daily_downloads_for and _from,
 and hf_model_attribution); this module says when to run it. It belongs to the Hub source:
 
-  * after each Hub commit (`after_commit`), in short transactions of their own, the models are
-    re-attributed and the day written is rolled up (with any day a failed roll-up left out), so a
-    day's figures are attributed with what the store knew when it was written;
+  * after each Hub commit (`after_commit`), in short transactions of their own, the new ids are
+    numbered, the models whose attribution can have changed are re-attributed (the ones the commit
+    touched whose inputs differ, and their descendants: `refresh_attribution`), and the day written
+    is rolled up (with any day a failed roll-up left out), so a day's figures are attributed with
+    what the store knew when it was written;
   * when the views or reference data changed since the roll-ups were computed (internal.store_state:
     'rollups_version' differs from 'views_version'), the first Hub write re-attributes every day,
     with progress and a log line a month; `collector refresh --rollups` does it on request. It
