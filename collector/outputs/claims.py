@@ -263,14 +263,14 @@ class Table:
 
     def summary(self, group: list[tuple[dict, str]]) -> str:
         """One line for many rows of a claim at one `when`: the count per verdict, each with its scopes
-        (and a short measured figure: `27.3x`); names are dropped from the largest group first when the
+        (and a short measured figure: `input 27.3x, output 27.4x`); names are dropped from the largest group first when the
         line is too long."""
         rows = [row for row, _ in group]
         days = sorted({formats.plain(r["data_date"]) for r in rows if r["data_date"] is not None})
         day = days[0] if len(days) == 1 else "various" if days else "-"
         names = {
             v: [
-                _label(s) + (f" {r['measured']}" if 0 < len(r["measured"] or "") <= 12 else "")
+                _label(s) + (f" {r['measured']}" if 0 < len(r["measured"] or "") <= 24 else "")
                 for r, s in group
                 if r["verdict"] == v
             ]

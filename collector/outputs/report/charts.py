@@ -36,9 +36,19 @@ def _records(frame: pl.DataFrame) -> list[dict]:
     return out
 
 
+def _subtitle(source: str) -> list[str]:
+    """The source line as the chart's subtitle, the licence on a line of its own; the page wraps the
+    lines again to the chart's width (a phone's is about 340 px), so that none is cut at the edge."""
+    if source.endswith(f" {OPENROUTER_LICENCE}"):
+        return [source.removesuffix(f" {OPENROUTER_LICENCE}"), OPENROUTER_LICENCE]
+    return [source]
+
+
 def _titled(chart: alt.TopLevelMixin, title: str, source: str) -> dict[str, Any]:
     spec = chart.properties(
-        title=alt.TitleParams(title, subtitle=[source], anchor="start", subtitleColor="#555", subtitleFontSize=11),
+        title=alt.TitleParams(
+            title, subtitle=_subtitle(source), anchor="start", subtitleColor="#555", subtitleFontSize=11
+        ),
         width=WIDTH,
         height=HEIGHT,
     ).to_dict(validate=False)  # the schema check costs ~0.1 s a chart; tests validate (test_report.py)
@@ -163,13 +173,13 @@ def weekly_counts(
             "kind:N",
             title=None,
             scale=alt.Scale(domain=["made in China", "maker unknown"], range=["#c0392b", "#bbb"]),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", direction="vertical"),  # two legends side by side fit a phone
         ),
         opacity=alt.Opacity(
             "complete:O",
             title=None,
             scale=alt.Scale(domain=["complete week", "partial week"], range=[1.0, 0.35]),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", direction="vertical"),
         ),
         tooltip=["week:N", "kind:N", "count:Q", "complete:N", alt.Tooltip("as_of:N", title="as of")],
     )
@@ -242,7 +252,8 @@ def price_ratios(frame: pl.DataFrame, *, threshold: float, as_of: str | None) ->
     bars = base.mark_bar().encode(
         y=alt.Y("pair:N", title=None),
         yOffset="token:N",
-        x=alt.X("ratio:Q", title="OpenAI price ÷ DeepSeek price (times)"),
+        # the pairs' names take much of a phone's width: the title ends at the axis' end, never past it
+        x=alt.X("ratio:Q", title="OpenAI price ÷ DeepSeek price (times)", axis=alt.Axis(titleAnchor="end")),
         color=alt.Color("token:N", title="tokens", legend=alt.Legend(orient="bottom")),
         tooltip=[
             "pair:N",
