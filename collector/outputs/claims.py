@@ -163,7 +163,8 @@ class Table:
     the data's date, measured, and what tells the row apart. A claim with more than FOLD_ABOVE rows for
     one `when` (one per model, one per price pair) gets one line for them with the counts per verdict
     and the scopes of each, unless `all_rows`. `detail` adds each row's reasons under it. What rows
-    repeat is said once at the end: the Hub coverage sentences and the citation lines."""
+    repeat is said once at the end: the citation lines and, with `detail`, the Hub coverage sentences
+    that the reasons of every Hub row would otherwise repeat."""
 
     def __init__(
         self,
