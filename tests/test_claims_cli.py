@@ -138,8 +138,9 @@ def test_default_table_fits_two_screens_and_folds_per_model_rows(run, report_db,
     assert max(len(line) for line in lines) <= 120
     for claim_id in CLAIM_IDS:
         assert any(line.startswith(f"{claim_id}: ") for line in lines), claim_id
-    sources = {r["source"] for r in rows}
-    assert all(any(line.startswith("  source: (") for line in lines) for _ in sources)
+    flat = " ".join(line.strip() for line in lines)  # a long source wraps onto a second line
+    for r in rows:  # each claim's source (article, outlet) and date, whole
+        assert f"source: {r['source']} · dated {r['dated']}" in flat, r["claim_id"]
     assert sum(line.startswith("  source: ") for line in lines) == len(CLAIM_IDS)
     models = [r for r in rows if r["claim_id"] == "article_models_open_on_hf" and r["when"] == "latest"]
     counts = {v: sum(r["verdict"] == v for r in models) for v in ("supported", "refuted", "inconclusive")}

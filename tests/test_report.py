@@ -205,6 +205,16 @@ def test_the_file_is_self_contained_and_the_specs_valid(run, db, tmp_path):
         for chart in page.charts_for(report, claim):
             if chart.spec is not None:
                 alt.LayerChart.from_dict(chart.spec)  # raises on a spec Vega-Lite would reject
+                # the series is named data, its rows in `datasets`, each with only what a mark or a
+                # tooltip reads (a year of days repeats every column 365 times on the page)
+                rows = chart.spec["datasets"][chart.key]
+                assert len(rows) == chart.points or chart.key == "or_top20"  # a row per kind of bar
+                assert not any("coverage" in r or "citation" in r for r in rows)
+        if claim == "openrouter_cn_7_of_top20":  # a year of weeks: labels thinned, the claim's week a rule
+            layers = page.charts_for(report, claim)[0].spec["layer"]
+            assert layers[0]["encoding"]["x"]["axis"]["labelOverlap"] == "greedy"
+            rules = [la for la in layers if la["mark"]["type"] == "rule" and "week" in str(la["encoding"].get("x"))]
+            assert len(rules) == 1
 
 
 def test_as_of_keeps_later_data_out(run, db, tmp_path):
