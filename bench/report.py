@@ -47,15 +47,16 @@ def build(path: Path, models: int, days: int) -> None:
     print(f"built {path}: {models:,} models x {days} Hub days + OpenRouter, in {time.monotonic() - started:.0f} s")
 
 
-def timed(command: list[str], env: dict) -> tuple[float, float]:
-    """Run `command` in a fresh process: its wall time and its own peak RSS (MB)."""
+def timed(command: list[str], env: dict) -> tuple[float, float, float]:
+    """Run `command` in a fresh process: its wall time, its own peak RSS (MB) and the CPU time it used
+    (user + system, all threads: on a machine others are using, steadier than the wall time)."""
     started = time.monotonic()
     process = subprocess.Popen(command, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed ({os.waitstatus_to_exitcode(status)})")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -83,7 +84,7 @@ def main() -> None:
         subprocess.run([collector, "--db", str(db), "refresh"], env=env, check=True, capture_output=True)
         print(f"prepare (views on the copy, not timed as the report): {time.monotonic() - started:.1f} s")
         page = Path(tmp) / "report.html"
-        seconds, _ = timed([collector, "--db", str(db), "--quiet", "report", "--out", str(page)], env)
+        seconds, _, _ = timed([collector, "--db", str(db), "--quiet", "report", "--out", str(page)], env)
         print(f"first report, building the chart JavaScript cache: {seconds:.2f} s")
         figures = (
             subprocess.run(
@@ -113,12 +114,16 @@ def main() -> None:
         )
         runs = []
         for n in range(args.runs):
-            seconds, rss = timed([collector, "--db", str(db), "--quiet", "report", "--out", str(page)], env)
+            seconds, rss, cpu = timed([collector, "--db", str(db), "--quiet", "report", "--out", str(page)], env)
             runs.append(seconds)
             print(
-                f"run {n + 1}: {seconds:.2f} s wall (process start included), page {page.stat().st_size:,} bytes "
-                f"({page.stat().st_size / 1e6:.2f} MB), peak RSS {rss:,.0f} MB"
+                f"run {n + 1}: {seconds:.2f} s wall (process start included), {cpu:.2f} s CPU, "
+                f"page {page.stat().st_size:,} bytes ({page.stat().st_size / 1e6:.2f} MB), peak RSS {rss:,.0f} MB"
             )
+        load = os.getloadavg()[0]
+        print(
+            f"load average {load:.1f} on {os.cpu_count()} cores (above the core count, the wall times include waiting)"
+        )
         html = page.read_text(encoding="utf-8")
         data = html[html.index("const specs = ") :]
         print(
