@@ -414,17 +414,26 @@ def refresh(obj: Context, rollups: bool) -> None:
     metavar="YYYY-Www",
     help="Also count the weekly OpenRouter claims for this ISO week (e.g. 2025-W44).",
 )
-@click.option("--detail", is_flag=True, help="In the table, each row's reasons under it.")
+@click.option("--detail", is_flag=True, help="In the table, every row with its reasons under it.")
+@click.option(
+    "--all-rows",
+    "all_rows",
+    is_flag=True,
+    help="In the table, every row: no summary line for a claim's many scopes (one per model, per price pair).",
+)
 @click.pass_obj
-def claims(obj: Context, fmt: str, as_of: str | None, week: str | None, detail: bool) -> None:
+def claims(obj: Context, fmt: str, as_of: str | None, week: str | None, detail: bool, all_rows: bool) -> None:
     """Test the news claims against the stored data: one row per claim and scope, with the verdict.
 
     Rows come from the `claims_at` macro in the database (the `claims` view is the same with the
-    defaults), so any DuckDB client gets the same report. The database is opened read-only.
+    defaults), so any DuckDB client gets the same report. The database is opened read-only. The
+    table gives a claim measured in many scopes (one per model) a summary line per date; --all-rows
+    and --detail list every row; csv, json and markdown always carry every row.
 
     \b
     Example:
       collector claims
+      collector claims --all-rows
       collector claims --detail
       collector claims --format json --as-of 2025-11-10 --week 2025-W44
       duckdb data/adoption.duckdb -c "SELECT claim_id, verdict FROM claims"
@@ -435,7 +444,9 @@ def claims(obj: Context, fmt: str, as_of: str | None, week: str | None, detail: 
     fmt = formats.parse_format(fmt)
     day = parse_day(as_of) if as_of else None
     monday = parse_week(week) if week else None
-    click.echo(report.render(report.fetch(obj.store, day, monday), fmt, detail=detail), nl=False)
+    rows = report.fetch(obj.store, day, monday)
+    extra = report.context(obj.store) if fmt == "table" else {}
+    click.echo(report.render(rows, fmt, detail=detail, all_rows=all_rows, **extra), nl=False)
 
 
 @cli.command("report")

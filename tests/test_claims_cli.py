@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -101,19 +102,108 @@ def test_csv_markdown_and_table(run, report_db):
     assert len(md) == 2 + len(rows) and all(line.count(" | ") >= len(COLUMNS) - 1 for line in md[2:])
     table = claims_report.render(fetched, "table", width=100)
     assert "llama_1b_downloads: Meta's Llama models passed one billion downloads" in table
-    assert "1,000,000,000 (expected >= 1,000,000,000)" in table
+    # what every row of a claim shares is said once, in its header; the row says what tells it apart
+    assert "  expected >= 1,000,000,000 · scope Hub; Llama family, …; all models; all-time downloads" in table
+    assert " 1,000,000,000 · first-party" in table
     assert max(len(line) for line in table.splitlines()) <= 100
     lines = table.splitlines()
-    # one line per row: claims (two header lines each) + rows + footer; each reason said only with --detail
     claim_count = len({r["claim_id"] for r in rows})
     row_lines = [line for line in lines if line.split(" ")[2:3] in (["supported"], ["refuted"], ["inconclusive"])]
-    assert len(row_lines) == len(rows)  # a row starts with its verdict; a long scope wraps under it
-    assert len(lines) <= 3 * claim_count + 3 * len(rows) + 6
+    folded = [line for line in lines if re.match(r"  \d+ scopes ", line)]
+    # every row is a line of its own or counted in a summary line ("15 scopes  latest ...")
+    assert len(row_lines) + sum(int(line.split()[0]) for line in folded) == len(rows)
     assert any(line.startswith(f"{len(rows)} rows: ") for line in lines)
     assert sum("Source: OpenRouter" in line for line in lines) <= 2  # the citation once, not per row
+    everything = claims_report.render(fetched, "table", width=100, all_rows=True).splitlines()
+    assert not any(re.match(r"  \d+ scopes ", line) for line in everything)
+    every_row = [line for line in everything if line.split(" ")[2:3] in (["supported"], ["refuted"], ["inconclusive"])]
+    assert len(every_row) == len(rows)  # a row starts with its verdict; a long scope wraps under it
+    assert len(everything) <= 3 * claim_count + 2 * len(rows) + 6
     detailed = claims_report.render(fetched, "table", width=100, detail=True)
-    assert len(detailed.splitlines()) > len(lines) and rows[0]["detail"].split()[0] in detailed
-    assert run("--db", str(report_db), "claims", "--detail").out.count("\n") > len(lines)
+    assert len(detailed.splitlines()) > len(everything) and rows[0]["detail"].split()[0] in detailed
+    assert run("--db", str(report_db), "claims", "--detail").out.count("\n") > len(everything)
+
+
+def test_default_table_fits_two_screens_and_folds_per_model_rows(run, report_db, monkeypatch):
+    """The seeded store has the nine claims' 76 rows, 30 of them one per article model: the default
+    table at 120 columns says every claim in at most 100 lines, the article models in one line per
+    date with the counts per verdict; --all-rows and --detail list every row."""
+    monkeypatch.setenv("COLUMNS", "120")
+    rows = json.loads(run("--db", str(report_db), "claims", "--format", "json").out)
+    assert len(rows) >= 70  # the 16 columns, every row: the JSON output is not folded
+    out = run("--db", str(report_db), "claims")
+    assert out.code == 0, out.err
+    lines = out.out.splitlines()
+    assert len(lines) <= 100, len(lines)  # it was 190 with a line (wrapped) per row
+    assert max(len(line) for line in lines) <= 120
+    for claim_id in CLAIM_IDS:
+        assert any(line.startswith(f"{claim_id}: ") for line in lines), claim_id
+    flat = " ".join(line.strip() for line in lines)  # a long source wraps onto a second line
+    for r in rows:  # each claim's source (article, outlet) and date, whole
+        assert f"source: {r['source']} · dated {r['dated']}" in flat, r["claim_id"]
+    assert sum(line.startswith("  source: ") for line in lines) == len(CLAIM_IDS)
+    models = [r for r in rows if r["claim_id"] == "article_models_open_on_hf" and r["when"] == "latest"]
+    counts = {v: sum(r["verdict"] == v for r in models) for v in ("supported", "refuted", "inconclusive")}
+    summary = [line for line in lines if line.startswith(f"  {len(models)} scopes    latest  ")]
+    assert len(summary) == 1
+    said = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    assert re.sub(r" \([^()]*(\([^()]*\))?[^()]*\)", "", summary[0].split(None, 4)[4]) == said
+    # the models of the smaller verdicts are named: a refuted or supported model is never only counted
+    for r in models:
+        name = r["scope"].split("; ", 1)[1].split(" (")[0]
+        if counts[r["verdict"]] < max(counts.values()):
+            assert f"{name}" in summary[0], name
+    assert sum(line.startswith(f"{len(rows)} rows: ") for line in lines) == 1
+    assert "collector claims --all-rows" in lines[-1]
+    for option in ("--all-rows", "--detail"):
+        full = run("--db", str(report_db), "claims", option).out.splitlines()
+        listed = [line for line in full if line.split(" ")[2:3] in (["supported"], ["refuted"], ["inconclusive"])]
+        assert len(listed) == len(rows), option
+        assert not any(re.match(r"  \d+ scopes ", line) for line in full)
+        for r in models:
+            assert any(r["scope"].split("; ", 1)[1].split(" (")[0] in line for line in listed)
+
+
+def test_detail_says_the_coverage_sentence_once(run, report_db, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
+    rows = json.loads(run("--db", str(report_db), "claims", "--format", "json").out)
+    sentence = query(report_db, "SELECT coverage FROM claim_hf_days")[0][0]
+    assert sum(sentence in r["detail"] for r in rows) > 5  # every Hub row's reasons carry it (JSON unchanged)
+    detailed = run("--db", str(report_db), "claims", "--detail").out
+    flat = " ".join(line.strip() for line in detailed.splitlines())
+    assert flat.count(sentence.split(" (")[0]) == 1
+    assert f"Hub data: {sentence}." in flat
+    assert sentence.split(" (")[0] not in run("--db", str(report_db), "claims").out  # no reasons, no coverage
+
+
+def test_summary_line_names_the_minority_and_cuts_the_majority():
+    def row(i: int, verdict: str) -> dict:
+        return {
+            **dict.fromkeys(claims_report.COLUMNS),
+            "claim_id": "many",
+            "statement": "Many models are open",
+            "source": '(x) "An article" (outlet.example, 2025)',
+            "dated": date(2025, 4, 30),
+            "when": "latest",
+            "data_date": date(2026, 5, 1),
+            "scope": f"Hub; Model {i:02d} (article (x); repos under org{i} matching (?i)^m{i})",
+            "expected": "open weights on the Hub",
+            "measured": "published: 1 repo(s) since 2025-01-02" if verdict == "supported" else None,
+            "verdict": verdict,
+        }
+
+    rows = [row(i, "supported") for i in range(14)] + [row(14, "inconclusive")]
+    table = claims_report.render(rows, "table", width=120, links={"many": "https://outlet.example/a"}).splitlines()
+    assert table[1] == '  source: (x) "An article" (outlet.example, 2025) https://outlet.example/a · dated 2025-04-30'
+    assert table[2] == "  expected open weights on the Hub · scope Hub; …"
+    assert table[3].startswith("  15 scopes    latest  2026-05-01 14 supported (Model 00, ")
+    assert table[3].endswith(" more), 1 inconclusive (Model 14)") and len(table[3]) <= 120
+    narrow = claims_report.render(rows, "table", width=90, links={"many": "https://outlet.example/a"})
+    assert narrow.splitlines()[2] == "    dated 2025-04-30"  # wrapped, the date stays with its word
+    assert len([line for line in table if line.startswith("  ")]) == 3  # source, shared parts, the 15 rows
+    assert "15 rows: 14 supported, 0 refuted, 1 inconclusive" in table
+    every = claims_report.render(rows, "table", width=90, all_rows=True).splitlines()
+    assert sum(line.startswith("  supported    latest  2026-05-01 ") for line in every) == 14
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,21 @@ def history(db: Path) -> Path:
     return db
 
 
+CUT_TEXTS = """svgs => svgs.flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    const out = [];
+    if (box.left < 0 || box.right > window.innerWidth) out.push(`svg ${box.left}..${box.right}`);
+    for (const t of svg.querySelectorAll('text')) {
+        const r = t.getBoundingClientRect();
+        if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) {
+            out.push(`${svg.closest('.chart').dataset.chart}: "${t.textContent}" ${Math.round(r.left)}..${Math.round(r.right)}`
+                     + ` outside ${Math.round(box.left)}..${Math.round(box.right)}`);
+        }
+    }
+    return out;
+})"""
+
+
 def open_page(page_path: Path, screenshot: Path | None = None, width: int = 1280) -> dict:
     """Load the page offline in Chromium; what a person would see, as data."""
     if CHROMIUM is None:
@@ -99,6 +114,14 @@ def open_page(page_path: Path, screenshot: Path | None = None, width: int = 1280
                     ": {width: 0, height: 0}; return [e.dataset.chart, r.width, r.height]; })",
                 ),
                 "page_width": page.evaluate("document.documentElement.scrollWidth"),
+                "viewport_width": page.evaluate("window.innerWidth"),
+                # what a chart would cut: each text of its svg (title, subtitle, axis labels, legend)
+                # sticking out of the svg's box, or a chart wider than the screen
+                "cut": page.eval_on_selector_all(".chart svg", CUT_TEXTS),
+                # the right edge of each verdict cell: on a phone, none is hidden in a box scrolled sideways
+                "verdict_right": page.eval_on_selector_all(
+                    "td.verdict", "es => es.map(e => e.getBoundingClientRect().right)"
+                ),
             }
             if screenshot:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
@@ -119,6 +142,7 @@ def test_the_page_in_a_real_browser(run, db, tmp_path):
     seen = open_page(out, ARTIFACTS / "report.png")
     assert seen["ready"] == "1"
     assert seen["problems"] == [] and seen["requests"] == []
+    assert seen["cut"] == []
     claim_ids = [r[0] for r in query(db, "SELECT claim_id FROM ref.claims")]
     assert sorted(seen["sections"]) == sorted(claim_ids)
     drawn = {key: (w, h) for key, w, h in seen["charts"]}
@@ -140,7 +164,15 @@ def test_the_page_fits_a_phone(run, db, tmp_path):
     seen = open_page(out, ARTIFACTS / "report-phone.png", width=390)
     assert seen["problems"] == []
     assert seen["page_width"] <= 390  # no sideways scrolling: tables scroll in their own box
-    assert all(0 < w <= 390 and h > 150 for _, w, h in seen["charts"])
+    assert len(seen["charts"]) == 6 and all(0 < w <= 390 and h > 150 for _, w, h in seen["charts"])
+    assert seen["verdict_right"] and max(seen["verdict_right"]) <= 390  # each row a card, its verdict on screen
+    assert seen["cut"] == [], "\n".join(
+        seen["cut"]
+    )  # no title, subtitle (the source line), axis label or legend cut at the edge
+    text = seen["text"]
+    assert "Source: OpenRouter (openrouter.ai/rankings), as of 2025-11-05T01:00:00Z." in text
+    assert "Source: Hugging Face Hub API and hub-stats dumps, as of 2025-11-03T07:00:00Z." in text
+    assert "CC BY 4.0" in text
 
 
 def test_little_history_says_so_and_still_renders(run, db, tmp_path):
@@ -173,6 +205,16 @@ def test_the_file_is_self_contained_and_the_specs_valid(run, db, tmp_path):
         for chart in page.charts_for(report, claim):
             if chart.spec is not None:
                 alt.LayerChart.from_dict(chart.spec)  # raises on a spec Vega-Lite would reject
+                # the series is named data, its rows in `datasets`, each with only what a mark or a
+                # tooltip reads (a year of days repeats every column 365 times on the page)
+                rows = chart.spec["datasets"][chart.key]
+                assert len(rows) == chart.points or chart.key == "or_top20"  # a row per kind of bar
+                assert not any("coverage" in r or "citation" in r for r in rows)
+        if claim == "openrouter_cn_7_of_top20":  # a year of weeks: labels thinned, the claim's week a rule
+            layers = page.charts_for(report, claim)[0].spec["layer"]
+            assert layers[0]["encoding"]["x"]["axis"]["labelOverlap"] == "greedy"
+            rules = [la for la in layers if la["mark"]["type"] == "rule" and "week" in str(la["encoding"].get("x"))]
+            assert len(rules) == 1
 
 
 def test_as_of_keeps_later_data_out(run, db, tmp_path):

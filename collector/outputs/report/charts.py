@@ -36,13 +36,30 @@ def _records(frame: pl.DataFrame) -> list[dict]:
     return out
 
 
-def _titled(chart: alt.TopLevelMixin, title: str, source: str) -> dict[str, Any]:
+def _subtitle(source: str) -> list[str]:
+    """The source line as the chart's subtitle, the licence on a line of its own; the page wraps the
+    lines again to the chart's width (a phone's is about 340 px), so that none is cut at the edge."""
+    if source.endswith(f" {OPENROUTER_LICENCE}"):
+        return [source.removesuffix(f" {OPENROUTER_LICENCE}"), OPENROUTER_LICENCE]
+    return [source]
+
+
+def _titled(
+    chart: alt.TopLevelMixin, title: str, source: str, datasets: dict[str, list[dict]] | None = None
+) -> dict[str, Any]:
+    """The chart as a Vega-Lite spec. A series is named data (`alt.Data(name=...)`) whose rows are put
+    into the spec's `datasets` after Altair has written it: Altair walks every value it is given,
+    which for a year of daily points took seconds; Vega-Lite reads the same rows either way."""
     spec = chart.properties(
-        title=alt.TitleParams(title, subtitle=[source], anchor="start", subtitleColor="#555", subtitleFontSize=11),
+        title=alt.TitleParams(
+            title, subtitle=_subtitle(source), anchor="start", subtitleColor="#555", subtitleFontSize=11
+        ),
         width=WIDTH,
         height=HEIGHT,
     ).to_dict(validate=False)  # the schema check costs ~0.1 s a chart; tests validate (test_report.py)
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    if datasets:
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return spec
 
 
@@ -88,8 +105,9 @@ def hub_history(
             "No Hub snapshot in the store yet for this series: collect "
             "(`collector collect hf`) or import history (`collector import hub-stats`).",
         )
-    rows = frame.select("snapshot_date", "scope", measure, "as_of", "coverage").rename({measure: "value"})
-    base = alt.Chart(alt.Data(values=_records(rows)))
+    # what the marks and tooltips use, no more: each column is repeated on every point of the page
+    rows = frame.select("snapshot_date", "scope", measure, "as_of").rename({measure: "value"})
+    base = alt.Chart(alt.Data(name=key))
     line = base.mark_line(point=alt.OverlayMarkDef(size=30)).encode(
         x=alt.X("snapshot_date:T", title="snapshot day (UTC)", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30)),
         y=alt.Y("value:Q", title=unit, axis=alt.Axis(format="~s")),
@@ -103,7 +121,8 @@ def hub_history(
     )
     rule = _value_rule(threshold, threshold_label) if threshold_label else []  # a comparison has no line to cross
     layers = [line, *rule, *_date_rule(claim_date, f"claim: {claim_date}")]
-    return Chart(key, title, _titled(alt.layer(*layers), title, source), source, points=rows.height)
+    spec = _titled(alt.layer(*layers), title, source, {key: _records(rows)})
+    return Chart(key, title, spec, source, points=rows.height)
 
 
 def weekly_counts(
@@ -155,26 +174,40 @@ def weekly_counts(
                 }
             )
     weeks = sorted({(r["order"], r["week"]) for r in rows})
-    base = alt.Chart(alt.Data(values=rows))
+    base = alt.Chart(alt.Data(name=key))
     bars = base.mark_bar().encode(
-        x=alt.X("week:O", title="ISO week", sort=[w for _, w in weeks], axis=alt.Axis(labelAngle=-45)),
+        # a year of weeks has more labels than a phone (or a laptop) has room for: overlapping ones are
+        # left out (every week keeps its bar and its tooltip), and the claim's week gets a rule of its own
+        x=alt.X(
+            "week:O", title="ISO week", sort=[w for _, w in weeks], axis=alt.Axis(labelAngle=-45, labelOverlap="greedy")
+        ),
         y=alt.Y("count:Q", title=unit, stack="zero"),
         color=alt.Color(
             "kind:N",
             title=None,
             scale=alt.Scale(domain=["made in China", "maker unknown"], range=["#c0392b", "#bbb"]),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", direction="vertical"),  # two legends side by side fit a phone
         ),
         opacity=alt.Opacity(
             "complete:O",
             title=None,
             scale=alt.Scale(domain=["complete week", "partial week"], range=[1.0, 0.35]),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", direction="vertical"),
         ),
         tooltip=["week:N", "kind:N", "count:Q", "complete:N", alt.Tooltip("as_of:N", title="as of")],
     )
     layers: list[Any] = [bars, *_value_rule(threshold, threshold_label)]  # the claim's week: "· claim" in its label
-    return Chart(key, title, _titled(alt.layer(*layers), title, source), source, points=frame.height)
+    marked = [w for _, w in weeks if w.endswith(" · claim")]
+    if marked:
+        claim = alt.Chart(alt.Data(values=[{"week": marked[0], "label": "claim"}]))
+        x = alt.X("week:O", sort=[w for _, w in weeks])
+        layers += [
+            claim.mark_rule(color="#b33", strokeDash=[4, 3]).encode(x=x),
+            claim.mark_text(color="#b33", align="left", dx=4, baseline="top").encode(
+                x=x, y=alt.value(2), text="label:N"
+            ),
+        ]
+    return Chart(key, title, _titled(alt.layer(*layers), title, source, {key: rows}), source, points=frame.height)
 
 
 def hub_top100_share(frame: pl.DataFrame, *, threshold: float, claim_date: date | None, as_of: str | None) -> Chart:
@@ -201,7 +234,7 @@ def hub_top100_share(frame: pl.DataFrame, *, threshold: float, claim_date: date 
         for r in frame.iter_rows(named=True)
         if r["listed"]
     ]
-    base = alt.Chart(alt.Data(values=rows))
+    base = alt.Chart(alt.Data(name="hub_top100"))
     x = alt.X("snapshot_date:T", title="snapshot day (UTC)", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30))
     band = base.mark_area(opacity=0.2, color="#c0392b").encode(x=x, y="share:Q", y2="upper:Q")
     line = base.mark_line(point=True, color="#c0392b").encode(
@@ -221,14 +254,16 @@ def hub_top100_share(frame: pl.DataFrame, *, threshold: float, claim_date: date 
         *_value_rule(threshold, f"{threshold:g}% (the claim)"),
         *_date_rule(claim_date, f"claim: {claim_date}"),
     ]
-    return Chart("hub_top100", title, _titled(alt.layer(*layers), title, source), source, points=len(rows))
+    spec = _titled(alt.layer(*layers), title, source, {"hub_top100": rows})
+    return Chart("hub_top100", title, spec, source, points=len(rows))
 
 
 def price_ratios(frame: pl.DataFrame, *, threshold: float, as_of: str | None) -> Chart:
     title = "OpenAI's price divided by DeepSeek's, per million tokens"
     citation = frame["citation"].drop_nulls()[0] if frame.height and frame["citation"].drop_nulls().len() else None
     source = f"{citation or 'Source: OpenRouter (openrouter.ai/models), as of n/a.'} {OPENROUTER_LICENCE}"
-    rows = [r for r in _records(frame) if r["ratio"] is not None]
+    used = ("pair", "token", "deepseek_usd", "openai_usd", "ratio", "catalog_date")  # the marks' and tooltips'
+    rows = [{k: r[k] for k in used} for r in _records(frame) if r["ratio"] is not None]
     if not rows:
         return Chart(
             "prices",
@@ -238,11 +273,12 @@ def price_ratios(frame: pl.DataFrame, *, threshold: float, as_of: str | None) ->
             "No OpenRouter catalog with both models of a pair in the store "
             "yet: `collector collect openrouter` collects the catalog (no key needed).",
         )
-    base = alt.Chart(alt.Data(values=rows))
+    base = alt.Chart(alt.Data(name="prices"))
     bars = base.mark_bar().encode(
         y=alt.Y("pair:N", title=None),
         yOffset="token:N",
-        x=alt.X("ratio:Q", title="OpenAI price ÷ DeepSeek price (times)"),
+        # the pairs' names take much of a phone's width: the title ends at the axis' end, never past it
+        x=alt.X("ratio:Q", title="OpenAI price ÷ DeepSeek price (times)", axis=alt.Axis(titleAnchor="end")),
         color=alt.Color("token:N", title="tokens", legend=alt.Legend(orient="bottom")),
         tooltip=[
             "pair:N",
@@ -254,13 +290,16 @@ def price_ratios(frame: pl.DataFrame, *, threshold: float, as_of: str | None) ->
         ],
     )
     rule = alt.Chart(alt.Data(values=[{"v": threshold}])).mark_rule(color="#333", strokeDash=[2, 2]).encode(x="v:Q")
-    return Chart("prices", title, _titled(alt.layer(bars, rule), title, source), source, points=len(rows))
+    return Chart(
+        "prices", title, _titled(alt.layer(bars, rule), title, source, {"prices": rows}), source, points=len(rows)
+    )
 
 
 def first_releases(frame: pl.DataFrame, *, claim_date: date | None, as_of: str | None) -> Chart:
     title = "The articles' models: first release on the Hub"
     source = HUB_SOURCE.format(as_of=as_of or "n/a")
-    rows = [r for r in _records(frame) if r["first_release"] is not None]
+    used = ("model", "first_release", "first_repo", "repos")
+    rows = [{k: r[k] for k in used} for r in _records(frame) if r["first_release"] is not None]
     if not rows:
         return Chart(
             "article_models",
@@ -270,11 +309,12 @@ def first_releases(frame: pl.DataFrame, *, claim_date: date | None, as_of: str |
             "None of the articles' models is in the store yet: "
             "their namespaces are collected by `collector collect hf`.",
         )
-    base = alt.Chart(alt.Data(values=rows))
+    base = alt.Chart(alt.Data(name="article_models"))
     dots = base.mark_circle(size=80, color="#2c3e50").encode(
         x=alt.X("first_release:T", title="first repo created (UTC day)", axis=alt.Axis(format="%Y-%m-%d")),
         y=alt.Y("model:N", title=None, sort="x"),
         tooltip=["model:N", alt.Tooltip("first_release:T", format="%Y-%m-%d"), "first_repo:N", "repos:Q"],
     )
     layers = [dots, *_date_rule(claim_date, f"claim: {claim_date}")]
-    return Chart("article_models", title, _titled(alt.layer(*layers), title, source), source, points=len(rows))
+    spec = _titled(alt.layer(*layers), title, source, {"article_models": rows})
+    return Chart("article_models", title, spec, source, points=len(rows))

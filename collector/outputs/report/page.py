@@ -180,8 +180,18 @@ th,td{border-bottom:1px solid #eee;padding:4px 6px;text-align:left;vertical-alig
 .chart{width:100%;min-height:200px;margin:.8em 0}
 .empty{border:1px dashed #bbb;padding:12px;color:#555;border-radius:6px}
 details{font-size:.88em;color:#333}
-@media (max-width:640px){body{font-size:14px}main{padding:8px}th,td{padding:3px}}
+@media (max-width:640px){body{font-size:14px}main{padding:8px}th,td{padding:3px}
+.rows thead{display:none}
+.rows tr{display:flex;flex-wrap:wrap;gap:0 .8em;border-bottom:1px solid #ddd;padding:6px 0}
+.rows td{display:block;border:0;padding:1px 0}
+.rows td.verdict{order:-2}.rows td.when,.rows td.data_date{order:-1}
+.rows td.scope,.rows td.measured,.rows td.expected,.rows td.as_of{flex-basis:100%}
+.rows td.labelled::before{content:attr(data-label) ": ";color:#777}.rows td.labelled:empty{display:none}}
 """
+# On a phone each row of a claim's table is a small card (verdict, when and date first, then one line
+# each for what was measured, expected, the scope and the time of the data) instead of seven columns
+# that would not fit: no column hidden off the screen to the right.
+LABELLED = ("measured", "expected", "scope", "as_of")
 
 ROW_COLUMNS = ("when", "scope", "data_date", "measured", "expected", "verdict", "as_of")
 
@@ -197,10 +207,13 @@ def _claim_section(data: ReportData, claim: dict, rows: list[dict], claim_charts
     for r in rows:
         cells = []
         for c in columns:
+            label = html.escape(c.replace("_", " "))
             if c == "verdict":
                 cells.append(f'<td class="verdict {_cell(r[c])}">{_cell(r[c])}</td>')
+            elif c in LABELLED:
+                cells.append(f'<td class="{c} labelled" data-label="{label}">{_cell(r[c])}</td>')
             else:
-                cells.append(f"<td>{_cell(r[c])}</td>")
+                cells.append(f'<td class="{c}">{_cell(r[c])}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     details = "".join(
         f"<li><b>{_cell(r.get('scope'))}</b>: {_cell(r.get('detail'))}</li>" for r in rows if r.get("detail")
@@ -211,7 +224,7 @@ def _claim_section(data: ReportData, claim: dict, rows: list[dict], claim_charts
         f'<p class="meta">Source: {_cell(claim.get("source"))}'
         + (f' (<a href="{_cell(claim["link"])}">link</a>)' if claim.get("link") else "")
         + f" · claim dated {_cell(claim.get('dated'))} · id <code>{_cell(claim['claim_id'])}</code></p>",
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+        f'<div class="scroll"><table class="rows"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
         if rows
         else '<p class="empty">No rows for this claim.</p>',
         f"<details><summary>Why each verdict</summary><ul>{details}</ul></details>" if details else "",
@@ -274,9 +287,35 @@ OpenRouter figures: Source: OpenRouter (openrouter.ai/rankings), as of {_cell(da
 </main>
 <script>
 const specs = {_script_json(specs)};
-Promise.all(Object.entries(specs).map(([key, spec]) =>
-  vegaEmbed("#chart-" + key, spec, {{actions: false, renderer: "svg"}})
-)).then(() => {{ document.body.dataset.ready = "1"; }},
+// Vega draws a title line as one line: wrap the title and the subtitle (the source line) to the chart's
+// width, measured in the font Vega draws them in, so that a phone's narrow chart cuts none of them.
+const measure = document.createElement("canvas").getContext("2d");
+function wrapLines(lines, font, room) {{
+  measure.font = font;
+  const out = [];
+  for (const line of [].concat(lines || [])) {{
+    let current = "";
+    for (const word of String(line).split(" ")) {{
+      const next = current ? current + " " + word : word;
+      if (current && measure.measureText(next).width > room) {{ out.push(current); current = word; }}
+      else current = next;
+    }}
+    out.push(current);
+  }}
+  return out;
+}}
+function fitTitle(spec, width) {{
+  const t = spec.title;
+  if (!t || typeof t !== "object") return spec;
+  const room = Math.max(120, width - 16);  // the view's padding on both sides, and a margin
+  t.text = wrapLines(t.text, `bold ${{t.fontSize || 13}}px sans-serif`, room);
+  if (t.subtitle) t.subtitle = wrapLines(t.subtitle, `${{t.subtitleFontSize || 11}}px sans-serif`, room);
+  return spec;
+}}
+Promise.all(Object.entries(specs).map(([key, spec]) => {{
+  const target = document.getElementById("chart-" + key);
+  return vegaEmbed(target, fitTitle(spec, target.clientWidth), {{actions: false, renderer: "svg"}});
+}})).then(() => {{ document.body.dataset.ready = "1"; }},
         (error) => {{ console.error(error); document.body.dataset.ready = "error"; }});
 </script>
 </body></html>
