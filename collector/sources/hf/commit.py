@@ -53,21 +53,20 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
            WHERE t.meta_hash <> s.meta_hash AND $day >= t.last_seen""",
         {"day": day},
     )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE new_models AS
+           SELECT s.*, $day AS first_seen, $day AS last_seen FROM staged_models s ANTI JOIN hf_models USING (model_id)""",
+        {"day": day},
+    )
     # what the after-commit step re-attributes from: models whose metadata is written (new or changed)
     con.execute(
-        "INSERT INTO internal.hf_touched SELECT model_id FROM changed_models "
-        "UNION ALL SELECT model_id FROM staged_models ANTI JOIN hf_models USING (model_id)"
+        "INSERT INTO internal.hf_touched SELECT model_id FROM changed_models UNION ALL SELECT model_id FROM new_models"
     )
     con.execute("DELETE FROM hf_models WHERE model_id IN (SELECT model_id FROM changed_models)")
     con.execute("INSERT INTO hf_models BY NAME SELECT * FROM changed_models")
-    con.execute(
-        """INSERT INTO hf_models BY NAME
-           SELECT s.*, $day AS first_seen, $day AS last_seen
-           FROM staged_models s ANTI JOIN hf_models t ON t.model_id = s.model_id""",
-        {"day": day},
-    )
-    con.execute("DROP TABLE staged_models")
-    con.execute("DROP TABLE changed_models")
+    con.execute("INSERT INTO hf_models BY NAME SELECT * FROM new_models")
+    for table in ("staged_models", "changed_models", "new_models"):
+        con.execute(f"DROP TABLE {table}")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE staged_edges AS SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)",
         {"ln": files["ln"]},
