@@ -46,26 +46,20 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
            WHERE t.model_id = s.model_id AND (t.meta_hash = s.meta_hash OR $day < t.last_seen)""",
         {"day": day},
     )
+    # the new and the changed models, in one join (staged and stored rows are 2.5 million for a full Hub)
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE changed_models AS
-           SELECT s.*, least(t.first_seen, $day) AS first_seen, $day AS last_seen
-           FROM staged_models s JOIN hf_models t ON t.model_id = s.model_id
-           WHERE t.meta_hash <> s.meta_hash AND $day >= t.last_seen""",
-        {"day": day},
-    )
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE new_models AS
-           SELECT s.*, $day AS first_seen, $day AS last_seen FROM staged_models s ANTI JOIN hf_models USING (model_id)""",
+        """CREATE OR REPLACE TEMP TABLE written_models AS
+           SELECT s.*, coalesce(least(t.first_seen, $day), $day) AS first_seen, $day AS last_seen,
+                  t.model_id IS NULL AS is_new
+           FROM staged_models s LEFT JOIN hf_models t ON t.model_id = s.model_id
+           WHERE t.model_id IS NULL OR (t.meta_hash <> s.meta_hash AND $day >= t.last_seen)""",
         {"day": day},
     )
     # what the after-commit step re-attributes from: models whose metadata is written (new or changed)
-    con.execute(
-        "INSERT INTO internal.hf_touched SELECT model_id FROM changed_models UNION ALL SELECT model_id FROM new_models"
-    )
-    con.execute("DELETE FROM hf_models WHERE model_id IN (SELECT model_id FROM changed_models)")
-    con.execute("INSERT INTO hf_models BY NAME SELECT * FROM changed_models")
-    con.execute("INSERT INTO hf_models BY NAME SELECT * FROM new_models")
-    for table in ("staged_models", "changed_models", "new_models"):
+    con.execute("INSERT INTO internal.hf_touched SELECT model_id FROM written_models")
+    con.execute("DELETE FROM hf_models WHERE model_id IN (SELECT model_id FROM written_models WHERE NOT is_new)")
+    con.execute("INSERT INTO hf_models BY NAME SELECT * EXCLUDE (is_new) FROM written_models")
+    for table in ("staged_models", "written_models"):
         con.execute(f"DROP TABLE {table}")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE staged_edges AS SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)",
