@@ -759,3 +759,20 @@ def test_a_claim_of_another_kind_added_through_the_file(db, tmp_path):
     assert rows[0]["measured_value"] is None  # 100 tokens outside the top 50: no exact ratio
     assert "5,000 tokens could be anyone's" in rows[1]["detail"] and rows[1]["data_date"] == date(2025, 11, 3)
     assert rows[0]["citation"] == "Source: OpenRouter (openrouter.ai/rankings), as of 2025-11-03T01:00:00Z."
+
+
+def test_a_latest_week_older_than_the_other_rankings_says_so(db):
+    """The store's programming ranking ends in October while the overall one runs to December: the
+    programming claim's 'latest' row is October's week, and says that later weeks are unknown."""
+    with seeded(db) as s:
+        s.or_week("2025-10-27", PROGRAMMING, category="programming", other=100)
+        s.or_week("2025-10-27", week_models(7), other=5000)
+        s.or_week("2025-12-08", week_models(7), other=5000)
+    row = latest(db, "openrouter_cn_4_of_top10_programming")[0]
+    assert row["data_date"] == date(2025, 10, 27)
+    assert "latest complete week of the programming ranking, 6 weeks before" in row["detail"]
+    assert "(2025-W50)" in row["detail"] and "--since 2025-11-03" in row["detail"]
+    # the overall claim's latest week is the newest one: no such sentence
+    overall = latest(db, "openrouter_cn_7_of_top20")[0]
+    assert overall["data_date"] == date(2025, 12, 8)
+    assert "whether the claim still holds after it is unknown" not in overall["detail"]

@@ -35,6 +35,9 @@ ranked_weeks AS (   -- completeness is or_weekly_top_models_at's own `complete`,
     WHERE NOT merged
     GROUP BY ALL
 ),
+newest_week AS (   -- the latest complete week of any ranking: a category's own latest may be far older
+    SELECT max(week_start) AS week_start FROM or_weekly_top_models_at(as_of_date, false) WHERE complete
+),
 roles AS (   -- as or_claim_weeks, per claim: the claim's own ISO week, the latest complete one, the one asked
     SELECT claim_id, category, 1 AS when_no, 'at_claim_date' AS "when",
            CAST(date_trunc('week', dated) AS DATE) AS week_start
@@ -173,6 +176,13 @@ SELECT j.claim_no, j.mode_no AS row_no, j.when_no, c.claim_id, c.statement, c.so
                 CASE WHEN j.basis = 'days' THEN 'The week is the sum of its 7 daily top-50 rankings (a model outside a '
                     'day''s top 50 misses that day''s tokens), not OpenRouter''s own weekly ranking.' END,
                 CASE WHEN j.mode_no = 2 THEN 'Variants such as :free are summed into their model before ranking.' END,
+                CASE WHEN j.when_no = 2 AND j.week_start < (SELECT week_start FROM newest_week) THEN format(
+                    'This is the latest complete week of the {} ranking, {} weeks before the latest complete week of '
+                    'the rankings stored ({}): whether the claim still holds after it is unknown. '
+                    '`collector collect openrouter --since {}` fills the weeks after it (needs OPENROUTER_API_KEY).',
+                    j.category, ((SELECT week_start FROM newest_week) - j.week_start) // 7,
+                    strftime((SELECT week_start FROM newest_week), '%G-W%V'),
+                    strftime(j.week_start + 7, '%Y-%m-%d')) END,
                 CASE WHEN j.category <> 'all' THEN format('The {} category is OpenRouter''s sampled, weekly estimate.',
                                                           j.category) END,
                 CASE WHEN j.mode_no <> 1 OR x.weeks < 2 THEN NULL
