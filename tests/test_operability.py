@@ -33,10 +33,8 @@ def test_a_forced_stop_is_recorded_as_the_users(tmp_path):
     assert one_line(ValueError("bad")) == "ValueError: bad"
 
 
-def test_export_folders_follow_the_umask(run, db, tmp_path):
-    from collector import store
-
-    store.Store(db).prepare()
+def test_export_folders_follow_the_umask(run, empty_store, tmp_path):
+    db = empty_store  # a prepared store
     old = os.umask(0o022)
     try:
         result = run("--db", str(db), "export", "--week", "2026-W16", "--out", str(tmp_path / "exports"))
@@ -47,10 +45,8 @@ def test_export_folders_follow_the_umask(run, db, tmp_path):
     assert mode == 0o755
 
 
-def test_an_incomplete_week_opens_no_run(run, db):
-    from collector import store
-
-    store.Store(db).prepare()
+def test_an_incomplete_week_opens_no_run(run, empty_store):
+    db = empty_store  # a prepared store
     result = run("--db", str(db), "export", "--week", "2026-W18")  # COLLECTOR_NOW is in that week
     assert result.code == 2 and "is not complete yet" in result.err
     assert query(db, "SELECT count(*) FROM runs") == [(0,)]

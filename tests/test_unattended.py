@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.conftest import query
 from tests.fakes.server import Reply
+from tests.seed import empty_store as empty_store_at
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -223,9 +224,8 @@ def test_a_run_crossing_utc_midnight_is_the_day_it_started(run, hub, db, orgs, m
     from datetime import datetime
 
     from collector.core import clock
-    from collector.store import Store
 
-    Store(db).prepare()  # the store exists already: only the run's own clock readings below
+    empty_store_at(db)  # the store exists already (a prepared one): only the run's own clock readings below
     times = iter([datetime(2026, 5, 1, 23, 59, 58, tzinfo=UTC)] * 3)
     later = datetime(2026, 5, 2, 0, 0, 5, tzinfo=UTC)
     monkeypatch.setattr(clock, "now", lambda: next(times, later))
