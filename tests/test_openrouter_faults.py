@@ -22,8 +22,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import call_cli, isolate, query
-from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
+from tests.conftest import openrouter_first_run, query
+from tests.fakes.openrouter import demo_models
 from tests.fakes.server import Reply
 from tests.seed import shared_template
 
@@ -114,32 +114,18 @@ def assert_rerun_completes(run, db: Path, before: dict[str, int]) -> None:
 # ------------------------------------------------------------------------------------ fixtures
 
 
-def _first_run(path: Path, now: str) -> None:
-    """A clean `collect openrouter` on a new store at `now`, against the `openrouter` fixture's fake."""
-    with (
-        pytest.MonkeyPatch.context() as mp,
-        FakeOpenRouter(models=demo_models(), top=3, per_minute=100_000, **sample_data()) as server,
-    ):
-        isolate(mp, path.parent)
-        mp.setenv("COLLECTOR_NOW", now)
-        mp.setenv("OPENROUTER_BASE_URL", server.api_url)
-        mp.setenv("OPENROUTER_API_KEY", KEY)
-        assert call_cli("--db", str(path), "-q", "collect", "openrouter") == 0
-    shutil.rmtree(path.parent / "staging", ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
-def template(tmp_path_factory) -> Path:
-    """A store after a clean first run on 2025-01-20 (built once per session, shared by the xdist
-    workers; the fake's data is deterministic)."""
-    return shared_template(tmp_path_factory, "openrouter-first-run", lambda path: _first_run(path, EARLY))
+def template(openrouter_template) -> Path:
+    """A store after a clean first run on 2025-01-20 (conftest `openrouter_template`: built once per
+    session, shared by the xdist workers; the fake's data is deterministic)."""
+    return openrouter_template
 
 
 @pytest.fixture(scope="session")
 def uninterrupted(tmp_path_factory) -> Path:
     """What a clean first run on LONG (12 windows) stores, for the tests that stop a backfill part way
     to compare against (built once per session: the same run, data and clock every time)."""
-    return shared_template(tmp_path_factory, "openrouter-long-run", lambda path: _first_run(path, LONG))
+    return shared_template(tmp_path_factory, "openrouter-long-run", lambda path: openrouter_first_run(path, LONG))
 
 
 @pytest.fixture
