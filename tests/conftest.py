@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import pytest  # noqa: E402
 
 from tests.fakes.hub import FakeHub, make_model  # noqa: E402
 from tests.seed import empty_store as empty_store_at  # noqa: E402
+from tests.seed import shared_template  # noqa: E402
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -126,6 +128,34 @@ def openrouter(monkeypatch):
         monkeypatch.setenv("OPENROUTER_BASE_URL", server.api_url)
         monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
         yield server
+
+
+OPENROUTER_EARLY = "2025-01-20T06:00:00Z"  # 19 days after the Data API's first day: a backfill of 6 windows
+
+
+def openrouter_first_run(path: Path, now: str = OPENROUTER_EARLY) -> None:
+    """A clean `collect openrouter` on a new store at `now`, against the `openrouter` fixture's fake
+    (same models, usage and limits), in an isolated environment: for session templates."""
+    from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
+
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        FakeOpenRouter(models=demo_models(), top=3, per_minute=100_000, **sample_data()) as server,
+    ):
+        isolate(mp, path.parent)
+        mp.setenv("COLLECTOR_NOW", now)
+        mp.setenv("OPENROUTER_BASE_URL", server.api_url)
+        mp.setenv("OPENROUTER_API_KEY", KEY)
+        assert call_cli("--db", str(path), "-q", "collect", "openrouter") == 0
+    shutil.rmtree(path.parent / "staging", ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def openrouter_template(tmp_path_factory) -> Path:
+    """A store after a clean first `collect openrouter` on 2025-01-20 against the `openrouter`
+    fixture's fake (6 windows and the catalog), built once per session and shared by the xdist
+    workers: copy it (shutil.copyfile), never write to it."""
+    return shared_template(tmp_path_factory, "openrouter-first-run", openrouter_first_run)
 
 
 @dataclass

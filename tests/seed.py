@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -393,6 +394,38 @@ def empty_store(path: Path) -> Path:
         _template = template
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_template, path)
+    return path
+
+
+def session_folder(tmp_path_factory) -> Path:
+    """A folder of this test session that every pytest-xdist worker of it sees (the workers' base
+    temporary folders are siblings in it); without xdist, the session's own base folder."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_template(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A store built once per test session by `build(path)` and shared by the xdist workers: the first
+    worker to ask builds it under a file lock, the others wait for it and reuse the file (a store made
+    by the real commands costs seconds; built per worker, it cost each worker the same seconds). Copy
+    it per test (shutil.copyfile): never open the template itself for writing. `build` must give the
+    same store whichever worker runs it (fixed data and clock), and leave no .wal behind."""
+    root = session_folder(tmp_path_factory) / "shared-templates"
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / name
+    path = folder / "adoption.duckdb"
+    done = root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)  # a build that failed in another worker
+                folder.mkdir()
+                build(path)
+                assert not path.with_name(path.name + ".wal").exists(), f"template {name} was not checkpointed"
+                done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return path
 
 

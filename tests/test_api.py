@@ -3,18 +3,37 @@ through read-only connections, with one-line errors."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 import collector
 from collector.core.errors import CollectorError, ConfigError
+from tests.conftest import ORGS_CSV, call_cli, hub_models, isolate
+from tests.fakes.hub import FakeHub
+from tests.seed import shared_template
+
+
+def _collect_hf(db: Path) -> None:
+    (db.parent / "orgs.csv").write_text(ORGS_CSV)
+    with pytest.MonkeyPatch.context() as mp, FakeHub(hub_models()) as hub:
+        isolate(mp, db.parent)
+        mp.setenv("HF_ENDPOINT", hub.url)
+        assert call_cli("--db", str(db), "collect", "hf", "--orgs", str(db.parent / "orgs.csv"), "--top", "5") == 0
+
+
+@pytest.fixture(scope="session")
+def collected_template(tmp_path_factory) -> Path:
+    """`collect hf --top 5` against the `hub` fixture's fake with the `orgs` namespaces, once per session."""
+    return shared_template(tmp_path_factory, "api-collected-hf", _collect_hf)
 
 
 @pytest.fixture
-def collected(run, hub, db, orgs):
-    assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "5").code == 0
+def collected(collected_template, db):
+    shutil.copyfile(collected_template, db)
     return db
 
 

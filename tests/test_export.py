@@ -14,17 +14,14 @@ from collector.outputs import charts, export
 from tests.conftest import ORGS_CSV, call_cli, hub_models, isolate
 from tests.fakes.hub import FakeHub
 from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
+from tests.seed import shared_template
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def populated_template(tmp_path_factory) -> Path:
-    """Two weekly Hub snapshots and OpenRouter history, collected through the real commands against
-    the `hub` and `openrouter` fixtures' fakes (built once: the data and the clock are fixed)."""
-    folder = tmp_path_factory.mktemp("populated")
-    db = folder / "adoption.duckdb"
+def _build_populated(db: Path) -> None:
+    folder = db.parent
     orgs = folder / "orgs.csv"
     orgs.write_text(ORGS_CSV)
     models = hub_models()
@@ -43,7 +40,14 @@ def populated_template(tmp_path_factory) -> Path:
                 model["downloads"] += bump
             assert call_cli("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "10") == 0
         assert call_cli("--db", str(db), "collect", "openrouter") == 0
-    return db
+
+
+@pytest.fixture(scope="session")
+def populated_template(tmp_path_factory) -> Path:
+    """Two weekly Hub snapshots and OpenRouter history, collected through the real commands against
+    the `hub` and `openrouter` fixtures' fakes (built once per session, shared by the xdist workers:
+    the data and the clock are fixed)."""
+    return shared_template(tmp_path_factory, "export-populated", _build_populated)
 
 
 @pytest.fixture

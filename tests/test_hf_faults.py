@@ -109,7 +109,7 @@ def test_counter_going_down_is_stored_as_observed(run, hub, db, orgs, monkeypatc
     assert series == [("2026-05-01", 2_945_445), ("2026-05-02", 2_944_445)]
 
 
-def test_kill_9_mid_run_then_rerun(db, orgs, tmp_path):
+def test_kill_9_mid_run_then_rerun(run, db, orgs, tmp_path, monkeypatch):
     """A run killed while fetching leaves no snapshot and no lock; the next run completes and the
     dead run is marked abandoned."""
     models = [make_model(f"Qwen/m{i}", 100 - i) for i in range(5)]
@@ -126,8 +126,9 @@ def test_kill_9_mid_run_then_rerun(db, orgs, tmp_path):
         proc.wait()
         assert query(db, "SELECT status FROM runs") == [("running",)]
         assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
-        again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
-        assert again.returncode == 0, again.stderr
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        again = run(*cmd[3:])  # the rerun in this process: the killed run is the other process
+        assert again.code == 0, again.err
     assert query(db, "SELECT status FROM runs ORDER BY run_id") == [("abandoned",), ("ok",)]
     assert query(db, "SELECT scope, model_count FROM hf_snapshots ORDER BY scope") == [
         ("author:Qwen", 5),

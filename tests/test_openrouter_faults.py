@@ -22,9 +22,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import query
-from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
+from tests.conftest import openrouter_first_run, query
+from tests.fakes.openrouter import demo_models
 from tests.fakes.server import Reply
+from tests.seed import shared_template
 
 # Every test starts from an empty store copied from a template (conftest `empty_store`), as if
 # a first command had made it, without preparing one per test.
@@ -113,30 +114,18 @@ def assert_rerun_completes(run, db: Path, before: dict[str, int]) -> None:
 # ------------------------------------------------------------------------------------ fixtures
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    """A store after a clean first run on 2025-01-20 (built once; the fake's data is deterministic)."""
-    from collector.sources.openrouter.job import collect_openrouter
-    from collector.store import Store
+@pytest.fixture(scope="session")
+def template(openrouter_template) -> Path:
+    """A store after a clean first run on 2025-01-20 (conftest `openrouter_template`: built once per
+    session, shared by the xdist workers; the fake's data is deterministic)."""
+    return openrouter_template
 
-    path = tmp_path_factory.mktemp("openrouter-template") / "adoption.duckdb"
-    with (
-        pytest.MonkeyPatch.context() as mp,
-        FakeOpenRouter(models=demo_models(), top=3, per_minute=100_000, **sample_data()) as server,
-    ):
-        for name, value in (
-            ("COLLECTOR_NOW", EARLY),
-            ("OPENROUTER_BASE_URL", server.api_url),
-            ("OPENROUTER_API_KEY", KEY),
-            ("OPENROUTER_REQUESTS_PER_MINUTE", "0"),
-            ("COLLECTOR_RETRY_BASE_SECONDS", "0.01"),
-        ):
-            mp.setenv(name, value)
-        mp.delenv("OPENROUTER_DAILY_BUDGET", raising=False)
-        Store(path).prepare()
-        collect_openrouter(Store(path))
-    shutil.rmtree(path.parent / "staging", ignore_errors=True)
-    return path
+
+@pytest.fixture(scope="session")
+def uninterrupted(tmp_path_factory) -> Path:
+    """What a clean first run on LONG (12 windows) stores, for the tests that stop a backfill part way
+    to compare against (built once per session: the same run, data and clock every time)."""
+    return shared_template(tmp_path_factory, "openrouter-long-run", lambda path: openrouter_first_run(path, LONG))
 
 
 @pytest.fixture
@@ -612,16 +601,14 @@ def asked_starts(server) -> list[tuple[str, str | None]]:
     return [(r.path.rsplit("/", 1)[1], r.param("start_date")) for r in server.keyed_requests()]
 
 
-def assert_same_as_an_uninterrupted_run(run, db: Path, tmp_path: Path) -> None:
-    clean = tmp_path / "clean" / "adoption.duckdb"
-    clean.parent.mkdir()
-    assert collect(run, clean).code == 0
+def assert_same_as_an_uninterrupted_run(db: Path, clean: Path) -> None:
+    """`db` holds what `clean`, a clean run on the same day (the `uninterrupted` fixture), stored."""
     for table, sql in STORED.items():
         assert query(db, sql) == query(clean, sql), table
 
 
 def test_ctrl_c_mid_backfill_keeps_every_complete_pull_and_the_next_run_asks_only_for_the_rest(
-    run, openrouter, db, monkeypatch, tmp_path, stop_signals
+    run, openrouter, db, monkeypatch, stop_signals, uninterrupted
 ):
     monkeypatch.setenv("COLLECTOR_NOW", LONG)
     during: list = []
@@ -661,7 +648,7 @@ def test_ctrl_c_mid_backfill_keeps_every_complete_pull_and_the_next_run_asks_onl
     assert again.code == 0, again.err
     assert asked_starts(openrouter) == [("app-rankings", start) for start in APP_WEEKS[2:]]
     assert_consistent(db)
-    assert_same_as_an_uninterrupted_run(run, db, tmp_path)
+    assert_same_as_an_uninterrupted_run(db, uninterrupted)
 
     # and once more: nothing is asked, nothing is added (the catalog of the day is replaced)
     before = counts(db)
@@ -672,7 +659,7 @@ def test_ctrl_c_mid_backfill_keeps_every_complete_pull_and_the_next_run_asks_onl
     assert_consistent(db)
 
 
-def test_failure_late_in_a_backfill_keeps_the_pulls_before_it(run, openrouter, db, monkeypatch, tmp_path):
+def test_failure_late_in_a_backfill_keeps_the_pulls_before_it(run, openrouter, db, monkeypatch, uninterrupted):
     """A failure at minute 3.9 of a 4-minute backfill: a server that fails from the 8th request on."""
     monkeypatch.setenv("COLLECTOR_NOW", LONG)
     monkeypatch.setenv("COLLECTOR_MAX_RETRIES", "1")
@@ -692,7 +679,7 @@ def test_failure_late_in_a_backfill_keeps_the_pulls_before_it(run, openrouter, d
     assert collect(run, db).code == 0
     assert asked_starts(openrouter) == [("app-rankings", start) for start in APP_WEEKS[4:]]
     assert_consistent(db)
-    assert_same_as_an_uninterrupted_run(run, db, tmp_path)
+    assert_same_as_an_uninterrupted_run(db, uninterrupted)
 
 
 def test_a_forced_stop_after_kept_parts_is_an_interrupt_saying_what_stayed(db):

@@ -33,10 +33,8 @@ def test_a_forced_stop_is_recorded_as_the_users(tmp_path):
     assert one_line(ValueError("bad")) == "ValueError: bad"
 
 
-def test_export_folders_follow_the_umask(run, db, tmp_path):
-    from collector import store
-
-    store.Store(db).prepare()
+def test_export_folders_follow_the_umask(run, empty_store, tmp_path):
+    db = empty_store  # a prepared store
     old = os.umask(0o022)
     try:
         result = run("--db", str(db), "export", "--week", "2026-W16", "--out", str(tmp_path / "exports"))
@@ -47,10 +45,8 @@ def test_export_folders_follow_the_umask(run, db, tmp_path):
     assert mode == 0o755
 
 
-def test_an_incomplete_week_opens_no_run(run, db):
-    from collector import store
-
-    store.Store(db).prepare()
+def test_an_incomplete_week_opens_no_run(run, empty_store):
+    db = empty_store  # a prepared store
     result = run("--db", str(db), "export", "--week", "2026-W18")  # COLLECTOR_NOW is in that week
     assert result.code == 2 and "is not complete yet" in result.err
     assert query(db, "SELECT count(*) FROM runs") == [(0,)]
@@ -129,25 +125,28 @@ def test_status_shows_freshness_gaps_and_dead_runs_at_once(run, db, monkeypatch)
 
 
 def test_an_empty_openrouter_day_is_a_gap_asked_again_on_later_runs(run, db, openrouter, monkeypatch):
-    held = openrouter.daily.pop("2026-04-10")  # OpenRouter answers that day with no rows
+    # six weeks after OpenRouter's first day (a backfill of a dozen windows, not of 16 months); the
+    # empty day three weeks back, outside the restatement window
+    monkeypatch.setenv("COLLECTOR_NOW", "2025-02-15T06:00:00Z")
+    held = openrouter.daily.pop("2025-01-25")  # OpenRouter answers that day with no rows
     first = run("--db", str(db), "collect", "openrouter")
     assert first.code == 0, first.err
-    assert "OpenRouter served no rankings daily rows for 1 bucket: 2026-04-10 (a gap, not coverage" in first.err
+    assert "OpenRouter served no rankings daily rows for 1 bucket: 2025-01-25 (a gap, not coverage" in first.err
     status = run("--db", str(db), "status")
-    assert "OpenRouter days missing in the last 90 days: 2026-04-10" in status.out
+    assert "OpenRouter days missing in the last 90 days: 2025-01-25" in status.out
     openrouter.log.clear()
     again = run("--db", str(db), "collect", "openrouter")  # the same day: not asked again
-    assert again.code == 0 and "2026-04-10" in again.err and openrouter.keyed_requests() == []
-    openrouter.daily["2026-04-10"] = held  # OpenRouter fills the day in
-    monkeypatch.setenv("COLLECTOR_NOW", "2026-05-02T06:00:00Z")
+    assert again.code == 0 and "2025-01-25" in again.err and openrouter.keyed_requests() == []
+    openrouter.daily["2025-01-25"] = held  # OpenRouter fills the day in
+    monkeypatch.setenv("COLLECTOR_NOW", "2025-02-16T06:00:00Z")
     later = run("--db", str(db), "collect", "openrouter")
     assert later.code == 0, later.err
     asked = [
         (r.param("start_date"), r.param("end_date")) for r in openrouter.keyed_requests() if r.param("period") == "day"
     ]
-    assert ("2026-04-10", "2026-04-10") in asked
+    assert ("2025-01-25", "2025-01-25") in asked
     assert "served no rankings daily rows" not in later.err
-    assert query(db, "SELECT count(*) > 0 FROM or_rankings WHERE bucket_date = '2026-04-10'") == [(True,)]
+    assert query(db, "SELECT count(*) > 0 FROM or_rankings WHERE bucket_date = '2025-01-25'") == [(True,)]
 
 
 @pytest.fixture

@@ -8,15 +8,15 @@ import json
 import pytest
 
 import collector
-from collector import store
 from collector.core.errors import CollectorError
 from tests.conftest import query
+from tests.seed import empty_store as empty_store_at
 
 
 @pytest.fixture
-def ready(db):
-    store.Store(db).prepare()
-    return db
+def ready(empty_store):
+    """A prepared store (migrated, reference tables and views, no rows): a copy of the template."""
+    return empty_store
 
 
 @pytest.mark.parametrize(
@@ -86,6 +86,6 @@ def test_values_print_as_plain_text_and_valid_json(run, ready):
 
 def test_a_store_whose_path_has_a_quote(run, tmp_path):
     odd = tmp_path / "it's here.duckdb"
-    store.Store(odd).prepare()
+    empty_store_at(odd)  # a prepared store, copied from the template
     result = run("--db", str(odd), "sql", "--format", "csv", "SELECT count(*) AS n FROM claims")
     assert result.code == 0 and result.out.startswith("n\n")

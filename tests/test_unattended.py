@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.conftest import query
 from tests.fakes.server import Reply
+from tests.seed import empty_store as empty_store_at
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,7 +66,7 @@ def write_schedule(tmp_path: Path, orgs: Path, cron: str = "15 2 * * *") -> Path
     return path
 
 
-def test_sigterm_mid_run_commits_nothing_and_rerun_completes(hub, db, orgs, tmp_path):
+def test_sigterm_mid_run_commits_nothing_and_rerun_completes(run, hub, db, orgs, tmp_path):
     write_schedule(tmp_path, orgs)
     release = hold_first_page(hub)
     proc = subprocess.Popen(cli(db, "run", "hf"), env=env_for(hub), cwd=tmp_path, stderr=subprocess.PIPE, text=True)
@@ -79,10 +80,8 @@ def test_sigterm_mid_run_commits_nothing_and_rerun_completes(hub, db, orgs, tmp_
     assert "Traceback" not in err
     assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
     assert query(db, "SELECT status FROM runs") == [("failed",)]
-    again = subprocess.run(
-        cli(db, "run", "hf"), env=env_for(hub), cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
-    assert again.returncode == 0, again.stderr
+    again = run("--db", str(db), "run", "hf")  # in this process: the stopped one is what is tested
+    assert again.code == 0, again.err
     assert query(db, "SELECT scope, model_count FROM hf_snapshots ORDER BY scope") == [
         ("author:Qwen", 3),
         ("author:deepseek-ai", 1),
@@ -156,15 +155,10 @@ def test_readers_open_the_store_while_a_run_fetches(run, hub, db, orgs):
     )
     try:
         assert wait_until(lambda: len(hub.requests_to("/api/models")) > 2)
-        reader = subprocess.run(
-            cli(db, "sql", "--format", "csv", "SELECT count(*) AS n FROM hf_snapshots"),
-            env=env_for(hub),
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        assert reader.returncode == 0, reader.stderr
-        assert reader.stdout.splitlines() == ["n", "2"]
+        # the reader is this process (the writer is another one: DuckDB's lock is per process)
+        reader = run("--db", str(db), "sql", "--format", "csv", "SELECT count(*) AS n FROM hf_snapshots")
+        assert reader.code == 0, reader.err
+        assert reader.out.splitlines() == ["n", "2"]
         duckdb_cli = Path(sys.executable).parent / "duckdb"
         if duckdb_cli.exists():
             plain = subprocess.run(
@@ -230,9 +224,8 @@ def test_a_run_crossing_utc_midnight_is_the_day_it_started(run, hub, db, orgs, m
     from datetime import datetime
 
     from collector.core import clock
-    from collector.store import Store
 
-    Store(db).prepare()  # the store exists already: only the run's own clock readings below
+    empty_store_at(db)  # the store exists already (a prepared one): only the run's own clock readings below
     times = iter([datetime(2026, 5, 1, 23, 59, 58, tzinfo=UTC)] * 3)
     later = datetime(2026, 5, 2, 0, 0, 5, tzinfo=UTC)
     monkeypatch.setattr(clock, "now", lambda: next(times, later))

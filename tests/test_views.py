@@ -41,8 +41,8 @@ def test_load_order_lists_every_file_once(monkeypatch, tmp_path):
         views.load_order()
 
 
-def test_every_user_view_carries_a_comment_and_show_tables_hides_internals(db):
-    store.Store(db).prepare()
+def test_every_user_view_carries_a_comment_and_show_tables_hides_internals(empty_store):
+    db = empty_store  # what Store.prepare() makes, copied from the template
     con = duckdb.connect(str(db), read_only=True)
     try:
         rows = con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall()
@@ -79,8 +79,8 @@ def test_opening_the_store_does_not_build_views(db):
         assert con.execute("SELECT count(*) FROM ref.organisations").fetchone()[0] == 0
 
 
-def test_report_warns_when_views_come_from_another_version(run, db):
-    store.Store(db).prepare()
+def test_report_warns_when_views_come_from_another_version(run, empty_store):
+    db = empty_store  # a prepared store
     with store.writer(db) as con:
         views.set_state(con, "views_version", "older")
     result = run("--db", str(db), "claims", "--format", "csv")

@@ -25,6 +25,7 @@ Run it by hand for a demo: `python -m tests.fakes.openrouter --port 8766 [--per-
 from __future__ import annotations
 
 import argparse
+import functools
 import threading
 import time
 from collections import deque
@@ -311,7 +312,20 @@ SAMPLE_APPS = (("cline", "Cline"), ("roo-code", "Roo Code"), ("kilo-code", "Kilo
 
 def sample_data(first: date = DATA_START, last: date = date(2026, 12, 31)) -> dict:
     """Small usage for tests (use with top=3, so every bucket has an `other` row): five models a day
-    whose order shifts over time, four in the programming category, three coding apps."""
+    whose order shifts over time, four in the programming category, three coding apps. A fresh copy
+    each call (tests change the days of their fake), of data computed once per process."""
+    data = _sample_data(first, last)
+    return {
+        "daily": {day: list(rows) for day, rows in data["daily"].items()},
+        "categories": {
+            name: {day: list(rows) for day, rows in usage.items()} for name, usage in data["categories"].items()
+        },
+        "apps": {name: {day: list(rows) for day, rows in usage.items()} for name, usage in data["apps"].items()},
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _sample_data(first: date, last: date) -> dict:
     daily: Usage = {}
     programming: Usage = {}
     apps: AppUsage = {}
