@@ -24,8 +24,6 @@ from collector.app.runner import JobResult, Run
 from collector.core import clock
 from collector.core.errors import CollectorError, ConfigError
 from collector.core.weeks import last_complete_week, week_label
-from collector.outputs import charts
-from collector.outputs.report import write_report
 from collector.store import Store, scalar
 
 OPENROUTER_CITATION = "Source: OpenRouter (openrouter.ai/rankings), as of {as_of}."
@@ -191,6 +189,8 @@ def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -
                 "the claims are judged on what is known by then"
             )
         # the same page as `collector report`, as known when the week ended
+        from collector.outputs.report import write_report  # altair and polars: only when an export runs
+
         page = write_report(store, staging / "report.html", params["known_on"])
         manifest["report"] = {"file": "report.html", "charts": page.charts, "charts_empty": page.empty_charts}
         or_as_of = manifest["as_of"]["openrouter"]
@@ -219,6 +219,8 @@ def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -
 
 
 def _charts(con, staging: Path, monday: date, sunday: date, manifest: dict) -> None:
+    from collector.outputs import charts  # matplotlib: only when an export runs
+
     hf_note = f"Hugging Face Hub, 30-day downloads of the models collected, as of {manifest['as_of']['hf'] or 'n/a'}"
     rows = []
     if _exists(con, "hf_downloads_by_country"):

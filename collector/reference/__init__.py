@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from collector.core.errors import ConfigError
 
@@ -360,6 +359,8 @@ def load_into(con: duckdb.DuckDBPyConnection, directory: Path = REFERENCE_DIR) -
     for spec in TABLES:
         con.execute(f"DELETE FROM {spec.table}")
         # One Arrow table per file: executemany costs ~0.15 s a connection.
+        import pyarrow as pa  # only when the tables are loaded (most commands never do)
+
         columns = {c: pa.array([r[c] or None for r in data[spec.file]], pa.string()) for c in spec.columns}
         if spec.numbered:
             columns[spec.numbered] = pa.array(range(1, len(data[spec.file]) + 1), pa.int32())
