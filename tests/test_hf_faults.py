@@ -198,3 +198,22 @@ def test_a_roll_up_that_fails_after_the_commit_is_one_line_and_the_snapshot_stay
     assert "is committed, but rolling it up failed (out of memory while rolling up)" in result.err
     assert "the next Hub write retries it" in result.err
     assert query(db, "SELECT count(*) FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(1,)]
+
+
+def test_a_roll_up_out_of_memory_says_how_to_finish_it(run, hub, db, orgs, monkeypatch):
+    """Retrying with the same memory limit fails the same way: the line says which limit to raise
+    and the command that finishes the roll-ups."""
+    import duckdb
+
+    from collector.sources.hf import rollups
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(rollups, "after_commit", out_of_memory)
+    monkeypatch.setenv("COLLECTOR_DB_MEMORY", "512MB")
+    result = collect(run, db, orgs)
+    assert result.code == 1 and result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert "rolling it up ran out of memory (COLLECTOR_DB_MEMORY=512MB)" in result.err
+    assert "set COLLECTOR_DB_MEMORY higher" in result.err and "collector refresh --rollups" in result.err
+    assert query(db, "SELECT count(*) FROM hf_snapshots WHERE scope = 'author:Qwen'") == [(1,)]

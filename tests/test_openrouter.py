@@ -465,8 +465,12 @@ def test_requests_are_paced_below_the_per_minute_limit(run, openrouter, db, earl
     result = collect(run, db)
     assert result.code == 0, result.err
     assert time.monotonic() - started >= 5 * 0.3
-    assert [r.status for r in openrouter.keyed_requests()] == [200] * 6
-    assert "waited" in result.err
+    keyed = openrouter.keyed_requests()
+    assert [r.status for r in keyed] == [200] * 6
+    # at most 200 a minute: every request at least 0.3 s after the one before (the pacer waits when a
+    # pull's own commit took less; on a loaded machine the commit may take longer, and nothing is waited)
+    gaps = [b.at - a.at for a, b in zip(keyed, keyed[1:], strict=False)]
+    assert min(gaps) >= 0.3 - 0.02, gaps
     # the same fake, unpaced, answers 429 (3 a minute now: each pull's own commit spaces the requests
     # a little, by how much depends on the machine's load)
     openrouter.window_seconds = 60.0

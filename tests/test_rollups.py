@@ -319,3 +319,36 @@ def test_each_commit_re_attributes_only_what_changed_and_matches_the_full_walk(r
     )
     assert ("someone/plain", "Llama", 1.0) in family
     assert ("someone/new-merge", "Qwen", 0.5) in family
+
+
+def test_a_full_re_attribution_in_small_chunks_gives_the_same_ids_and_rows(run, db, tmp_path, monkeypatch):
+    """A new store numbers its ids and attributes its models a chunk at a time (a full Hub does not fit
+    the writer's memory at once): chunks of 4 give the ids and rows of one pass, including the key
+    number of ids that differ only in case and fall in different chunks."""
+    monkeypatch.setattr(rollups, "CHUNK_MODELS", 4)
+    models: dict[str, tuple] = {
+        "meta-llama/Llama-3.1-8B": ("text-generation", None),
+        "Qwen/Qwen2.5-7B": ("text-generation", None),
+        "someone/ft": ("text-generation", ("finetune", ["meta-llama/llama-3.1-8b"])),
+        "someone/ft-of-ft": (None, ("finetune", ["someone/ft"])),
+        "someone/merge": ("text-generation", ("merge", ["qwen/qwen2.5-7b", "SOMEONE/FT"])),
+        **{f"crowd/model-{i}": ("text-generation", None) for i in range(9)},
+    }
+    assert run("--db", str(db), "import", "hub-stats", str(_dump(tmp_path, date(2025, 3, 1), models))).code == 0
+    ids = _query(db, "SELECT * FROM internal.hf_ids ORDER BY model_no")
+    assert len(ids) > 3 * 4  # several chunks
+    assert ids == _query(
+        db,
+        "SELECT k.model_no, min(k.model_no) OVER (PARTITION BY i.model_key), i.* "
+        "FROM internal.hf_model_keys k JOIN hf_model_ids i USING (model_id) ORDER BY k.model_no",
+    )
+    assert _query(db, "SELECT * FROM internal.hf_attribution ORDER BY ALL") == _query(
+        db, "SELECT * FROM hf_model_attribution ORDER BY ALL"
+    )
+    assert _query(db, "SELECT * FROM internal.hf_attribution_inputs ORDER BY ALL") == _query(
+        db, "SELECT * FROM hf_model_attribution_inputs ORDER BY ALL"
+    )
+    # SOMEONE/FT and someone/ft are one model: one key number, one attribution
+    assert _query(
+        db, "SELECT count(DISTINCT key_no), count(*) FROM internal.hf_ids WHERE model_key = 'someone/ft'"
+    ) == [(1, 2)]

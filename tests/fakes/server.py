@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,7 @@ class Request:
     query: list[tuple[str, str]]
     headers: dict[str, str]
     status: int = 0
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     def param(self, name: str, default: str | None = None) -> str | None:
         for key, value in self.query:

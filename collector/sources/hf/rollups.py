@@ -31,6 +31,7 @@ from datetime import date
 
 import duckdb
 
+from collector.core import settings
 from collector.core.errors import CollectorError
 from collector.sources.hf import storage
 from collector.store import Store, views
@@ -60,6 +61,9 @@ ROLLUPS = (
 # Days replayed per batch: a week of 300,000 models is ~2 million rows, which stays within the
 # writer's memory limit (COLLECTOR_DB_MEMORY) while amortising each statement over many days
 BATCH_DAYS = 7
+# Models per statement when every id is numbered or every model attributed (a new store, changed views
+# or reference data): a full Hub's 2.5 million at once need more than the writer's 1GB
+CHUNK_MODELS = 500_000
 
 
 def refresh_ids(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> None:
@@ -79,16 +83,25 @@ def refresh_ids(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> None:
         "CREATE OR REPLACE TEMP TABLE hf_new_ids AS "
         "SELECT model_no, model_id FROM internal.hf_model_keys ANTI JOIN internal.hf_ids USING (model_no)"
     )
-    # key_no is the smallest model_no of a model_key: numbers only grow, so a key already known keeps its own
-    con.execute(
-        """INSERT INTO internal.hf_ids
-           WITH named AS (SELECT n.model_no, i.* FROM hf_new_ids n JOIN hf_model_ids_of('hf_new_ids') i USING (model_id)),
-           known AS (SELECT model_key, min(key_no) AS key_no FROM internal.hf_ids
-                     WHERE model_key IN (SELECT model_key FROM named) GROUP BY model_key)
-           SELECT n.model_no, coalesce(k.key_no, min(n.model_no) OVER (PARTITION BY n.model_key)), n.model_id,
-                  n.canonical_id, n.model_key, n.namespace, n.repo_name, n.renamed_from
-           FROM named n LEFT JOIN known k USING (model_key)"""
-    )
+    # In chunks of ascending numbers, so that a new store's 2.5 million ids fit in the writer's memory.
+    # key_no is the smallest model_no of a model_key: numbers only grow, so a key already known keeps
+    # its own, and a key first met in a chunk gets that chunk's smallest number, which is its smallest.
+    low, high = con.execute("SELECT min(model_no), max(model_no) FROM hf_new_ids").fetchone()  # type: ignore[misc]
+    for start in range(low or 0, (high or -1) + 1, CHUNK_MODELS):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE hf_id_chunk AS SELECT * FROM hf_new_ids WHERE model_no BETWEEN $a AND $b",
+            {"a": start, "b": start + CHUNK_MODELS - 1},
+        )
+        con.execute(
+            """INSERT INTO internal.hf_ids
+               WITH named AS (SELECT n.model_no, i.* FROM hf_id_chunk n JOIN hf_model_ids_of('hf_id_chunk') i USING (model_id)),
+               known AS (SELECT model_key, min(key_no) AS key_no FROM internal.hf_ids
+                         WHERE model_key IN (SELECT model_key FROM named) GROUP BY model_key)
+               SELECT n.model_no, coalesce(k.key_no, min(n.model_no) OVER (PARTITION BY n.model_key)), n.model_id,
+                      n.canonical_id, n.model_key, n.namespace, n.repo_name, n.renamed_from
+               FROM named n LEFT JOIN known k USING (model_key)"""
+        )
+        con.execute("DROP TABLE hf_id_chunk")
     if not full:
         con.execute("INSERT INTO internal.hf_touched SELECT model_id FROM hf_new_ids")
     con.execute("DROP TABLE hf_new_ids")
@@ -106,10 +119,26 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -
     2.5-million-model Hub re-attributes a few thousand (bench/hub_stats_import.py). `full`
     re-attributes every model (the views or reference data changed, or a new store)."""
     if full:
-        con.execute("CREATE OR REPLACE TEMP TABLE hf_inputs_now AS SELECT * FROM hf_model_attribution_inputs")
         con.execute("DELETE FROM internal.hf_attribution")
         con.execute("DELETE FROM internal.hf_attribution_inputs")
-        con.execute("CREATE OR REPLACE TEMP TABLE hf_reattribute AS SELECT model_key FROM hf_inputs_now")
+        # every model, in chunks of keys (by hash), so that a new store's 2.5 million models fit in the
+        # writer's memory: each chunk walks only the lineage its models reach
+        keys = con.execute("SELECT count(DISTINCT model_key) FROM internal.hf_ids").fetchone()[0]  # type: ignore[index]
+        chunks = max(1, -(-keys // CHUNK_MODELS))
+        for chunk in range(chunks):
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE hf_reattribute AS "
+                "SELECT DISTINCT model_key FROM internal.hf_ids WHERE hash(model_key) % $n = $i",
+                {"n": chunks, "i": chunk},
+            )
+            con.execute("INSERT INTO internal.hf_attribution SELECT * FROM hf_model_attribution_of('hf_reattribute')")
+            con.execute(
+                "INSERT INTO internal.hf_attribution_inputs "
+                "SELECT * FROM hf_model_attribution_inputs_of('hf_reattribute')"
+            )
+            con.execute("DROP TABLE hf_reattribute")
+        con.execute("DELETE FROM internal.hf_touched")
+        return keys
     else:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_candidates AS
@@ -375,6 +404,13 @@ def after_commit_or_say(store: Store, day: date, job: str, progress: Callable[[s
     snapshot is safe and the next Hub write retries the roll-ups (collect hf and import hub-stats)."""
     try:
         after_commit(store, day, progress=progress)
+    except duckdb.OutOfMemoryException as exc:  # retrying with the same limit would fail the same way
+        memory = settings.get("COLLECTOR_DB_MEMORY")
+        raise CollectorError(
+            f"{job}: the snapshot of {day} is committed, but rolling it up ran out of memory "
+            f"(COLLECTOR_DB_MEMORY={memory}): set COLLECTOR_DB_MEMORY higher (e.g. 3GB for a full-Hub dump) "
+            "and run `collector refresh --rollups`, or the next Hub write retries it"
+        ) from exc
     except Exception as exc:  # the snapshot is safe; say so, and that the next write retries
         raise CollectorError(
             f"{job}: the snapshot of {day} is committed, but rolling it up failed "
