@@ -352,3 +352,20 @@ def test_a_full_re_attribution_in_small_chunks_gives_the_same_ids_and_rows(run, 
     assert _query(
         db, "SELECT count(DISTINCT key_no), count(*) FROM internal.hf_ids WHERE model_key = 'someone/ft'"
     ) == [(1, 2)]
+
+
+def test_an_untagged_derivative_of_a_base_first_named_in_another_case_is_a_language_model(run, db, tmp_path):
+    """A lineage tag names its base in lower case before the base itself is listed (under its own
+    spelling, with a pipeline tag): the base is one model, and the derivative without a tag of its own
+    is a language model through it, in the kept table as in a fresh walk."""
+    models: dict[str, tuple] = {"someone/llama-gguf": (None, ("quantized", ["meta-llama/llama-3.1-8b"]))}
+    assert run("--db", str(db), "import", "hub-stats", str(_dump(tmp_path, date(2025, 3, 1), models))).code == 0
+    models["meta-llama/Llama-3.1-8B"] = ("text-generation", None)
+    assert run("--db", str(db), "import", "hub-stats", str(_dump(tmp_path, date(2025, 3, 2), models))).code == 0
+    kept = _query(db, "SELECT * FROM internal.hf_attribution ORDER BY ALL")
+    assert kept == _query(db, "SELECT * FROM hf_model_attribution ORDER BY ALL")
+    child = _query(
+        db,
+        "SELECT family, base_model_ids, language_model FROM internal.hf_attribution WHERE model_key = 'someone/llama-gguf'",
+    )
+    assert child == [("Llama", ["meta-llama/llama-3.1-8b"], True)]

@@ -15,7 +15,7 @@ ids AS (
 tags AS (
     SELECT i.model_key,
            -- (in a struct: arg_max skips a NULL value, and the tag hf_model_attribution takes may be NULL)
-           arg_max({'tag': m.pipeline_tag}, row(i.renamed_from IS NULL, m.last_seen)).tag AS pipeline_tag,
+           arg_max({'tag': m.pipeline_tag}, row(i.renamed_from IS NULL, m.last_seen, -i.model_no)).tag AS pipeline_tag,
            bit_xor(hash(m.model_id, m.pipeline_tag)) AS tags_hash
     FROM hf_models m
     JOIN asked i USING (model_id)

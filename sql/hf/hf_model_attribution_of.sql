@@ -6,18 +6,19 @@ CREATE OR REPLACE MACRO hf_model_attribution_of(starts) AS TABLE
 WITH family AS MATERIALIZED (   -- the lineage walk, once (it is read twice below)
     SELECT * FROM hf_model_family_of(starts)
 ),
-models AS (
-    SELECT model_key, any_value(canonical_id) AS model_id, any_value(namespace) AS namespace
-    FROM internal.hf_ids
-    WHERE model_key IN (SELECT model_key FROM query_table(starts))
-    GROUP BY model_key
+models AS (   -- named by the first-numbered id, as hf_model_family_of names them
+    SELECT model_key, pick.canonical_id AS model_id, pick.namespace
+    FROM (SELECT model_key, arg_min({'canonical_id': canonical_id, 'namespace': namespace}, model_no) AS pick
+          FROM internal.hf_ids
+          WHERE model_key IN (SELECT model_key FROM query_table(starts))
+          GROUP BY model_key)
 ),
 metadata AS (   -- the latest metadata per canonical id (an old-namespace row gives way to the new one)
     SELECT i.model_key, m.pipeline_tag
     FROM hf_models m
     JOIN internal.hf_ids i USING (model_id)
     WHERE i.model_key IN (SELECT model_key FROM query_table(starts))
-    QUALIFY row_number() OVER (PARTITION BY i.model_key ORDER BY i.renamed_from IS NOT NULL, m.last_seen DESC) = 1
+    QUALIFY row_number() OVER (PARTITION BY i.model_key ORDER BY i.renamed_from IS NOT NULL, m.last_seen DESC, i.model_no) = 1
 ),
 publishers AS (
     SELECT m.model_key, m.model_id, m.namespace,
@@ -26,12 +27,23 @@ publishers AS (
     FROM models m
     LEFT JOIN ref.hf_namespaces n ON lower(n.namespace) = lower(m.namespace)
 ),
-base_language AS (   -- whether any base model the lineage reaches is a language model (for untagged derivatives)
-    SELECT f.model_key, bool_or(lt.pipeline_tag IS NOT NULL) AS base_is_lm
+base_keys AS (   -- the base models each model's lineage reaches (a model_key is its canonical id in lower case)
+    SELECT DISTINCT f.model_key, lower(b.base_id) AS base_key
     FROM family f, unnest(f.base_model_ids) AS b(base_id)
-    JOIN hf_models bm ON bm.model_id = b.base_id
+),
+base_metadata AS (   -- their pipeline tags, picked as `metadata` picks a model's own
+    SELECT i.model_key, m.pipeline_tag
+    FROM hf_models m
+    JOIN internal.hf_ids i USING (model_id)
+    WHERE i.model_key IN (SELECT base_key FROM base_keys)
+    QUALIFY row_number() OVER (PARTITION BY i.model_key ORDER BY i.renamed_from IS NOT NULL, m.last_seen DESC, i.model_no) = 1
+),
+base_language AS (   -- whether any base model the lineage reaches is a language model (for untagged derivatives)
+    SELECT bk.model_key, bool_or(lt.pipeline_tag IS NOT NULL) AS base_is_lm
+    FROM base_keys bk
+    JOIN base_metadata bm ON bm.model_key = bk.base_key
     LEFT JOIN ref.hf_language_pipeline_tags lt ON lt.pipeline_tag = bm.pipeline_tag
-    GROUP BY f.model_key
+    GROUP BY bk.model_key
 ),
 with_family AS (
     SELECT p.*, f.family, f.family_organisation, f.weight AS family_weight, f.first_party AS family_first_party,

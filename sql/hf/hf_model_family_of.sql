@@ -16,11 +16,14 @@ reach(model_key) AS (   -- they and every model their lineage reaches: all the w
     JOIN internal.hf_ids p ON p.model_id = l.parent_id
 ),
 models AS (
-    SELECT model_key, any_value(canonical_id) AS model_id, any_value(namespace) AS namespace,
-           any_value(repo_name) AS repo_name
-    FROM internal.hf_ids
-    WHERE model_key IN (SELECT model_key FROM reach)
-    GROUP BY model_key
+    -- a model going by several ids (case, renames) is named by its first-numbered one: a pick that a
+    -- later spelling never changes, the same in every query (any_value would vary with threads)
+    SELECT model_key, pick.canonical_id AS model_id, pick.namespace, pick.repo_name
+    FROM (SELECT model_key, arg_min({'canonical_id': canonical_id, 'namespace': namespace, 'repo_name': repo_name},
+                                    model_no) AS pick
+          FROM internal.hf_ids
+          WHERE model_key IN (SELECT model_key FROM reach)
+          GROUP BY model_key)
 ),
 pattern_matches AS (
     SELECT m.model_key, f.family, f.organisation
@@ -45,7 +48,8 @@ walk AS (
     SELECT model_key AS start_key, model_key AS at_key, 1.0::DOUBLE AS weight, 0 AS depth, 'self' AS relation
     FROM starts
     UNION ALL
-    SELECT w.start_key, e.parent_key, sum(w.weight / e.parent_count), w.depth + 1,
+    -- (sums in a fixed order: floating-point addition in another order gives another last digit)
+    SELECT w.start_key, e.parent_key, sum(w.weight / e.parent_count ORDER BY w.weight / e.parent_count), w.depth + 1,
            min(CASE WHEN w.depth = 0 THEN e.relation ELSE w.relation || ' > ' || e.relation END)
     FROM walk w
     JOIN parents e ON e.child_key = w.at_key
@@ -66,10 +70,10 @@ shares AS (
     SELECT start_key AS model_key,
            coalesce(family, 'other') AS family,
            coalesce(any_value(organisation), 'unknown') AS family_organisation,
-           sum(weight) AS weight,
+           sum(weight ORDER BY weight) AS weight,
            bool_or(depth = 0 AND family IS NOT NULL) AS first_party,
            list_sort(list(DISTINCT at_id)) AS base_model_ids,
-           arg_min(relation, depth) AS relation,
+           arg_min(relation, row(depth, relation)) AS relation,
            min(depth) AS depth
     FROM ends
     GROUP BY start_key, coalesce(family, 'other')
