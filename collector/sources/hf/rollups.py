@@ -157,20 +157,9 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -
                    SELECT * FROM internal.hf_attribution_inputs WHERE model_key IN (SELECT model_key FROM hf_candidates)
                )"""
         )
-        # the changed models and every model whose lineage reaches one, a generation at a time through
-        # the edges whose parent is in the last one (UNION ends a cycle)
+        # the changed models and every model whose lineage reaches one
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_reattribute AS
-               WITH RECURSIVE down(model_key) AS (
-                   SELECT model_key FROM hf_changed_keys
-                   UNION
-                   SELECT c.model_key
-                   FROM down d
-                   JOIN internal.hf_ids p ON p.model_key = d.model_key
-                   JOIN hf_lineage l ON l.parent_id = p.model_id
-                   JOIN internal.hf_ids c ON c.model_id = l.child_id
-               )
-               SELECT model_key FROM down"""
+            "CREATE OR REPLACE TEMP TABLE hf_reattribute AS SELECT * FROM hf_model_descendants_of('hf_changed_keys')"
         )
         con.execute("DROP TABLE hf_changed_keys")
         con.execute("DROP TABLE hf_candidates")
