@@ -139,48 +139,33 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -
             con.execute("DROP TABLE hf_reattribute")
         con.execute("DELETE FROM internal.hf_touched")
         return keys
-    else:
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_candidates AS
-               SELECT DISTINCT i.model_key FROM internal.hf_touched t JOIN internal.hf_ids i USING (model_id)
-               UNION
-               SELECT model_key FROM internal.hf_attribution_inputs WHERE ids > 1"""
-        )
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE hf_inputs_now AS SELECT * FROM hf_model_attribution_inputs_of('hf_candidates')"
-        )
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_changed_keys AS
-               SELECT model_key FROM (
-                   SELECT * FROM hf_inputs_now
-                   EXCEPT
-                   SELECT * FROM internal.hf_attribution_inputs WHERE model_key IN (SELECT model_key FROM hf_candidates)
-               )"""
-        )
-        # the changed models and every model whose lineage reaches one
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE hf_reattribute AS SELECT * FROM hf_model_descendants_of('hf_changed_keys')"
-        )
-        con.execute("DROP TABLE hf_changed_keys")
-        con.execute("DROP TABLE hf_candidates")
-        con.execute("DELETE FROM internal.hf_attribution WHERE model_key IN (SELECT model_key FROM hf_reattribute)")
-        con.execute(
-            "DELETE FROM internal.hf_attribution_inputs WHERE model_key IN (SELECT model_key FROM hf_reattribute)"
-        )
-        # a touched model whose inputs did not change keeps its row; a descendant's own inputs did not
-        # change either (or it would be a changed key): read them as they are now
-        con.execute("DELETE FROM hf_inputs_now WHERE model_key NOT IN (SELECT model_key FROM hf_reattribute)")
-        con.execute(
-            "INSERT INTO hf_inputs_now SELECT * FROM hf_model_attribution_inputs_of('hf_reattribute') "
-            "WHERE model_key NOT IN (SELECT model_key FROM hf_inputs_now)"
-        )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE hf_candidates AS
+           SELECT DISTINCT i.model_key FROM internal.hf_touched t JOIN internal.hf_ids i USING (model_id)
+           UNION
+           SELECT model_key FROM internal.hf_attribution_inputs WHERE ids > 1"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE hf_changed_inputs AS
+           SELECT * FROM hf_model_attribution_inputs_of('hf_candidates')
+           EXCEPT
+           SELECT * FROM internal.hf_attribution_inputs WHERE model_key IN (SELECT model_key FROM hf_candidates)"""
+    )
+    # the changed models and every model whose lineage reaches one
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE hf_reattribute AS SELECT * FROM hf_model_descendants_of('hf_changed_inputs')"
+    )
+    con.execute("DELETE FROM internal.hf_attribution WHERE model_key IN (SELECT model_key FROM hf_reattribute)")
     con.execute("INSERT INTO internal.hf_attribution SELECT * FROM hf_model_attribution_of('hf_reattribute')")
-    # (every model of hf_inputs_now is in hf_reattribute: the changed ones, and the descendants added above)
-    con.execute("INSERT INTO internal.hf_attribution_inputs SELECT * FROM hf_inputs_now")
+    # only the changed models' inputs are new: a descendant's own did not change (or it would be one)
+    con.execute(
+        "DELETE FROM internal.hf_attribution_inputs WHERE model_key IN (SELECT model_key FROM hf_changed_inputs)"
+    )
+    con.execute("INSERT INTO internal.hf_attribution_inputs SELECT * FROM hf_changed_inputs")
     con.execute("DELETE FROM internal.hf_touched")
     done = con.execute("SELECT count(*) FROM hf_reattribute").fetchone()[0]  # type: ignore[index]
-    con.execute("DROP TABLE hf_reattribute")
-    con.execute("DROP TABLE hf_inputs_now")
+    for table in ("hf_candidates", "hf_changed_inputs", "hf_reattribute"):
+        con.execute(f"DROP TABLE {table}")
     return done
 
 
