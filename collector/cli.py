@@ -49,8 +49,7 @@ class Context:
                     self.store.path,
                 )
             return
-        if self.store.prepare():
-            log.debug("reference data and views refreshed in %s", self.store.path)
+        self.store.prepare_on_first_use()
 
 
 def _setup_logging(quiet: bool, verbose: bool) -> None:

@@ -129,7 +129,7 @@ class Run:
         """One complete part of the run in a short transaction of its own: `write(con)` stores it and
         returns its row counts. The run stays open (running), its `row_counts` updated in the same
         transaction with everything kept so far, so the journal is right even if the process dies."""
-        with self.store.transaction() as con:
+        with self.store.transaction(checkpoint=False) as con:  # more parts, then the commit, follow
             counts = write(con)
             kept = self.kept + 1
             totals = dict(self.kept_counts)

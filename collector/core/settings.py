@@ -125,6 +125,14 @@ SETTINGS: tuple[Setting, ...] = (
         "a 1,000,000-model day need 1GB: at 512MB they fail)",
     ),
     Setting(
+        "COLLECTOR_DB_THREADS",
+        "integer",
+        None,
+        "threads DuckDB may use (default: one per core). Each connection starts them, so many short "
+        "connections on a busy machine (the test suite) run faster with 1",
+        minimum=1,
+    ),
+    Setting(
         "COLLECTOR_LOCK_TIMEOUT",
         "number",
         30.0,

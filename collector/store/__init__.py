@@ -12,6 +12,7 @@ Opening a connection runs pending migrations and nothing else.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,12 +23,16 @@ from collector.store import migrations, runs, views
 from collector.store.connect import connect, db_path, scalar
 from collector.store.status import status as _status
 
+log = logging.getLogger(__name__)
+
 __all__ = ["Store", "connect", "db_path", "reader", "scalar", "writer"]
 
 
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        # set by prepare_on_first_use(): the refresh step is owed, and the next connection does it
+        self._prepare_pending = False
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"
@@ -49,9 +54,22 @@ class Store:
     def reader(self, *, sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection (refused for a file of a newer collector). `sandboxed` for text a user
         typed: it cannot read or write files, attach databases, load extensions or change settings."""
+        if self._prepare_pending and self.writable():
+            if not sandboxed:
+                # the owed refresh step needs a writer: the read goes through it (one connection, not two)
+                with self.writer() as con:
+                    yield con
+                return
+            if not self.path.exists():
+                self.prepare()  # a new store, as every command makes it
         con = connect(self.path, read_only=True, sandboxed=sandboxed)
         try:
             migrations.refuse_newer(con, self.path)
+            if self._prepare_pending and sandboxed and self.writable() and not views.is_current(con):
+                con.close()
+                self.prepare()  # a writer of its own, then the sandbox again, on the new views
+                con = connect(self.path, read_only=True, sandboxed=True)
+            self._prepare_pending = False
             yield con
         finally:
             con.close()
@@ -60,19 +78,30 @@ class Store:
         return self.reader(sandboxed=True)
 
     @contextlib.contextmanager
-    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection on the newest schema. Keep it short: it holds the file's lock."""
+    def writer(self, *, checkpoint: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection on the newest schema. Keep it short: it holds the file's lock.
+
+        `checkpoint=False` when another write of the same command follows (a run opened, a part kept):
+        closing then leaves the committed transaction in the write-ahead log (.wal) instead of writing
+        it into the file, which costs more than opening the store; the command's last write, or any
+        later connection, folds it in. Either way it is committed and durable."""
         con = connect(self.path)
         try:
+            if not checkpoint:
+                con.execute("PRAGMA disable_checkpoint_on_shutdown")
             migrations.migrate(con, self.path)
+            if self._prepare_pending:
+                if views.refresh(con):
+                    log.debug("reference data and views refreshed in %s", self.path)
+                self._prepare_pending = False
             yield con
         finally:
             con.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, *, checkpoint: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """One short write transaction: committed when the block ends, rolled back if it raises."""
-        with self.writer() as con:
+        with self.writer(checkpoint=checkpoint) as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
@@ -86,8 +115,15 @@ class Store:
         """The explicit refresh step, run at the start of a command before any job opens a run:
         reference tables and views are remade when their content hash changed or a view is missing
         (`thorough`: a macro too). Returns whether it did."""
+        self._prepare_pending = False
         with self.writer() as con:
             return views.refresh(con, force=force, thorough=thorough)
+
+    def prepare_on_first_use(self) -> None:
+        """`prepare()` done by this store's next connection rather than by one of its own (each costs
+        tens of milliseconds): a command's first write (the run it opens) refreshes reference data
+        and views before anything else in it; a read first checks that they are current."""
+        self._prepare_pending = True
 
     def views_current(self) -> bool:
         with self.reader() as con:
@@ -96,7 +132,7 @@ class Store:
     # ---- the runs journal ------------------------------------------------------------------
 
     def start_run(self, job: str, source: str, params: dict) -> int:
-        with self.writer() as con:
+        with self.writer(checkpoint=False) as con:  # the run's commit or failure follows
             return runs.open_run(con, self.path, job, source, params)
 
     def fail_run(self, run_id: int, error: str, requests: int | None = None) -> None:

@@ -66,11 +66,16 @@ def _is_lock_error(exc: Exception) -> bool:
     return "could not set lock" in text or "conflicting lock" in text
 
 
+def _config() -> dict[str, Any]:
+    threads = settings.get("COLLECTOR_DB_THREADS")
+    return {"threads": threads} if threads else {}
+
+
 def _sandbox(path: Path) -> duckdb.DuckDBPyConnection:
     """The store attached read-only to a private in-memory instance, which then loses its file system
     and has its configuration locked. (Opening the file itself with another configuration would fail
     beside any other connection to it in this process, e.g. a notebook's own.)"""
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=_config())
     try:
         name = path.stem if path.stem.isidentifier() else "store"
         literal = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
@@ -110,7 +115,7 @@ def connect(
     delay = 0.05
     while True:
         try:
-            con = _sandbox(path) if sandboxed else duckdb.connect(str(path), read_only=read_only)
+            con = _sandbox(path) if sandboxed else duckdb.connect(str(path), read_only=read_only, config=_config())
             if not sandboxed:
                 con.execute("SET TimeZone = 'UTC'")
             if memory:
