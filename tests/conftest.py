@@ -25,7 +25,6 @@ import duckdb  # noqa: E402
 import pytest  # noqa: E402
 
 
-
 class _AbsentPandas:
     """DuckDB's Python client tries `import pandas` on every query (to recognise DataFrames). Without
     pandas installed, under pytest each try walks sys.path and the assertion-rewriting import hook
