@@ -95,3 +95,46 @@ def test_unusable_db_path(run, tmp_path):
     (tmp_path / "file").write_text("x")
     result = run("--db", str(tmp_path / "file" / "sub.duckdb"), "collect", "hf", "--top", "0")
     assert result.code == 2 and "cannot use --db" in result.err
+
+
+def test_a_write_that_leaves_its_checkpoint_to_a_later_one_is_committed_and_readable(empty_store):
+    """A run's opening and its kept parts close without a checkpoint (their transaction stays in the
+    .wal): another process still reads them, a process that dies there loses nothing, and the next
+    checkpointing write folds the log into the file."""
+    s = store.Store(empty_store)
+    run_id = s.start_run("collect test", "hf", {"n": 1})
+    wal = empty_store.with_name(empty_store.name + ".wal")
+    assert wal.exists()  # left for the run's commit
+    code = textwrap.dedent(f"""
+        import duckdb
+        con = duckdb.connect({str(empty_store)!r}, read_only=True)
+        print(con.execute("SELECT status FROM runs WHERE run_id = {run_id}").fetchone()[0])
+    """)
+    read = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert read.stdout.strip() == "running"
+    s.fail_run(run_id, "stopped")  # a write that checkpoints
+    assert not wal.exists()
+    assert query(empty_store, f"SELECT status, error FROM runs WHERE run_id = {run_id}") == [("failed", "stopped")]
+
+
+def test_a_commands_refresh_step_is_done_by_its_first_connection(empty_store, monkeypatch):
+    """prepare_on_first_use(): the views are remade by the next writer, or checked by the next read;
+    nothing is done twice, and a read of a current store opens no writer."""
+    from collector.store import views
+
+    s = store.Store(empty_store)
+    refreshed = []
+    real = views.refresh
+    monkeypatch.setattr(views, "refresh", lambda con, **kw: refreshed.append(1) or real(con, **kw))
+    s.prepare_on_first_use()
+    with s.sandbox() as con:  # current views: the sandbox checks them and needs no writer
+        assert con.execute("SELECT count(*) FROM claims").fetchone()[0] > 0
+    assert refreshed == []
+    with store.writer(empty_store) as con:
+        con.execute("DELETE FROM internal.store_state WHERE name = 'views_version'")  # as after an upgrade
+    s.prepare_on_first_use()
+    s.start_run("collect test", "hf", {})
+    assert refreshed == [1]
+    s.start_run("collect test", "hf", {})  # owed once only
+    assert refreshed == [1]
+    assert s.views_current()
