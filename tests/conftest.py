@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -77,6 +78,8 @@ def _isolated_env(monkeypatch, tmp_path, tmp_path_factory):
     isolate(monkeypatch, tmp_path)
     # the report's chart JavaScript takes ~6 s to build: once per session (the xdist workers share it)
     monkeypatch.setenv("COLLECTOR_CACHE_DIR", str(tmp_path_factory.getbasetemp().parent / "collector-cache"))
+    yield
+    release_stores()
 
 
 @pytest.fixture
@@ -222,23 +225,79 @@ def run(capsys):
 
 
 _READER: duckdb.DuckDBPyConnection | None = None
+_ATTACHED: dict[Path, tuple[str, tuple]] = {}  # store -> (its name in _READER, the files' state then)
+_ATTACH_COUNT = [0]  # names stay unique when two stores share a file name
+_connect = duckdb.connect
+
+
+def _files_state(db: Path) -> tuple:
+    """What changes when anything writes the store: the file's and its write-ahead log's size and time."""
+    state = []
+    for path in (db, db.with_name(db.name + ".wal")):
+        try:
+            st = path.stat()
+            state.append((st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            state.append(None)
+    return tuple(state)
+
+
+def release_stores() -> None:
+    """Detach every store `query` keeps attached: DuckDB refuses to open a file in a process that has
+    it attached elsewhere, so this runs before any new DuckDB connection of this process."""
+    if _READER is not None:
+        for name, _ in _ATTACHED.values():
+            _READER.execute(f"DETACH {name}")
+    _ATTACHED.clear()
+
+
+def _connect_releasing(*args, **kwargs):
+    release_stores()
+    return _connect(*args, **kwargs)
+
+
+# Every DuckDB connection this process opens (the commands run in-process, a test's own) and every
+# process it starts (a read-only attachment keeps other processes from writing) first let go of the
+# stores `query` keeps attached; attaching costs more than most queries, and tests ask several in a
+# row of a store nothing writes in between.
+duckdb.connect = _connect_releasing
+_popen_init = subprocess.Popen.__init__
+
+
+def _popen_releasing(self, *args, **kwargs):
+    release_stores()
+    _popen_init(self, *args, **kwargs)
+
+
+subprocess.Popen.__init__ = _popen_releasing  # type: ignore[method-assign]
 
 
 def query(db: Path, sql: str, params=None):
-    """Rows of `sql` on the store at `db`, opened read-only for this one query (closed after it, so
-    that the next command can open it). The file is attached to one in-memory DuckDB kept by this
-    process, under its own name and as the default catalog: what a read-only connection to it sees,
-    without starting a new DuckDB instance per query (a third of the cost)."""
+    """Rows of `sql` on the store at `db`, read-only. The file is attached to one in-memory DuckDB kept
+    by this process, under its own name and as the default catalog: what a read-only connection to it
+    sees. It stays attached for the next query while neither the file nor its log changes (another
+    process writing it) and this process opens no other DuckDB connection (release_stores)."""
     global _READER
     if _READER is None:
-        _READER = duckdb.connect()
+        _READER = _connect()
     con = _READER
-    stem = db.stem if db.stem.lower() not in ("memory", "system", "temp") else f"{db.stem}_store"
-    name = '"' + stem.replace('"', '""') + '"'
-    con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS {name} (READ_ONLY)")
+    key = db.absolute()
+    state = _files_state(db)
+    held = _ATTACHED.get(key)
+    if held and held[1] != state:
+        con.execute(f"DETACH {held[0]}")
+        del _ATTACHED[key]
+        held = None
+    if held is None:
+        stem = db.stem if db.stem.lower() not in ("memory", "system", "temp") else f"{db.stem}_store"
+        _ATTACH_COUNT[0] += 1
+        name = '"' + stem.replace('"', '""') + f'_{_ATTACH_COUNT[0]}"'
+        con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS {name} (READ_ONLY)")
+        _ATTACHED[key] = (name, state)
+    else:
+        name = held[0]
     try:
         con.execute(f"USE {name}")
         return con.execute(sql, params or []).fetchall()
     finally:
         con.execute("USE memory")
-        con.execute(f"DETACH {name}")

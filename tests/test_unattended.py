@@ -11,7 +11,7 @@ import time
 from datetime import UTC
 from pathlib import Path
 
-from tests.conftest import query
+from tests.conftest import query, release_stores
 from tests.fakes.server import Reply
 from tests.seed import empty_store as empty_store_at
 
@@ -58,6 +58,8 @@ def try_query(db: Path, sql: str):
         return query(db, sql) if db.exists() else None
     except duckdb.IOException:
         return None
+    finally:
+        release_stores()  # a writer in another process is waiting for the file
 
 
 def write_schedule(tmp_path: Path, orgs: Path, cron: str = "15 2 * * *") -> Path:
