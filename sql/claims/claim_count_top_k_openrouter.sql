@@ -22,9 +22,8 @@ WITH claim AS (
     WHERE kind = 'count_top_k' AND regexp_matches(claim_param(params, 'list'), '^openrouter:[a-z-]+$')
 ),
 
-ranked AS MATERIALIZED (   -- read once: weeks, counts and history use it
+ranked AS MATERIALIZED (   -- read once: weeks, counts, history and the newest week (every category) use it
     SELECT false AS merged, * FROM or_weekly_top_models_at(as_of_date, false)
-    WHERE category IN (SELECT category FROM claim)
     UNION ALL BY NAME
     SELECT true AS merged, * FROM or_weekly_top_models_at(as_of_date, true)
     WHERE category IN (SELECT category FROM claim)
@@ -36,7 +35,7 @@ ranked_weeks AS (   -- completeness is or_weekly_top_models_at's own `complete`,
     GROUP BY ALL
 ),
 newest_week AS (   -- the latest complete week of any ranking: a category's own latest may be far older
-    SELECT max(week_start) AS week_start FROM or_weekly_top_models_at(as_of_date, false) WHERE complete
+    SELECT max(week_start) AS week_start FROM ranked WHERE NOT merged AND complete
 ),
 roles AS (   -- as or_claim_weeks, per claim: the claim's own ISO week, the latest complete one, the one asked
     SELECT claim_id, category, 1 AS when_no, 'at_claim_date' AS "when",
@@ -61,7 +60,7 @@ modes AS (
 ),
 
 overall AS (   -- each week's overall top 20 (per variant), for "them" in a category's count
-    SELECT week_start, model_permaslug, rank FROM ranked WHERE category = 'all' AND NOT merged AND rank <= 20
+    SELECT false AS merged, week_start, model_permaslug, rank FROM ranked WHERE category = 'all' AND NOT merged AND rank <= 20
 ),
 overall_weeks AS (
     SELECT DISTINCT week_start FROM ranked WHERE category = 'all' AND NOT merged
@@ -73,7 +72,8 @@ labelled AS (
                    WHEN a.author IS NOT NULL THEN ' (stealth: maker hidden)'
                    ELSE ' (author ' || r.author || ' not in openrouter_authors.csv)' END AS label
     FROM ranked r
-    LEFT JOIN overall o ON NOT r.merged AND o.week_start = r.week_start AND o.model_permaslug = r.model_permaslug
+    LEFT JOIN overall o   -- equalities only (a hash join): the variants-merged rows find no match
+           ON o.merged = r.merged AND o.week_start = r.week_start AND o.model_permaslug = r.model_permaslug
     LEFT JOIN ref.openrouter_authors a ON a.author = lower(r.author)
 ),
 counted AS (
