@@ -138,3 +138,23 @@ def test_a_commands_refresh_step_is_done_by_its_first_connection(empty_store, mo
     s.start_run("collect test", "hf", {})  # owed once only
     assert refreshed == [1]
     assert s.views_current()
+
+
+def test_kept_parts_leave_a_bounded_log(empty_store):
+    """Each connection replays the write-ahead log when it opens: writes that leave their checkpoint
+    to a later one fold the log into the file once it passes WAL_KEPT_BYTES, so a backfill's hundredth
+    part does not pay for the ninety-nine before it."""
+    s = store.Store(empty_store)
+    wal = empty_store.with_name(empty_store.name + ".wal")
+    sizes = []
+    for _ in range(12):
+        with s.transaction(checkpoint=False) as con:
+            con.execute(
+                "INSERT INTO runs (job, source, started_at, status, error) "
+                "SELECT 'part', 'test', now(), 'failed', repeat('x', 200) || i FROM range(100) t(i)"
+            )
+        sizes.append(wal.stat().st_size if wal.exists() else 0)
+    assert max(sizes) > 0  # the log was left for later writes
+    assert max(sizes) < store.WAL_KEPT_BYTES + 100_000, sizes  # folded in once past the bound (a part is ~25 KB)
+    assert max(sizes) < 200_000, sizes  # the bound is small: twelve parts would be ~300 KB
+    assert query(empty_store, "SELECT count(*) FROM runs WHERE job = 'part'") == [(1200,)]

@@ -28,6 +28,12 @@ log = logging.getLogger(__name__)
 __all__ = ["Store", "connect", "db_path", "reader", "scalar", "writer"]
 
 
+# The most a write that leaves its checkpoint to a later one (writer(checkpoint=False)) leaves in the
+# write-ahead log: every connection replays the log when it opens, so a long run of kept parts (an
+# OpenRouter backfill's hundred pulls) would otherwise pay for all the ones before it, each time.
+WAL_KEPT_BYTES = 64 * 1024
+
+
 class Store:
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -95,8 +101,16 @@ class Store:
                     log.debug("reference data and views refreshed in %s", self.path)
                 self._prepare_pending = False
             yield con
+            if not checkpoint and self._wal_bytes() > WAL_KEPT_BYTES:
+                con.execute("CHECKPOINT")
         finally:
             con.close()
+
+    def _wal_bytes(self) -> int:
+        try:
+            return self.path.with_name(self.path.name + ".wal").stat().st_size
+        except OSError:
+            return 0
 
     @contextlib.contextmanager
     def transaction(self, *, checkpoint: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
