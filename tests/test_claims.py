@@ -695,6 +695,35 @@ def test_full_hub_day_gives_the_share_of_all_hub_downloads(db):
     assert "This scope holds" not in now["detail"] and "the Hub-wide total is not collected" in now["detail"]
 
 
+def test_a_full_hub_days_top_100_is_every_model_ranked_and_kept_as_a_roll_up(db):
+    """On a full-Hub day the top 100 is the whole Hub ranked (not a listing's first ranks): the day's
+    roll-up keeps it, the claim and the report's chart read it, and a day without a top 100 has none."""
+    models = [(f"Qwen/Qwen-m{i}", 1_000 + i, 10) for i in range(45)]  # the 45 Chinese among the top
+    models += [(f"google/gemma-m{i}", 2_000 + i, 10) for i in range(55)]
+    models += [(f"google/tail-m{i}", 100 - i, 10) for i in range(50)]  # outside the top 100
+    models += [(f"Qwen/low-m{i}", i, 10) for i in range(30)]  # Chinese, but below the top 100
+    with seeded(db) as s:
+        s.hf_snapshot("2025-04-02", "full_hub", models)
+        s.hf_snapshot("2025-04-03", "author:Qwen", [("Qwen/Qwen-m0", 1_001, 10)])
+    kept = query(
+        db,
+        "SELECT snapshot_date::VARCHAR, list, count(*), min(downloads_30d), max(rank) FROM internal.hf_rollup_top100 "
+        "GROUP BY ALL ORDER BY ALL",
+    )
+    assert kept == [
+        ("2025-04-02", "all", 100, 1_000, 100),
+        ("2025-04-02", "language", 100, 1_000, 100),
+        ("2025-04-03", "language", 1, 1_001, 1),  # the collected models only; no Hub-wide list that day
+    ]
+    rows = at_date(db, "cn_41_of_top100")
+    assert [(r["verdict"], r["measured"], str(r["data_date"])) for r in rows[:2]] == [
+        ("refuted", "45 of 100", "2025-04-02"),
+        ("refuted", "45 of 100", "2025-04-02"),
+    ]
+    chart = query(db, "SELECT snapshot_date::VARCHAR, in_country, listed FROM report_hub_top100_country('China')")
+    assert chart == [("2025-04-02", 45, 100)]
+
+
 def test_a_claim_added_through_the_file_alone(db, tmp_path):
     """A user adds "Qwen passed one billion all-time Hub downloads" as one CSV line (kind threshold):
     no SQL, no Python, and the claim has its rows in `claims`."""

@@ -30,29 +30,16 @@ snapshot AS (
     SELECT 2, * FROM eligible
     QUALIFY row_number() OVER (ORDER BY snapshot_date DESC) = 1
 ),
-day_models AS MATERIALIZED (   -- read once: both Hub lists rank it
-    SELECT d.snapshot_date, d.model_key, d.model_id, d.downloads_30d, d.top_rank
-    FROM hf_daily_downloads_for(coalesce((SELECT list(DISTINCT snapshot_date) FROM snapshot), []::DATE[]), NULL) d
+ranked AS (   -- each chosen day's top 100 lists, from the day's roll-up (hf_top100_from)
+    SELECT s.when_no, t.list, t.snapshot_date, t.model_key, t.model_id, t.downloads_30d
+    FROM snapshot s
+    JOIN internal.hf_rollup_top100 t USING (snapshot_date)
 ),
-language AS (   -- the language models (a key once: cheaper than their countries)
-    SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model
+ranked_all AS (   -- the Hub-wide top 100 (a full-Hub day ranks every model itself)
+    SELECT when_no, snapshot_date, model_key, model_id, downloads_30d FROM ranked WHERE list = 'all'
 ),
-ranked_all AS (   -- the Hub-wide top 100 of each day (a full-Hub day ranks every model itself)
-    SELECT s.when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date)
-    WHERE NOT s.full_hub AND m.top_rank <= 100
-    UNION ALL
-    (SELECT 1, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) WHERE s.when_no = 1 AND s.full_hub
-     ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
-    UNION ALL
-    (SELECT 2, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) WHERE s.when_no = 2 AND s.full_hub
-     ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
-),
-ranked_lm AS (   -- the top 100 language models of each day (top-N per day, not a window over every model)
-    (SELECT 1 AS when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
-     WHERE s.when_no = 1 ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
-    UNION ALL
-    (SELECT 2, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
-     WHERE s.when_no = 2 ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+ranked_lm AS (   -- the top 100 language models among the collected models
+    SELECT when_no, snapshot_date, model_key, model_id, downloads_30d FROM ranked WHERE list = 'language'
 ),
 model_country AS (   -- the country holding the largest share of each listed model (a tie is unknown)
     SELECT model_key, CASE WHEN count(*) FILTER (WHERE top) > 1 THEN 'unknown' ELSE max(country) FILTER (WHERE top) END AS country

@@ -1,23 +1,16 @@
--- report_hub_top100_country(ctry, as_of_date): per snapshot day known on as_of_date (NULL = all) that has a
--- Hub-wide top-N listing ('top_downloads:N', N >= 100), how many of the Hub's top 100 models by 30-day
--- downloads are made in country ctry (a model's country: the one holding most of its attribution, through
--- lineage for derivatives; a tie or an unknown maker counts as unknown). Reads only the listings' first
--- 100 ranks, so a year of days stays quick.
+-- report_hub_top100_country(ctry, as_of_date): per snapshot day known on as_of_date (NULL = all) with a
+-- Hub-wide top 100 (a full-Hub day, or a top-N listing 'top_downloads:N' with N >= 100), how many of the
+-- Hub's top 100 models by 30-day downloads are made in country ctry (a model's country: the one holding
+-- most of its attribution, through lineage for derivatives; a tie or an unknown maker counts as
+-- unknown). Reads the day's roll-up (internal.hf_rollup_top100), 100 rows a day, so a year of full-Hub
+-- days stays quick.
 -- Columns: snapshot_date, in_country, unknown, listed, as_of.
 CREATE OR REPLACE MACRO report_hub_top100_country(ctry, as_of_date := NULL) AS TABLE
-WITH listings AS (
-    SELECT s.snapshot_id, s.snapshot_date, s.as_of
-    FROM hf_snapshots s
-    WHERE s.scope LIKE 'top_downloads:%'
-      AND TRY_CAST(split_part(s.scope, ':', 2) AS INTEGER) >= 100
-      AND (as_of_date IS NULL OR s.snapshot_date <= CAST(as_of_date AS DATE))
-    QUALIFY row_number() OVER (PARTITION BY s.snapshot_date ORDER BY s.as_of DESC) = 1
-),
-ranked AS (
-    SELECT t.snapshot_date, t.as_of, i.model_key
-    FROM listings t
-    JOIN internal.hf_listings l ON l.snapshot_id = t.snapshot_id AND l.rank <= 100
-    JOIN internal.hf_ids i ON i.model_no = l.model_no
+WITH ranked AS (   -- each day's Hub-wide top 100, from the day's roll-up (hf_top100_from)
+    SELECT t.snapshot_date, s.as_of, t.model_key
+    FROM internal.hf_rollup_top100 t
+    JOIN internal.hf_rollup_sets s USING (snapshot_date)
+    WHERE t.list = 'all' AND (as_of_date IS NULL OR t.snapshot_date <= CAST(as_of_date AS DATE))
 ),
 model_country AS (   -- the country holding the largest share of each model (a tie is unknown)
     SELECT model_key,
@@ -38,4 +31,4 @@ FROM ranked r
 LEFT JOIN model_country c USING (model_key)
 GROUP BY r.snapshot_date
 ORDER BY r.snapshot_date;
-COMMENT ON MACRO TABLE report_hub_top100_country IS 'report_hub_top100_country(ctry, as_of_date): per Hub snapshot day with a top-N listing (N >= 100), how many of the top 100 by 30-day downloads are made in country ctry, of unknown country, and listed; columns: snapshot_date, in_country, unknown, listed, as_of';
+COMMENT ON MACRO TABLE report_hub_top100_country IS 'report_hub_top100_country(ctry, as_of_date): per Hub snapshot day with a Hub-wide top 100 (a full-Hub day, or a top-N listing with N >= 100), how many of the top 100 by 30-day downloads are made in country ctry, of unknown country, and listed; columns: snapshot_date, in_country, unknown, listed, as_of';

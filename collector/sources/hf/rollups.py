@@ -57,6 +57,7 @@ ROLLUPS = (
         "internal.hf_rollup_country",
         f"hf_downloads_by_country_from('{DAY_ROWS}', 'internal.hf_rollup_organisation', 'internal.hf_rollup_sets')",
     ),
+    ("internal.hf_rollup_top100", f"hf_top100_from('{DAY_ROWS}', 'internal.hf_rollup_sets')"),
 )
 # Days replayed per batch: a week of 300,000 models is ~2 million rows, which stays within the
 # writer's memory limit (COLLECTOR_DB_MEMORY) while amortising each statement over many days

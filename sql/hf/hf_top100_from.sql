@@ -1,0 +1,49 @@
+-- hf_top100_from(day_rows, sets): the Hub's top 100 models of each snapshot day in the table named
+-- day_rows (those days' hf_daily_downloads rows: collector/sources/hf/rollups.py passes its temporary
+-- table 'hf_day_rows'; `sets` names the table of their hf_snapshot_sets rows). Kept as the roll-up
+-- internal.hf_rollup_top100, so that the claims and the report read 200 rows a day instead of ranking
+-- a full-Hub day's 2.5 million models each time they are asked:
+--   * list = 'all': the Hub-wide top 100 by 30-day downloads: on a full-Hub day every model ranked
+--     (ties by id); on another day the first 100 ranks of its top-N listing (N >= 100), if it has one;
+--   * list = 'language': the top 100 language models (hf_model_attribution's language_model) among
+--     the day's collected models by 30-day downloads (ties by id): the Hub-wide list on a full-Hub day.
+-- As every roll-up, a day is attributed with what the store knew when it was rolled up.
+-- Columns: snapshot_date, list ('all' | 'language'), rank, model_key, model_id, downloads_30d.
+CREATE OR REPLACE MACRO hf_top100_from(day_rows, sets) AS TABLE
+WITH days AS (
+    SELECT snapshot_date, list_contains(scopes, 'full_hub') AS full_hub, coalesce(top_n, 0) >= 100 AS has_top
+    FROM query_table(sets)
+    WHERE snapshot_date IN (SELECT DISTINCT snapshot_date FROM query_table(day_rows))
+),
+rows AS (
+    SELECT r.snapshot_date, r.model_key, r.model_id, r.downloads_30d, r.top_rank, d.full_hub, d.has_top
+    FROM query_table(day_rows) r
+    JOIN days d USING (snapshot_date)
+),
+full_hub AS (   -- a top-N per day (DuckDB keeps 100 rows a day, it does not sort the day)
+    SELECT snapshot_date, 'all' AS list,
+           row_number() OVER (PARTITION BY snapshot_date ORDER BY downloads_30d DESC NULLS LAST, model_id) AS rank,
+           model_key, model_id, downloads_30d
+    FROM rows
+    WHERE full_hub
+    QUALIFY rank <= 100
+),
+listed AS (
+    SELECT snapshot_date, 'all' AS list, top_rank AS rank, model_key, model_id, downloads_30d
+    FROM rows
+    WHERE NOT full_hub AND has_top AND top_rank <= 100
+),
+language AS (
+    SELECT snapshot_date, 'language' AS list,
+           row_number() OVER (PARTITION BY snapshot_date ORDER BY downloads_30d DESC NULLS LAST, model_id) AS rank,
+           model_key, model_id, downloads_30d
+    FROM rows
+    SEMI JOIN (SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model) l USING (model_key)
+    QUALIFY rank <= 100
+)
+SELECT * FROM full_hub
+UNION ALL
+SELECT * FROM listed
+UNION ALL
+SELECT * FROM language;
+COMMENT ON MACRO TABLE hf_top100_from IS 'hf_top100_from(day_rows, sets): the Hub''s top 100 models of each snapshot day in the table named day_rows (all models: a full-Hub day ranked, else its top-N listing; language models among the day''s collected ones), kept as the roll-up internal.hf_rollup_top100; columns: snapshot_date, list, rank, model_key, model_id, downloads_30d';
