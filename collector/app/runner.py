@@ -116,10 +116,11 @@ class Run:
             self._staging = Path(tempfile.mkdtemp(prefix=f"run-{self.run_id}-", dir=base))
         return self._staging
 
-    def commit(self, write: Callable[[duckdb.DuckDBPyConnection], dict]) -> dict:
+    def commit(self, write: Callable[[duckdb.DuckDBPyConnection], dict], *, then_more: bool = False) -> dict:
         """One short write transaction: `write(con)` stores the data and returns the row counts, and
-        the run is closed as ok in the same transaction."""
-        with self.store.transaction() as con:
+        the run is closed as ok in the same transaction. `then_more`: the job writes again at once
+        (the Hub's roll-ups), so the checkpoint is left to that write (Store.writer)."""
+        with self.store.transaction(checkpoint=not then_more) as con:
             counts = write(con)
             runs.finish_run(con, self.run_id, status="ok", row_counts=counts, requests=self.requests())
         self.committed = True
