@@ -56,7 +56,7 @@ class ScopeResult:
     pages: int = 0
     models: int = 0  # filled in from the staged pages
     duplicates: int = 0
-    crawl: Crawl | None = None
+    crawl: Crawl = field(default_factory=lambda: Crawl(None, None))
 
 
 @dataclass

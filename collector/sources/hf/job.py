@@ -68,7 +68,7 @@ def collect_hf(
         short = [
             (n, scope, r)
             for n, (scope, r) in enumerate(zip(scopes, results, strict=True))
-            if r.crawl and r.crawl.next_url and scope.max_models and _counts(counts, r.scope).served < scope.max_models
+            if r.crawl.next_url and scope.max_models and _counts(counts, r.scope).served < scope.max_models
         ]
         if short:
             for n, scope, r in short:
