@@ -77,9 +77,9 @@ def _absent(col: str) -> str:
 
 
 def _integer(text: str, value: str) -> str:
-    # canonical JSON (yyjson writes it again): an integer is digits only; a '.' or an exponent makes
-    # it a float, which the cast to BIGINT would round
-    return f"({value} IS NOT NULL AND NOT contains({text}, '.') AND NOT contains(lower({text}), 'e'))"
+    # canonical JSON (yyjson writes each value again): an integer's text is the integer's own; a float
+    # (1.0, 1e3), which the cast to BIGINT would round, or a count beyond 64 bits is not
+    return f"({value}::VARCHAR = {text})"
 
 
 def _string(text: str) -> str:
@@ -100,9 +100,8 @@ _TEXTS = {
     "library_name": "library_name",
 }
 
-# A row is suspect unless every field is of its type (missing or null allowed, but for the id). Tags:
-# a list of strings is `[]` or `["...","..."]` with one `","` between each two (a quote inside a string
-# is escaped, so `","` is always a boundary), and no `[` or `{` but the first (a nested value).
+# A row is suspect unless every field is of its type (missing or null allowed, but for the id). Tags are
+# a list of strings when the list of their text is written as the same JSON (a number would be quoted).
 _OK = " AND ".join(
     [
         "id IS NOT NULL AND id <> ''",
@@ -110,9 +109,7 @@ _OK = " AND ".join(
         f"({_absent('j_trendingScore')} OR trendingScore IS NOT NULL)",
         *(f"({_absent(f'j_{c}')} OR {_string(f'j_{c}')})" for c in _TEXTS),
         "(j_id IS NOT NULL AND starts_with(j_id, '\"'))",
-        "(" + _absent("j_tags") + " OR j_tags = '[]' OR (starts_with(j_tags, '[\"') AND ends_with(j_tags, '\"]') "
-        "AND NOT contains(j_tags[2:], '[') AND NOT contains(j_tags, '{') "
-        "AND len(tags) = 1 + (length(j_tags) - length(replace(j_tags, '\",\"', ''))) // 3))",
+        f"({_absent('j_tags')} OR to_json(tags)::VARCHAR = j_tags)",
         f"({_absent('j_safetensors')} OR (starts_with(j_safetensors, '{{') "
         f"AND ({_absent('j_total')} OR {_integer('j_total', 'safetensors_total')})))",
         f"({_absent('j_gated')} OR j_gated IN ('true', 'false') OR {_string('j_gated')})",
@@ -135,8 +132,10 @@ _ITEMS = f"""
         FROM flat
     )
     SELECT page, n, coalesce({_OK}, false) AS ok, id AS model_id,
+           CASE WHEN NOT {_absent("j_author")} AND j_author <> '""' THEN {_unquote("j_author")}
+                WHEN contains(id, '/') THEN split_part(id, '/', 1) END AS author,
            {", ".join(f"{c} AS {name}" for c, name in _INTS.items())}, trendingScore AS trending_score,
-           {", ".join(f"CASE WHEN {_absent(f'j_{c}')} THEN NULL ELSE {_unquote(f'j_{c}')} END AS {name}" for c, name in _TEXTS.items())},
+           {", ".join(f"CASE WHEN {_absent(f'j_{c}')} THEN NULL ELSE {_unquote(f'j_{c}')} END AS {name}" for c, name in _TEXTS.items() if c != "author")},
            tags, safetensors_total,
            CASE WHEN {_absent("j_gated")} THEN NULL WHEN j_gated IN ('true', 'false') THEN j_gated
                 ELSE {_unquote("j_gated")} END AS gated
@@ -163,22 +162,28 @@ def stage_pages(raw: RawPages, stage: HfStage, memory: str = "512MB") -> dict[st
         if not files:  # the same query over one empty page: the same (empty) tables and files
             files = [str(raw.directory / "0000000.json")]
             Path(files[0]).write_bytes(b"[]")
+        items = _quote(str(raw.directory / "items.parquet"))
         try:
-            con.execute(f"CREATE TEMP TABLE items AS {_ITEMS}", {"files": files})
+            con.execute(f"COPY ({_ITEMS}) TO '{items}' {_PARQUET}", {"files": files})
         except duckdb.Error as exc:  # a page that is not JSON at all: find it and say which
             _explain(raw, range(len(raw.pages)))
             raise CollectorError(f"bad response from the Hub: {_one_line(exc)}") from exc
+        con.execute(f"CREATE VIEW items AS SELECT * FROM read_parquet('{items}')")
         suspect = [r[0] for r in con.execute("SELECT DISTINCT page FROM items WHERE NOT ok ORDER BY 1").fetchall()]
         if suspect:
             _explain(raw, suspect)  # raises when a page is really bad; a false alarm passes
-        _write(con, stage)
+        _write(con, stage, raw.directory / "items.parquet")
         rows = con.execute("SELECT scope, served, models FROM scope_counts").fetchall()
     finally:
         con.close()
     return {scope: ScopeCounts(served, models, served - models) for scope, served, models in rows}
 
 
-def _write(con, stage: HfStage) -> None:
+# Staging files live minutes: written fast, not small.
+_PARQUET = "(FORMAT parquet, COMPRESSION uncompressed)"
+
+
+def _write(con, stage: HfStage, items: Path) -> None:
     # rank: the item's place in its scope's listing, pages in crawl order
     con.execute(
         """CREATE TEMP TABLE offsets AS
@@ -195,31 +200,29 @@ def _write(con, stage: HfStage) -> None:
         f"""CREATE TEMP TABLE scope_counts AS
             SELECT scope, count(*) AS served, count(DISTINCT model_id) AS models FROM {ranked} GROUP BY scope"""
     )
-    repeats, scopes = con.execute(
-        "SELECT count(*) FILTER (WHERE served > models), count(*) FROM scope_counts"
-    ).fetchone() or (0, 0)
+    repeats, scopes, served = con.execute(
+        "SELECT count(*) FILTER (WHERE served > models), count(*), coalesce(sum(served), 0) FROM scope_counts"
+    ).fetchone() or (0, 0, 0)
     # a model the keyset cursor served twice in a scope keeps its first rank
     listed = ranked + (
         " QUALIFY row_number() OVER (PARTITION BY scope_no, model_id ORDER BY rank) = 1" if repeats else ""
     )
     con.execute(
         f"""COPY (SELECT scope, rank, model_id, downloads_30d, downloads_all_time, likes, trending_score
-                  FROM {listed} ORDER BY scope_no, rank)
-            TO '{_quote(str(stage.downloads.path))}' (FORMAT parquet, COMPRESSION uncompressed)"""
+                  FROM {listed} ORDER BY scope_no, rank) TO '{_quote(str(stage.downloads.path))}' {_PARQUET}"""
     )
-    once = ranked
-    if scopes > 1 or repeats:
-        once += " QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY scope_no, rank) = 1"
-    con.execute(
-        f"""CREATE TEMP TABLE models AS
-            SELECT model_id,
-                   CASE WHEN author <> '' THEN author WHEN contains(model_id, '/') THEN split_part(model_id, '/', 1) END
-                       AS author,
-                   created_at, last_modified, pipeline_tag, library_name, tags, safetensors_total, gated
-            FROM {once}"""
-    )
-    con.execute("DROP TABLE items")
-    con.execute(f"COPY models TO '{_quote(str(stage.models.path))}' (FORMAT parquet, COMPRESSION uncompressed)")
+    columns = "model_id, author, created_at, last_modified, pipeline_tag, library_name, tags, safetensors_total, gated"
+    models = _quote(str(stage.models.path))
+    if scopes <= 1 and not repeats and served == con.execute("SELECT count(*) FROM items").fetchone()[0]:
+        # one listing, each model once and all of it kept (the usual crawl): the items are the models
+        # (the commit reads their columns by name), written once instead of twice
+        con.execute("DROP VIEW items")
+        items.replace(stage.models.path)
+        con.execute(f"CREATE VIEW models AS SELECT {columns} FROM read_parquet('{models}')")
+    else:
+        once = ranked + " QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY scope_no, rank) = 1"
+        con.execute(f"COPY (SELECT {columns} FROM {once}) TO '{models}' {_PARQUET}")
+        con.execute(f"CREATE VIEW models AS SELECT * FROM read_parquet('{models}')")
     relations = ", ".join(f"'{r}'" for r in sorted(RELATIONS))
     # `base_model:<relation>:<parent>`; the two-part `base_model:<parent>` adds nothing
     con.execute(
@@ -230,7 +233,7 @@ def _write(con, stage: HfStage) -> None:
             WHERE starts_with(tag, 'base_model:') AND length(tag) - length(replace(tag, ':', '')) = 2
               AND split_part(tag, ':', 2) IN ({relations}) AND split_part(tag, ':', 3) <> ''"""
     )
-    con.execute(f"COPY edges TO '{_quote(str(stage.lineage.path))}' (FORMAT parquet, COMPRESSION uncompressed)")
+    con.execute(f"COPY edges TO '{_quote(str(stage.lineage.path))}' {_PARQUET}")
     stage.downloads.rows = con.execute("SELECT sum(models) FROM scope_counts").fetchone()[0] or 0
     stage.models.rows = con.execute("SELECT count(*) FROM models").fetchone()[0]
     stage.lineage.rows = con.execute("SELECT count(*) FROM edges").fetchone()[0]
