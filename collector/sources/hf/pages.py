@@ -135,7 +135,7 @@ _ITEMS = f"""
            CASE WHEN NOT {_absent("j_author")} AND j_author <> '""' THEN {_unquote("j_author")}
                 WHEN contains(id, '/') THEN split_part(id, '/', 1) END AS author,
            {", ".join(f"{c} AS {name}" for c, name in _INTS.items())}, trendingScore AS trending_score,
-           {", ".join(f"CASE WHEN {_absent(f'j_{c}')} THEN NULL ELSE {_unquote(f'j_{c}')} END AS {name}" for c, name in _TEXTS.items() if c != "author")},
+           {", ".join(f"{_unquote(f'j_{c}')} AS {name}" for c, name in _TEXTS.items() if c != "author")},
            tags, safetensors_total,
            CASE WHEN {_absent("j_gated")} THEN NULL WHEN j_gated IN ('true', 'false') THEN j_gated
                 ELSE {_unquote("j_gated")} END AS gated
