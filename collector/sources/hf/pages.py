@@ -1,12 +1,12 @@
 """A Hub crawl staged as its raw pages: each listing page's JSON bytes are written to the run's staging
 folder as they arrive, and DuckDB reads them all at the end (`stage_pages`), validating and typing every
 field in one set-based pass, into the three Parquet files the commit reads (parse.HfStage). No Python
-object is made per model: decoding 1,000 models into dicts, then into columns, cost about ten times
-DuckDB's pass (bench/hf_ingest.py).
+object is made per model: decoding each page into dicts, then checking and building columns in Python,
+cost several times DuckDB's pass (bench/hf_ingest.py).
 
-Validation is as strict as before: DuckDB flags the pages that hold anything unexpected (a conservative
-test: a flagged page may still be fine), and only those pages are decoded in Python and checked field by
-field (parse.check_items), which names the model and the field in a one-line error."""
+The checks are those of the field-by-field check in Python: DuckDB flags the pages that hold anything
+unexpected (a conservative test: a flagged page may still be fine), and only those pages are decoded in
+Python and checked (parse.check_items), which names the model and the field in a one-line error."""
 
 from __future__ import annotations
 
