@@ -187,12 +187,22 @@ def _write(con, stage: HfStage, items: Path) -> None:
     # rank: the item's place in its scope's listing, pages in crawl order
     con.execute(
         """CREATE TEMP TABLE offsets AS
-           WITH sizes AS (SELECT page, count(*) AS size, min(n) AS first_n FROM items GROUP BY page)
-           SELECT p.page, p.scope_no, p.scope, p.max_models, s.first_n,
+           WITH sizes AS (SELECT page, count(*) AS size, min(n) AS first_n, max(n) AS last_n FROM items GROUP BY page)
+           SELECT p.page, p.scope_no, p.scope, p.max_models, s.first_n, s.last_n, s.size,
                   coalesce(sum(coalesce(s.size, 0)) OVER (PARTITION BY p.scope_no ORDER BY p.page
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::INTEGER AS first
            FROM pages p LEFT JOIN sizes s USING (page)"""
     )
+    # the ranks rest on the pages having been read one after the other (one thread): never assumed unchecked
+    interleaved = con.execute(
+        """SELECT count(*) FROM (SELECT page, first_n, last_n, size, lag(last_n) OVER (ORDER BY page) AS before
+                                 FROM offsets WHERE size > 0)
+           WHERE last_n - first_n + 1 <> size OR first_n <= before"""
+    ).fetchone()[0]
+    if interleaved:
+        raise CollectorError(
+            "staging the Hub pages: DuckDB read them out of order; nothing was written (a bug: report it)"
+        )
     ranked = """(SELECT o.scope_no, o.scope, (o.first + i.n - o.first_n + 1)::INTEGER AS rank, i.* EXCLUDE (page, n, ok)
                  FROM items i JOIN offsets o USING (page)
                  WHERE o.max_models IS NULL OR o.first + i.n - o.first_n + 1 <= o.max_models)"""
