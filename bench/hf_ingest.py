@@ -4,7 +4,9 @@ A fake Hub in a separate process serves N synthetic models (sorted by downloads,
 Link pagination, RateLimit headers with a quota high enough not to throttle); this process runs the
 collector's own job code (`collector.sources.hf.job.collect_hf`, the Hub-wide top-N scope) and reports:
 
-- rows/s end to end (first request to committed roll-ups), and the fetch, commit and roll-up phases apart;
+- rows/s end to end (first request to committed roll-ups), and the fetch (the pages written to the
+  staging folder as they arrive), stage (DuckDB reads and checks them into Parquet), commit and roll-up
+  phases apart;
 - CPU time (user+sys) of the collector process per phase and per row: the fake server shares the
   machine's cores, so on a busy machine wall time measures the neighbours as much as the collector;
   the server's own CPU time is shown beside it;
@@ -50,15 +52,15 @@ class Measured:
     requests: int = 0
     retries: int = 0
     total: Phase = field(default_factory=Phase)
+    stage: Phase = field(default_factory=Phase)
     commit: Phase = field(default_factory=Phase)
     rollups: Phase = field(default_factory=Phase)
     server_cpu: float = 0.0
 
     @property
     def fetch(self) -> Phase:
-        return Phase(
-            self.total.wall - self.commit.wall - self.rollups.wall, self.total.cpu - self.commit.cpu - self.rollups.cpu
-        )
+        rest = (self.stage, self.commit, self.rollups)
+        return Phase(self.total.wall - sum(p.wall for p in rest), self.total.cpu - sum(p.cpu for p in rest))
 
 
 def timed(fn: Callable, into: Phase) -> Callable:
@@ -83,6 +85,7 @@ def main() -> None:
         # after HF_ENDPOINT: huggingface_hub reads it at import
         from collector.sources.hf import client as hf_client
         from collector.sources.hf import commit as hf_commit
+        from collector.sources.hf import job as hf_job
         from collector.sources.hf import rollups
         from collector.sources.hf.job import collect_hf
         from collector.store import Store
@@ -96,16 +99,17 @@ def main() -> None:
                 os.environ["COLLECTOR_NOW"] = day
                 client = hf_client.HubClient()
                 m = Measured()
-                original = hf_commit.commit, rollups.after_commit
+                original = hf_commit.commit, rollups.after_commit, hf_job.stage_pages
                 hf_commit.commit = timed(original[0], m.commit)
                 rollups.after_commit = timed(original[1], m.rollups)
+                hf_job.stage_pages = timed(original[2], m.stage)
                 server_before, wall, cpu = cpu_seconds(server.pid), time.perf_counter(), cpu_now()
                 try:
                     result = collect_hf(
                         Store(db), top=args.models, namespaces=[], page_size=args.page_size, client=client
                     )
                 finally:
-                    hf_commit.commit, rollups.after_commit = original
+                    hf_commit.commit, rollups.after_commit, hf_job.stage_pages = original
                 m.total = Phase(time.perf_counter() - wall, cpu_now() - cpu)
                 m.server_cpu = cpu_seconds(server.pid) - server_before
                 m.rows = result.row_counts["hf_model_downloads"]
@@ -123,7 +127,8 @@ def main() -> None:
         for label, m in zip(("first run, empty store", "next day, steady state"), runs, strict=True):
             print(f"{label}: {m.rows:,} rows committed")
             print(line("end to end", m.total, m.rows))
-            print(line("fetch + parse + stage", m.fetch, m.rows))
+            print(line("fetch (pages to disk)", m.fetch, m.rows))
+            print(line("stage (DuckDB reads)", m.stage, m.rows))
             print(line("commit (one txn)", m.commit, m.rows))
             print(line("roll-ups", m.rollups, m.rows))
             print(f"  fake server CPU        {m.server_cpu:6.1f} s = {1e6 * m.server_cpu / m.rows:5.2f} µs/row")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from collector import store
@@ -359,3 +361,35 @@ def test_a_day_missing_from_the_rollups_is_caught_up_by_the_next_run(run, hub, d
         query(db, "SELECT * FROM internal.hf_rollup_family WHERE snapshot_date = DATE '2026-05-01' ORDER BY ALL")
         == first_day
     )
+
+
+def test_a_short_page_in_the_top_n_is_crawled_on(run, hub, db, orgs):
+    """The top N counts a page as full (the Hub fills its pages) without decoding it; when the staged
+    pages show fewer models, the crawl goes on from the link where it stopped, counting each page."""
+    served = {None: ["m/a"], "p2": ["m/b", "m/c"], "p3": ["m/d", "m/e"], "p4": ["m/f"]}
+    following = {None: "p2", "p2": "p3", "p3": "p4"}
+    original = hub.handle
+
+    def handle(request):
+        if request.param("author") is not None:
+            return original(request)
+        cursor = request.param("cursor")
+        body = json.dumps([{"_id": i, "id": i, "downloads": 10} for i in served[cursor]]).encode()
+        link = {"Link": f'<{hub.url}/api/models?cursor={following[cursor]}>; rel="next"'} if cursor in following else {}
+        return Reply(200, body, link)
+
+    hub.handle = handle
+    result = run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "4", "--page-size", "2")
+    assert result.code == 0, result.err
+    rows = query(
+        db,
+        """SELECT model_id, rank FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id)
+           WHERE scope = 'top_downloads:4' ORDER BY rank""",
+    )
+    assert rows == [("m/a", 1), ("m/b", 2), ("m/c", 3), ("m/d", 4)]
+    assert query(db, "SELECT pages, model_count FROM hf_snapshots WHERE scope = 'top_downloads:4'") == [(3, 4)]
+    assert [r.param("cursor") for r in hub.requests_to("/api/models") if r.param("author") is None] == [
+        None,
+        "p2",
+        "p3",
+    ]

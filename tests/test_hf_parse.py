@@ -1,12 +1,17 @@
-"""Parsing a Hub listing page (pure: no server): validation, repeats and lineage, straight into the stage."""
+"""Staging Hub listing pages (pure: no server): the raw pages as the client writes them, read by DuckDB
+into the Parquet files the commit reads. Validation, repeats, the top N and lineage."""
 
 from __future__ import annotations
+
+import json
 
 import pyarrow.parquet as pq
 import pytest
 
 from collector.core.errors import CollectorError
-from collector.sources.hf.parse import HfStage, parse_page
+from collector.sources.hf.client import _looks_whole
+from collector.sources.hf.pages import RawPages, stage_pages
+from collector.sources.hf.parse import HfStage
 
 URL = "http://hub.test/api/models?sort=downloads"
 
@@ -15,11 +20,14 @@ def _model(model_id: str, downloads=10, **extra) -> dict:
     return {"id": model_id, "downloads": downloads, "downloadsAllTime": 100, "likes": 1, "tags": [], **extra}
 
 
-def _parse(tmp_path, items, seen=None):
+def _stage(tmp_path, *pages, scope="top_downloads:10", max_models=None):
+    """Stage the given pages (lists of models, or raw bytes) as one scope's listing."""
+    raw = RawPages(tmp_path / "pages")
+    for page in pages:
+        body = page if isinstance(page, bytes) else json.dumps(page).encode()
+        raw.add(body, 0, scope, URL, max_models)
     stage = HfStage(tmp_path)
-    result = parse_page(items, URL, "top_downloads:10", 1, set() if seen is None else seen, stage)
-    stage.close()
-    return result, stage
+    return stage_pages(raw, stage)[scope], stage
 
 
 def test_counts_beyond_64_bits_are_a_bad_response_not_a_crash(tmp_path):
@@ -27,27 +35,45 @@ def test_counts_beyond_64_bits_are_a_bad_response_not_a_crash(tmp_path):
     with pytest.raises(
         CollectorError, match=r"model #1 \(b/two\) field 'downloads' is int .* expected an integer within 64 bits"
     ):
-        _parse(tmp_path, items)
+        _stage(tmp_path / "1", items)
     with pytest.raises(CollectorError, match=r"field 'safetensors.total' .* within 64 bits"):
-        _parse(tmp_path, [_model("c/three", safetensors={"total": -(2**63) - 1})])
-    (kept, repeats), _ = _parse(tmp_path, [_model("d/four", downloads=2**63 - 1)])
-    assert (kept, repeats) == (1, 0)
+        _stage(tmp_path / "2", [_model("c/three", safetensors={"total": -(2**63) - 1})])
+    counts, stage = _stage(tmp_path / "3", [_model("d/four", downloads=2**63 - 1)])
+    assert (counts.models, counts.duplicates) == (1, 0)
+    assert pq.read_table(stage.downloads.path).to_pylist()[0]["downloads_30d"] == 2**63 - 1
 
 
 def test_repeats_keep_the_first_rank_and_lineage_comes_from_relation_tags(tmp_path):
-    seen = {"x/earlier"}
     items = [
         _model("q/base"),
         _model("u/quant", tags=["gguf", "base_model:q/base", "base_model:quantized:q/base", "base_model:bogus:q/x"]),
         _model("q/base"),
         _model("x/earlier"),
     ]
-    (kept, repeats), stage = _parse(tmp_path, items, seen)
-    assert (kept, repeats) == (2, 2)
+    counts, stage = _stage(tmp_path, [_model("x/earlier")], items)
+    assert (counts.served, counts.models, counts.duplicates) == (5, 3, 2)
     rows = pq.read_table(stage.downloads.path).to_pydict()
-    assert list(zip(rows["model_id"], rows["rank"], strict=True)) == [("q/base", 1), ("u/quant", 2)]
+    assert list(zip(rows["model_id"], rows["rank"], strict=True)) == [("x/earlier", 1), ("q/base", 2), ("u/quant", 3)]
     edges = pq.read_table(stage.lineage.path).to_pylist()
     assert edges == [{"child_id": "u/quant", "parent_id": "q/base", "relation": "quantized"}]
+
+
+def test_a_top_n_keeps_its_first_n_and_metadata_is_staged_once_per_model(tmp_path):
+    raw = RawPages(tmp_path / "pages")
+    raw.add(json.dumps([_model("a/one", pipeline_tag="first")]).encode(), 0, "author:a", URL, None)
+    top = [_model("b/two"), _model("a/one", pipeline_tag="second"), _model("c/three")]
+    raw.add(json.dumps(top).encode(), 1, "top_downloads:2", URL, 2)  # the server sent more than asked
+    stage = HfStage(tmp_path)
+    counts = stage_pages(raw, stage)
+    assert (counts["author:a"].models, counts["top_downloads:2"].models) == (1, 2)
+    rows = pq.read_table(stage.downloads.path).to_pydict()
+    assert list(zip(rows["scope"], rows["model_id"], rows["rank"], strict=True)) == [
+        ("author:a", "a/one", 1),
+        ("top_downloads:2", "b/two", 1),
+        ("top_downloads:2", "a/one", 2),
+    ]
+    models = {m["model_id"]: m for m in pq.read_table(stage.models.path).to_pylist()}
+    assert sorted(models) == ["a/one", "b/two"] and models["a/one"]["pipeline_tag"] == "first"
 
 
 @pytest.mark.parametrize(
@@ -55,18 +81,80 @@ def test_repeats_keep_the_first_rank_and_lineage_comes_from_relation_tags(tmp_pa
     [
         ("downloads", "12", "an integer"),
         ("downloads", 1.5, "an integer"),
+        ("downloads", 1.0, "an integer"),
         ("likes", True, "an integer"),
+        ("downloadsAllTime", [1], "an integer"),
         ("trendingScore", "hot", "a number"),
         ("tags", "text-generation", "a list of strings"),
+        ("tags", ["a", 1], "a list of strings"),
+        ("tags", ["a", ["b", "c"]], "a list of strings"),
+        ("author", 5, "a string"),
+        ("safetensors", "big", "an object"),
+        ("safetensors", {"total": "7B"}, "an integer"),
+        ("gated", 1, "a boolean or string"),
     ],
 )
 def test_a_wrong_type_names_the_model_and_field(tmp_path, field, value, expected):
-    with pytest.raises(CollectorError, match=rf"model #0 \(a/one\) field '{field}' .* expected {expected}"):
-        _parse(tmp_path, [_model("a/one", **{field: value})])
+    shown = "safetensors.total" if isinstance(value, dict) else field
+    with pytest.raises(CollectorError, match=rf"model #1 \(a/one\) field '{shown}' .* expected {expected}"):
+        _stage(tmp_path, [_model("z/fine"), _model("a/one", **{field: value})])
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b"[7]", "item #0 is int, expected an object"),
+        (b"[null]", "item #0 is NoneType"),
+        (b'[{"id": ""}]', "field 'id'"),
+        (b'[{"id": 5}]', "field 'id'"),
+        (b'{"error": "oops"}', "expected a JSON array of models, got dict"),
+        (b'[{"id": "a/b", "downloads": 1', "not valid JSON"),
+    ],
+)
+def test_a_page_that_is_not_a_list_of_models_is_one_line(tmp_path, body, message):
+    with pytest.raises(CollectorError, match=message) as caught:
+        _stage(tmp_path, body)
+    assert "\n" not in str(caught.value)
+
+
+def test_odd_but_valid_values_pass_and_keep_their_text(tmp_path):
+    """The quick checks flag what they cannot be sure of; the page is then checked in Python and passes."""
+    tags = ['say "hi"', "a\\", "x,y", "[1]", "{b}", "é 模型", '","']
+    items = [_model('a/it\'s "quoted"', tags=tags, gated="manual", author="", trendingScore=1.5)]
+    counts, stage = _stage(tmp_path, items, [])
+    assert counts.models == 1
+    row = pq.read_table(stage.models.path).to_pylist()[0]
+    assert row["model_id"] == 'a/it\'s "quoted"' and row["tags"] == tags
+    assert (row["author"], row["gated"]) == ("a", "manual")
+    assert pq.read_table(stage.downloads.path).to_pylist()[0]["trending_score"] == 1.5
 
 
 def test_missing_fields_are_null_and_extra_fields_ignored(tmp_path):
-    (kept, _), stage = _parse(tmp_path, [{"id": "a/bare", "newField": {"x": 1}}])
-    assert kept == 1
+    counts, stage = _stage(tmp_path, [{"id": "a/bare", "newField": {"x": 1}}])
+    assert counts.models == 1
     row = pq.read_table(stage.downloads.path).to_pylist()[0]
     assert row["downloads_30d"] is None and row["likes"] is None and row["model_id"] == "a/bare"
+
+
+def test_no_pages_stage_empty_files(tmp_path):
+    raw = RawPages(tmp_path / "pages")
+    stage = HfStage(tmp_path)
+    assert stage_pages(raw, stage) == {}
+    assert pq.read_table(stage.downloads.path).num_rows == 0 and stage.models.rows == 0
+
+
+@pytest.mark.parametrize(
+    "body, whole",
+    [
+        (b'[{"id":"a"}]', True),
+        (b"[]", True),
+        (b' [ {"id":"a"} ]\n', True),
+        (b'[{"id":"a","tags":["x"]', False),
+        (b'[{"id":"a"},', False),
+        (b"[7]", False),
+        (b'{"error":"x"}', False),
+        (b"", False),
+    ],
+)
+def test_a_page_cut_short_is_seen_without_decoding(body, whole):
+    assert _looks_whole(body) is whole

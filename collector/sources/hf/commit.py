@@ -30,36 +30,40 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
     # Latest metadata wins; first_seen / last_seen keep the span. Most models do not change from one
     # day to the next, so unchanged rows only get their span widened (a narrow update), and only
     # new or changed models are written in full (bench/hf_ingest.py measures both cases).
+    # One join of the staged and the stored models (2.5 million each for a full Hub): each staged model
+    # with its stored row's id, if any. The timestamps stay text until a row is written (most are not).
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE staged_models AS
-           SELECT model_id, author, CAST(created_at AS TIMESTAMPTZ) AS created_at,
-                  CAST(last_modified AS TIMESTAMPTZ) AS last_modified, pipeline_tag, library_name, tags,
-                  safetensors_total, gated,
-                  hash(author, created_at, last_modified, pipeline_tag, library_name, tags, safetensors_total, gated)
-                      AS meta_hash
-           FROM read_parquet($md)""",
+        """CREATE OR REPLACE TEMP TABLE compared_models AS
+           SELECT s.*, t.rowid AS stored, t.meta_hash = s.meta_hash AS same, t.first_seen AS stored_first,
+                  t.last_seen AS stored_last
+           FROM (SELECT model_id, author, created_at, last_modified, pipeline_tag, library_name, tags,
+                        safetensors_total, gated,
+                        hash(author, created_at, last_modified, pipeline_tag, library_name, tags, safetensors_total,
+                             gated) AS meta_hash
+                 FROM read_parquet($md)) s
+           LEFT JOIN hf_models t ON t.model_id = s.model_id""",
         {"md": files["md"]},
     )
     con.execute(
         """UPDATE hf_models AS t SET first_seen = least(t.first_seen, $day), last_seen = greatest(t.last_seen, $day)
-           FROM staged_models s
-           WHERE t.model_id = s.model_id AND (t.meta_hash = s.meta_hash OR $day < t.last_seen)""",
+           WHERE t.rowid IN (SELECT stored FROM compared_models WHERE same OR $day < stored_last)""",
         {"day": day},
     )
-    # the new and the changed models, in one join (staged and stored rows are 2.5 million for a full Hub)
+    # the new and the changed models
     con.execute(
         """CREATE OR REPLACE TEMP TABLE written_models AS
-           SELECT s.*, coalesce(least(t.first_seen, $day), $day) AS first_seen, $day AS last_seen,
-                  t.model_id IS NULL AS is_new
-           FROM staged_models s LEFT JOIN hf_models t ON t.model_id = s.model_id
-           WHERE t.model_id IS NULL OR (t.meta_hash <> s.meta_hash AND $day >= t.last_seen)""",
+           SELECT * EXCLUDE (same, stored_first, stored_last)
+                    REPLACE (CAST(created_at AS TIMESTAMPTZ) AS created_at, CAST(last_modified AS TIMESTAMPTZ) AS last_modified),
+                  coalesce(least(stored_first, $day), $day) AS first_seen, $day AS last_seen, stored IS NULL AS is_new
+           FROM compared_models
+           WHERE stored IS NULL OR (NOT same AND $day >= stored_last)""",
         {"day": day},
     )
     # what the after-commit step re-attributes from: models whose metadata is written (new or changed)
     con.execute("INSERT INTO internal.hf_touched SELECT model_id FROM written_models")
-    con.execute("DELETE FROM hf_models WHERE model_id IN (SELECT model_id FROM written_models WHERE NOT is_new)")
-    con.execute("INSERT INTO hf_models BY NAME SELECT * EXCLUDE (is_new) FROM written_models")
-    for table in ("staged_models", "written_models"):
+    con.execute("DELETE FROM hf_models WHERE rowid IN (SELECT stored FROM written_models WHERE NOT is_new)")
+    con.execute("INSERT INTO hf_models BY NAME SELECT * EXCLUDE (is_new, stored) FROM written_models")
+    for table in ("compared_models", "written_models"):
         con.execute(f"DROP TABLE {table}")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE staged_edges AS SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)",

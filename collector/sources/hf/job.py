@@ -3,7 +3,6 @@ model down to a download threshold; then, after the snapshot's commit, the day's
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from collector.core.secrets import redact_url
 from collector.sources.hf import client as hf_client
 from collector.sources.hf import commit as hf_commit
 from collector.sources.hf import rollups
+from collector.sources.hf.pages import RawPages, ScopeCounts, stage_pages
 from collector.sources.hf.parse import HfStage
 from collector.sources.hf.scopes import PAGE_SIZE, Scope
 from collector.store import Store
@@ -60,19 +60,24 @@ def collect_hf(
     }
     with Run(store, "collect hf", "hf", params, requests=lambda: client.stats.requests) as run:
         stage = HfStage(run.staging)
-        results = []
-        # The crawl makes millions of short-lived dicts and lists that reference counting frees; the
-        # cyclic collector's passes over them cost as much as decoding the pages (bench/hf_ingest.py).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            for scope in scopes:
-                results.append(hf_client.fetch_scope(client, scope, stage, progress))
-                log.debug("%s: %d models in %d pages", scope.name, results[-1].models, results[-1].pages)
-        finally:
-            if collecting:
-                gc.enable()
-            stage.close()
+        raw = RawPages(run.staging / "pages")
+        results = [hf_client.fetch_scope(client, scope, raw, n, progress) for n, scope in enumerate(scopes)]
+        counts = stage_pages(raw, stage)
+        # A top N counted its pages as full; one that the staged pages show short is crawled on, its
+        # pages now decoded and counted (the Hub fills its pages: this does not happen there).
+        short = [
+            (n, scope, r)
+            for n, (scope, r) in enumerate(zip(scopes, results, strict=True))
+            if r.crawl.next_url and scope.max_models and _counts(counts, r.scope).served < scope.max_models
+        ]
+        if short:
+            for n, scope, r in short:
+                r.crawl.decode, r.crawl.served = True, _counts(counts, r.scope).served
+                hf_client.fetch_scope(client, scope, raw, n, progress, result=r)
+            counts = stage_pages(raw, stage)
+        for r in results:
+            r.models, r.duplicates = _counts(counts, r.scope).models, _counts(counts, r.scope).duplicates
+            log.debug("%s: %d models in %d pages", r.scope, r.models, r.pages)
         counts = run.commit(lambda con: hf_commit.commit(con, stage, results, run.run_id, day))
     rollups.after_commit_or_say(store, day, "collect hf", progress)
     result = run.result(counts)
@@ -90,6 +95,10 @@ def collect_hf(
     if client.stats.retries:
         result.notes.append(f"{client.stats.retries} retries")
     return result
+
+
+def _counts(counts: dict[str, ScopeCounts], scope: str) -> ScopeCounts:
+    return counts.get(scope) or ScopeCounts()
 
 
 JOB = Job(

@@ -1,6 +1,6 @@
-"""Parsing Hub listing pages into staged columns: validation is column-wise (a wrong type stops the
-run with a one-line error; a missing field is NULL; extra fields are ignored), a model the keyset
-cursor serves twice in one scope is kept once, and lineage edges come from `base_model:` tags."""
+"""The staged form of a Hub crawl (three Parquet files: counters, metadata, lineage) and the field-by-field
+check of a listing page that names a bad value (a wrong type stops the run with a one-line error; a
+missing field is NULL; extra fields are ignored). collector.sources.hf.pages reads the pages themselves."""
 
 from __future__ import annotations
 
@@ -55,14 +55,13 @@ def _bad(url: str, index: int, model: object, field_name: str, value: object, ex
 
 
 class HfStage:
-    """The run's staged rows. A model the keyset cursor serves twice in one scope is kept once
-    (first rank wins, the repeat is counted); metadata and lineage are staged once per model."""
+    """The run's staged rows: three Parquet files and their row counts (written by
+    collector.sources.hf.pages for a crawl, by collector.sources.hubstats for a dump)."""
 
     def __init__(self, directory: Path):
         self.downloads = ParquetStage(directory / "downloads.parquet", DOWNLOADS_SCHEMA)
         self.models = ParquetStage(directory / "models.parquet", MODELS_SCHEMA)
         self.lineage = ParquetStage(directory / "lineage.parquet", LINEAGE_SCHEMA)
-        self._seen_models: set[str] = set()
 
     def close(self) -> None:
         for stage in (self.downloads, self.models, self.lineage):
@@ -118,16 +117,13 @@ def _check_int64(url: str, ids: list, key: str, values: list) -> None:
     raise _bad(url, index, ids[index], key, values[index], "an integer within 64 bits")
 
 
-def parse_page(
-    items: list, url: str, scope: str, first_rank: int, seen_in_scope: set[str], stage: HfStage
-) -> tuple[int, int]:
-    """Validate one page and append it to the stage; returns (models kept, repeats dropped).
-
-    Missing optional fields become NULL and unknown extra fields are ignored (the Hub adds fields
-    over time); a field of the wrong type (a string count, a float count, a bool count) stops the
-    run. Checks are column-wise so that a page of 1,000 models costs about a millisecond."""
+def check_items(items: list, url: str) -> None:
+    """Check one decoded page field by field; the first bad value raises a one-line error naming the
+    model and the field. Missing optional fields are NULL and unknown extra fields are ignored (the Hub
+    adds fields over time); a field of the wrong type (a string count, a float count, a bool count)
+    stops the run. Used on the pages DuckDB flagged (collector.sources.hf.pages)."""
     if not items:
-        return 0, 0
+        return
     if set(map(type, items)) != {dict}:
         index, item = next((i, m) for i, m in enumerate(items) if type(m) is not dict)
         raise CollectorError(f"bad response from {url}: item #{index} is {type(item).__name__}, expected an object")
@@ -144,78 +140,3 @@ def parse_page(
         raise _bad(url, index, ids[index], "tags", cols["tags"][index], "a list of strings")
     totals = [st.get("total") if st else None for st in cols["safetensors"]]
     _check_column(url, ids, "safetensors.total", totals, _INT, "an integer")
-
-    # Keyset pagination can serve a model twice when counts move mid-crawl: keep the first rank.
-    n = len(ids)
-    keep: list[int] | range
-    if len(set(ids)) == n and seen_in_scope.isdisjoint(ids):
-        keep = range(n)
-    else:
-        keep = []
-        for index, model_id in enumerate(ids):
-            if model_id not in seen_in_scope:
-                seen_in_scope.add(model_id)
-                keep.append(index)
-    seen_in_scope.update(ids)
-    repeats = n - len(keep)
-    if repeats:
-        ids = [ids[i] for i in keep]
-        cols = {key: [values[i] for i in keep] for key, values in cols.items()}
-        totals = [totals[i] for i in keep]
-        ranks = [first_rank + i for i in keep]
-    else:
-        ranks = list(range(first_rank, first_rank + n))
-    stage.downloads.write(
-        {
-            "scope": [scope] * len(ids),
-            "rank": ranks,
-            "model_id": ids,
-            "downloads_30d": cols["downloads"],
-            "downloads_all_time": cols["downloadsAllTime"],
-            "likes": cols["likes"],
-            "trending_score": cols["trendingScore"],
-        }
-    )
-
-    # Metadata and lineage once per model per run (a model can be in an author scope and the top N).
-    seen_models = stage._seen_models
-    fresh = [i for i, model_id in enumerate(ids) if model_id not in seen_models]
-    seen_models.update(ids)
-    if not fresh:
-        return n - repeats, repeats
-    if len(fresh) != len(ids):
-        ids = [ids[i] for i in fresh]
-        cols = {key: [values[i] for i in fresh] for key, values in cols.items()}
-        totals = [totals[i] for i in fresh]
-    stage.models.write(
-        {
-            "model_id": ids,
-            "author": [
-                a if a else (m.split("/", 1)[0] if "/" in m else None)
-                for a, m in zip(cols["author"], ids, strict=False)
-            ],
-            "created_at": cols["createdAt"],
-            "last_modified": cols["lastModified"],
-            "pipeline_tag": cols["pipeline_tag"],
-            "library_name": cols["library_name"],
-            "tags": cols["tags"],
-            "safetensors_total": totals,
-            "gated": [
-                None if g is None else ("true" if g is True else "false" if g is False else g) for g in cols["gated"]
-            ],
-        }
-    )
-    edges: dict[str, list] = {"child_id": [], "parent_id": [], "relation": []}
-    # Most models carry no lineage tag: one C-level join per model skips them cheaply.
-    candidates = [(m, t) for m, t in zip(ids, cols["tags"], strict=False) if t and "base_model:" in "\x1f".join(t)]
-    for model_id, tags in candidates:
-        for tag in tags:
-            # `base_model:<relation>:<parent>`; the two-part `base_model:<parent>` adds nothing.
-            if tag.startswith("base_model:") and tag.count(":") == 2:
-                _, relation, parent = tag.split(":")
-                if relation in RELATIONS and parent:
-                    edges["child_id"].append(model_id)
-                    edges["parent_id"].append(parent)
-                    edges["relation"].append(relation)
-    stage.lineage.write(edges)
-    return n - repeats, repeats

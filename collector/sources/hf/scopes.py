@@ -34,6 +34,10 @@ class Scope:
             min_downloads=min_downloads,
         )
 
+    def page_limit(self) -> int:
+        """The models a page of this listing holds (but the last)."""
+        return int(dict(self.params)["limit"])
+
     def wanted(self, items: list, fetched_before: int) -> tuple[list, bool]:
         """The page's models this scope keeps, and whether the listing should stop after it."""
         if self.max_models is not None:

@@ -25,12 +25,15 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
     with the columns snapshot_id, model_id, rank, downloads_30d, downloads_all_time, likes,
     trending_score; their snapshots are already in hf_snapshots. Returns the counter rows written."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE hf_new_raw AS {rows_sql}", params)
-    register_ids(con, "SELECT model_id FROM hf_new_raw")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE hf_new AS
+    numbered = f"""CREATE OR REPLACE TEMP TABLE hf_new AS
             SELECT n.snapshot_id, s.scope, s.snapshot_date, k.model_no, n.rank, {_cols("n")}
-            FROM hf_new_raw n JOIN hf_snapshots s USING (snapshot_id) JOIN internal.hf_model_keys k USING (model_id)"""
-    )
+            FROM hf_new_raw n JOIN hf_snapshots s USING (snapshot_id) LEFT JOIN internal.hf_model_keys k USING (model_id)"""
+    # Most ids were numbered on an earlier day: one join finds their numbers, and only when some are
+    # new are they numbered and the rows joined again.
+    con.execute(numbered)
+    if con.execute("SELECT count(*) FROM hf_new WHERE model_no IS NULL").fetchone()[0]:
+        register_ids(con, "SELECT model_id FROM hf_new_raw")
+        con.execute(numbered)
     con.execute("DROP TABLE hf_new_raw")
     con.execute(
         "INSERT INTO internal.hf_listings SELECT snapshot_id, rank, model_no FROM hf_new ORDER BY snapshot_id, rank"
@@ -76,7 +79,7 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
         written += _count(con) - before
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE hf_changed AS
-            SELECT n.snapshot_id, n.scope, n.model_no, {_cols("n")}
+            SELECT n.snapshot_id, n.scope, n.model_no, {_cols("n")}, c.model_no IS NULL AS first_row
             FROM hf_new n
             LEFT JOIN internal.hf_counter_state c ON c.scope = n.scope AND c.model_no = n.model_no
             WHERE NOT list_contains($scopes, n.scope)
@@ -87,11 +90,14 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
         f"INSERT INTO internal.hf_counters SELECT snapshot_id, model_no, {COUNTERS} FROM hf_changed ORDER BY snapshot_id, model_no"
     )
     written += con.execute("SELECT count(*) FROM hf_changed").fetchone()[0]
+    # the cached latest row: a plain insert for a scope and model seen for the first time (a first run
+    # is all of them), an update for the others
     con.execute(
-        f"""MERGE INTO internal.hf_counter_state AS t
-            USING hf_changed AS s ON t.scope = s.scope AND t.model_no = s.model_no
-            WHEN MATCHED THEN UPDATE SET {", ".join(f"{c} = s.{c}" for c in COUNTERS.split(", "))}
-            WHEN NOT MATCHED THEN INSERT (scope, model_no, {COUNTERS}) VALUES (s.scope, s.model_no, {_cols("s")})"""
+        f"INSERT INTO internal.hf_counter_state SELECT scope, model_no, {COUNTERS} FROM hf_changed WHERE first_row"
+    )
+    con.execute(
+        f"""UPDATE internal.hf_counter_state AS t SET {", ".join(f"{c} = s.{c}" for c in COUNTERS.split(", "))}
+            FROM hf_changed s WHERE NOT s.first_row AND t.scope = s.scope AND t.model_no = s.model_no"""
     )
     con.execute("DROP TABLE hf_changed")
     con.execute("DROP TABLE hf_new")

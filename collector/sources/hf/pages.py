@@ -1,0 +1,273 @@
+"""A Hub crawl staged as its raw pages: each listing page's JSON bytes are written to the run's staging
+folder as they arrive, and DuckDB reads them all at the end (`stage_pages`), validating and typing every
+field in one set-based pass, into the three Parquet files the commit reads (parse.HfStage). No Python
+object is made per model: decoding each page into dicts, then checking and building columns in Python,
+cost several times DuckDB's pass (bench/hf_ingest.py).
+
+The checks are those of the field-by-field check in Python: DuckDB flags the pages that hold anything
+unexpected (a conservative test: a flagged page may still be fine), and only those pages are decoded in
+Python and checked (parse.check_items), which names the model and the field in a one-line error."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from collector.core.errors import CollectorError
+from collector.sources.hf.parse import RELATIONS, HfStage, check_items
+
+
+@dataclass
+class Page:
+    file: Path
+    scope_no: int
+    scope: str
+    url: str
+    max_models: int | None
+
+
+@dataclass
+class RawPages:
+    """The run's pages on disk, in crawl order (scope by scope, page by page)."""
+
+    directory: Path
+    pages: list[Page] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    def add(self, body: bytes, scope_no: int, scope: str, url: str, max_models: int | None) -> None:
+        path = self.directory / f"{len(self.pages):07d}.json"
+        path.write_bytes(body)
+        self.pages.append(Page(path, scope_no, scope, url, max_models))
+
+
+@dataclass
+class ScopeCounts:
+    served: int = 0  # items listed (repeats included), within the scope's top N
+    models: int = 0  # models kept (a repeat is kept once)
+    duplicates: int = 0
+
+
+# Every field as its JSON text, so that its type can be checked: json_transform's typed casts are
+# lenient ("12" would become 12, 1.5 would become 2).
+FIELDS = (
+    "id",
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "trendingScore",
+    "author",
+    "createdAt",
+    "lastModified",
+    "pipeline_tag",
+    "library_name",
+    "tags",
+    "safetensors",
+    "gated",
+)
+_COLUMNS = ", ".join(f"{f}: 'JSON'" for f in FIELDS)
+
+
+def _absent(col: str) -> str:
+    return f"({col} IS NULL OR {col} = 'null')"
+
+
+def _integer(text: str, value: str) -> str:
+    # canonical JSON (yyjson writes each value again): an integer's text is the integer's own; a float
+    # (1.0, 1e3), which the cast to BIGINT would round, or a count beyond 64 bits is not
+    return f"({value}::VARCHAR = {text})"
+
+
+def _string(text: str) -> str:
+    return f"starts_with({text}, '\"')"
+
+
+def _unquote(text: str) -> str:
+    # a JSON string without escapes is its text between the quotes; one with escapes is decoded
+    return f"CASE WHEN NOT {_string(text)} THEN NULL WHEN contains({text}, '\\') THEN {text}::JSON->>'$' ELSE {text}[2:-2] END"
+
+
+_INTS = {"downloads": "downloads_30d", "downloadsAllTime": "downloads_all_time", "likes": "likes"}
+_TEXTS = {
+    "author": "author",
+    "createdAt": "created_at",
+    "lastModified": "last_modified",
+    "pipeline_tag": "pipeline_tag",
+    "library_name": "library_name",
+}
+
+# A row is suspect unless every field is of its type (missing or null allowed, but for the id). Tags are
+# a list of strings when the list of their text is written as the same JSON (a number would be quoted).
+_OK = " AND ".join(
+    [
+        "id IS NOT NULL AND id <> ''",
+        *(f"({_absent(f'j_{c}')} OR {_integer(f'j_{c}', c)})" for c in _INTS),
+        f"({_absent('j_trendingScore')} OR trendingScore IS NOT NULL)",
+        *(f"({_absent(f'j_{c}')} OR {_string(f'j_{c}')})" for c in _TEXTS),
+        "(j_id IS NOT NULL AND starts_with(j_id, '\"'))",
+        f"({_absent('j_tags')} OR to_json(tags)::VARCHAR = j_tags)",
+        f"({_absent('j_safetensors')} OR (starts_with(j_safetensors, '{{') "
+        f"AND ({_absent('j_total')} OR {_integer('j_total', 'safetensors_total')})))",
+        f"({_absent('j_gated')} OR j_gated IN ('true', 'false') OR {_string('j_gated')})",
+    ]
+)
+
+_ITEMS = f"""
+    WITH flat AS (
+        -- one thread: the files are read in order, so the ordinality is the item's place in the crawl
+        SELECT parse_filename(filename, true)::INTEGER AS page, ordinality AS n,
+               {", ".join(f"{f}::VARCHAR AS j_{f}" for f in FIELDS)}, (safetensors->'total')::VARCHAR AS j_total
+        FROM read_json($files, format = 'array', columns = {{{_COLUMNS}}}, filename = true) WITH ORDINALITY
+    ),
+    vals AS (
+        SELECT *, {_unquote("j_id")} AS id,
+               {", ".join(f"try_cast(j_{c} AS BIGINT) AS {c}" for c in _INTS)},
+               try_cast(j_trendingScore AS DOUBLE) AS trendingScore,
+               CASE WHEN {_absent("j_tags")} THEN NULL ELSE try_cast(j_tags::JSON AS VARCHAR[]) END AS tags,
+               try_cast(j_total AS BIGINT) AS safetensors_total
+        FROM flat
+    )
+    SELECT page, n, coalesce({_OK}, false) AS ok, id AS model_id,
+           CASE WHEN NOT {_absent("j_author")} AND j_author <> '""' THEN {_unquote("j_author")}
+                WHEN contains(id, '/') THEN split_part(id, '/', 1) END AS author,
+           {", ".join(f"{c} AS {name}" for c, name in _INTS.items())}, trendingScore AS trending_score,
+           {", ".join(f"{_unquote(f'j_{c}')} AS {name}" for c, name in _TEXTS.items() if c != "author")},
+           tags, safetensors_total,
+           CASE WHEN {_absent("j_gated")} THEN NULL WHEN j_gated IN ('true', 'false') THEN j_gated
+                ELSE {_unquote("j_gated")} END AS gated
+    FROM vals
+"""
+
+
+def stage_pages(raw: RawPages, stage: HfStage, memory: str = "512MB") -> dict[str, ScopeCounts]:
+    """Validate and type every staged page into `stage`'s Parquet files; returns the counts per scope.
+
+    A page's models are ranked in listing order across the scope's pages (a repeat counts for its rank,
+    as the Hub listed it); a scope with a top N keeps the first N; a model listed twice in a scope keeps
+    its first rank; metadata and lineage are staged once per model (its first scope's listing wins)."""
+    con = duckdb.connect(config={"memory_limit": memory, "threads": 1})
+    try:
+        con.execute(f"SET temp_directory = '{_quote(str(raw.directory / 'tmp'))}'")
+        con.execute("CREATE TEMP TABLE pages (page INTEGER, scope_no INTEGER, scope VARCHAR, max_models BIGINT)")
+        if raw.pages:
+            con.executemany(
+                "INSERT INTO pages VALUES (?, ?, ?, ?)",
+                [[int(p.file.stem), p.scope_no, p.scope, p.max_models] for p in raw.pages],
+            )
+        files = [str(p.file) for p in raw.pages]
+        if not files:  # the same query over one empty page: the same (empty) tables and files
+            files = [str(raw.directory / "0000000.json")]
+            Path(files[0]).write_bytes(b"[]")
+        items = _quote(str(raw.directory / "items.parquet"))
+        try:
+            con.execute(f"COPY ({_ITEMS}) TO '{items}' {_PARQUET}", {"files": files})
+        except duckdb.Error as exc:  # a page that is not JSON at all: find it and say which
+            _explain(raw, range(len(raw.pages)))
+            raise CollectorError(f"bad response from the Hub: {_one_line(exc)}") from exc
+        con.execute(f"CREATE VIEW items AS SELECT * FROM read_parquet('{items}')")
+        suspect = [r[0] for r in con.execute("SELECT DISTINCT page FROM items WHERE NOT ok ORDER BY 1").fetchall()]
+        if suspect:
+            _explain(raw, suspect)  # raises when a page is really bad; a false alarm passes
+        _write(con, stage, raw.directory / "items.parquet")
+        rows = con.execute("SELECT scope, served, models FROM scope_counts").fetchall()
+    finally:
+        con.close()
+    return {scope: ScopeCounts(served, models, served - models) for scope, served, models in rows}
+
+
+# Staging files live minutes: written fast, not small.
+_PARQUET = "(FORMAT parquet, COMPRESSION uncompressed)"
+
+
+def _write(con, stage: HfStage, items: Path) -> None:
+    # rank: the item's place in its scope's listing, pages in crawl order
+    con.execute(
+        """CREATE TEMP TABLE offsets AS
+           WITH sizes AS (SELECT page, count(*) AS size, min(n) AS first_n, max(n) AS last_n FROM items GROUP BY page)
+           SELECT p.page, p.scope_no, p.scope, p.max_models, s.first_n, s.last_n, s.size,
+                  coalesce(sum(coalesce(s.size, 0)) OVER (PARTITION BY p.scope_no ORDER BY p.page
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::INTEGER AS first
+           FROM pages p LEFT JOIN sizes s USING (page)"""
+    )
+    # the ranks rest on the pages having been read one after the other (one thread): never assumed unchecked
+    interleaved = con.execute(
+        """SELECT count(*) FROM (SELECT page, first_n, last_n, size, lag(last_n) OVER (ORDER BY page) AS before
+                                 FROM offsets WHERE size > 0)
+           WHERE last_n - first_n + 1 <> size OR first_n <= before"""
+    ).fetchone()[0]
+    if interleaved:
+        raise CollectorError(
+            "staging the Hub pages: DuckDB read them out of order; nothing was written (a bug: report it)"
+        )
+    ranked = """(SELECT o.scope_no, o.scope, (o.first + i.n - o.first_n + 1)::INTEGER AS rank, i.* EXCLUDE (page, n, ok)
+                 FROM items i JOIN offsets o USING (page)
+                 WHERE o.max_models IS NULL OR o.first + i.n - o.first_n + 1 <= o.max_models)"""
+    con.execute(
+        f"""CREATE TEMP TABLE scope_counts AS
+            SELECT scope, count(*) AS served, count(DISTINCT model_id) AS models FROM {ranked} GROUP BY scope"""
+    )
+    repeats, scopes, served = con.execute(
+        "SELECT count(*) FILTER (WHERE served > models), count(*), coalesce(sum(served), 0) FROM scope_counts"
+    ).fetchone() or (0, 0, 0)
+    # a model the keyset cursor served twice in a scope keeps its first rank
+    listed = ranked + (
+        " QUALIFY row_number() OVER (PARTITION BY scope_no, model_id ORDER BY rank) = 1" if repeats else ""
+    )
+    con.execute(
+        f"""COPY (SELECT scope, rank, model_id, downloads_30d, downloads_all_time, likes, trending_score
+                  FROM {listed} ORDER BY scope_no, rank) TO '{_quote(str(stage.downloads.path))}' {_PARQUET}"""
+    )
+    columns = "model_id, author, created_at, last_modified, pipeline_tag, library_name, tags, safetensors_total, gated"
+    models = _quote(str(stage.models.path))
+    if scopes <= 1 and not repeats and served == con.execute("SELECT count(*) FROM items").fetchone()[0]:
+        # one listing, each model once and all of it kept (the usual crawl): the items are the models
+        # (the commit reads their columns by name), written once instead of twice
+        con.execute("DROP VIEW items")
+        items.replace(stage.models.path)
+        con.execute(f"CREATE VIEW models AS SELECT {columns} FROM read_parquet('{models}')")
+    else:
+        once = ranked + " QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY scope_no, rank) = 1"
+        con.execute(f"COPY (SELECT {columns} FROM {once}) TO '{models}' {_PARQUET}")
+        con.execute(f"CREATE VIEW models AS SELECT * FROM read_parquet('{models}')")
+    relations = ", ".join(f"'{r}'" for r in sorted(RELATIONS))
+    # `base_model:<relation>:<parent>`; the two-part `base_model:<parent>` adds nothing
+    con.execute(
+        f"""CREATE TEMP TABLE edges AS
+            SELECT child_id, split_part(tag, ':', 3) AS parent_id, split_part(tag, ':', 2) AS relation
+            FROM (SELECT model_id AS child_id, unnest(tags) AS tag FROM models
+                  WHERE contains(array_to_string(tags, ' '), 'base_model:'))
+            WHERE starts_with(tag, 'base_model:') AND length(tag) - length(replace(tag, ':', '')) = 2
+              AND split_part(tag, ':', 2) IN ({relations}) AND split_part(tag, ':', 3) <> ''"""
+    )
+    con.execute(f"COPY edges TO '{_quote(str(stage.lineage.path))}' {_PARQUET}")
+    stage.downloads.rows = con.execute("SELECT sum(models) FROM scope_counts").fetchone()[0] or 0
+    stage.models.rows = con.execute("SELECT count(*) FROM models").fetchone()[0]
+    stage.lineage.rows = con.execute("SELECT count(*) FROM edges").fetchone()[0]
+
+
+def _explain(raw: RawPages, pages) -> None:
+    """Decode the given pages in Python and check them field by field: the first bad one raises its
+    one-line error. (Python's own JSON reader: a count beyond 64 bits is then named as such.)"""
+    for index in pages:
+        page = raw.pages[index]
+        try:
+            items = json.loads(page.file.read_bytes())
+        except ValueError as exc:
+            raise CollectorError(f"bad response from {page.url}: not valid JSON ({exc})") from exc
+        if not isinstance(items, list):
+            raise CollectorError(
+                f"bad response from {page.url}: expected a JSON array of models, got {type(items).__name__}"
+            )
+        check_items(items, page.url)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
