@@ -78,7 +78,8 @@ def collect_hf(
         for r in results:
             r.models, r.duplicates = _counts(counts, r.scope).models, _counts(counts, r.scope).duplicates
             log.debug("%s: %d models in %d pages", r.scope, r.models, r.pages)
-        counts = run.commit(lambda con: hf_commit.commit(con, stage, results, run.run_id, day))
+        # the roll-ups write right after: the checkpoint is theirs
+        counts = run.commit(lambda con: hf_commit.commit(con, stage, results, run.run_id, day), then_more=True)
     rollups.after_commit_or_say(store, day, "collect hf", progress)
     result = run.result(counts)
     empty = sorted(s.scope.removeprefix("author:") for s in results if s.scope.startswith("author:") and not s.models)

@@ -96,7 +96,7 @@ def import_file(
 
         if progress:
             progress(f"{day}: storing {info.models:,} models")
-        counts = run.commit(write)
+        counts = run.commit(write, then_more=roll_up)  # the roll-ups write right after: the checkpoint is theirs
     if roll_up:
         rollups.after_commit_or_say(store, day, "import hub-stats", progress)
     result = run.result(counts)
