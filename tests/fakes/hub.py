@@ -288,7 +288,7 @@ def main() -> None:
     models = SyntheticModels(args.synthetic) if args.synthetic else demo_models()
     hub = FakeHub(models, port=args.port, quota=args.quota, window=args.window)
     if args.prerender:
-        from collector.sources.hf.client import EXPAND
+        from collector.sources.hf.pages import EXPAND
 
         hub.prerender(EXPAND)
     hub.start()

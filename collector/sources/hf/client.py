@@ -21,26 +21,10 @@ from collector.core import clock, settings
 from collector.core.errors import CollectorError
 from collector.core.http import Fetched, FixedWindowPacer, RequestStats, RetryPolicy, read_bounded, send
 from collector.core.secrets import redact_url, secret
-from collector.sources.hf.pages import RawPages
+from collector.sources.hf.pages import EXPAND, RawPages
 from collector.sources.hf.scopes import Scope
 
 log = logging.getLogger(__name__)
-
-
-EXPAND = (
-    "author",
-    "downloads",
-    "downloadsAllTime",
-    "likes",
-    "trendingScore",
-    "createdAt",
-    "lastModified",
-    "pipeline_tag",
-    "library_name",
-    "tags",
-    "safetensors",
-    "gated",
-)
 
 
 def endpoint() -> str:

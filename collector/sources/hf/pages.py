@@ -52,15 +52,14 @@ class ScopeCounts:
     duplicates: int = 0
 
 
-# Every field as its JSON text, so that its type can be checked: json_transform's typed casts are
-# lenient ("12" would become 12, 1.5 would become 2).
-FIELDS = (
-    "id",
+# What the client asks the Hub to expand in each listing (`expand=` parameters), and so what staging
+# reads of every item besides its id.
+EXPAND = (
+    "author",
     "downloads",
     "downloadsAllTime",
     "likes",
     "trendingScore",
-    "author",
     "createdAt",
     "lastModified",
     "pipeline_tag",
@@ -69,6 +68,9 @@ FIELDS = (
     "safetensors",
     "gated",
 )
+FIELDS = ("id", *EXPAND)
+# Every field read as its JSON text, so that its type can be checked: json_transform's typed casts are
+# lenient ("12" would become 12, 1.5 would become 2).
 _COLUMNS = ", ".join(f"{f}: 'JSON'" for f in FIELDS)
 
 
