@@ -130,7 +130,12 @@ class Replay:
                (day_no INTEGER, key_no INTEGER, sign INTEGER, downloads_30d BIGINT, downloads_all_time BIGINT)"""
         )
         for name, (groups, factor) in FACTORS.items():
-            con.execute(f"CREATE OR REPLACE TEMP TABLE hf_replay_factor_{name} AS {factor}")
+            # the weight as a DECIMAL times the integer counters: exact products (a DOUBLE product cast to
+            # DECIMAL is not, for downloads in the billions), which add and take away exactly
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE hf_replay_factor_{name} AS "
+                f"SELECT * REPLACE (CAST(weight AS DECIMAL(38, 12)) AS weight) FROM ({factor})"
+            )
             # no sums before the first day: an empty table of the sums' columns
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE hf_replay_sums_{name} AS "
@@ -141,10 +146,10 @@ class Replay:
     @staticmethod
     def _contributions(name: str, groups: str) -> str:
         """Each day's and group's change of the sums: the signed rows of hf_replay_delta times their
-        factors (a product in DECIMAL, so that sums taken away and added back stay exact)."""
+        factors (DECIMAL products, so that sums taken away and added back stay exact)."""
         g = f"{groups}, " if groups else ""
-        d30 = "CAST(f.weight * d.downloads_30d AS DECIMAL(38, 10))"
-        dall = "CAST(f.weight * d.downloads_all_time AS DECIMAL(38, 10))"
+        d30 = "f.weight * d.downloads_30d"
+        dall = "f.weight * d.downloads_all_time"
         return f"""SELECT d.day_no, {g}
                           sum(d.sign)::BIGINT AS models,
                           sum(d.sign) FILTER (WHERE {d30} IS NOT NULL)::BIGINT AS n30,
@@ -258,32 +263,44 @@ class Replay:
                        (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
                 FROM candidates"""
         )
-        # one ASOF join per side, each over the counters written out: a CTE read by both ASOF joins
-        # makes DuckDB 1.5 scan it row by row
+        # the counters the batch's days can see, written out once: read by the ASOF joins here and by
+        # the multi models' listings
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_replay_counters AS "
             "SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes"
         )
+        # the value on the day and on the day before (a listing without any counter row has none, as
+        # in hf_daily_downloads_from's inner ASOF join); a counter row that left the downloads as they
+        # were (likes, trending) changes nothing and gives no rows
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_delta AS
-               SELECT e.day_no, e.key_no, 1 AS sign, c.downloads_30d, c.downloads_all_time
-               FROM (SELECT * FROM hf_replay_events WHERE listed_now) e
-               ASOF JOIN hf_replay_counters c
-                 ON c.scope_no = e.scope_no AND c.model_no = e.model_no AND e.day_no >= c.day_no"""
-        )
-        con.execute(
-            """INSERT INTO hf_replay_delta
-               SELECT e.day_no, e.key_no, -1 AS sign, c.downloads_30d, c.downloads_all_time
-               FROM (SELECT * FROM hf_replay_events WHERE listed_before) e
-               ASOF JOIN hf_replay_counters c
-                 ON c.scope_no = e.scope_no AND c.model_no = e.model_no AND e.day_no > c.day_no"""
+               WITH valued AS (
+                   SELECT e.day_no, e.key_no,
+                          e.listed_now AND n.model_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d,
+                          n.downloads_all_time AS now_all,
+                          e.listed_before AND b.model_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
+                          b.downloads_all_time AS before_all
+                   FROM hf_replay_events e
+                   ASOF LEFT JOIN hf_replay_counters n
+                     ON n.scope_no = e.scope_no AND n.model_no = e.model_no AND e.day_no >= n.day_no
+                   ASOF LEFT JOIN hf_replay_counters b
+                     ON b.scope_no = e.scope_no AND b.model_no = e.model_no AND e.day_no > b.day_no
+               ),
+               changed AS (
+                   SELECT * FROM valued
+                   WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
+                              AND now_all IS NOT DISTINCT FROM before_all)
+               )
+               SELECT day_no, key_no, 1 AS sign, now_30d AS downloads_30d, now_all AS downloads_all_time
+               FROM changed WHERE has_now
+               UNION ALL
+               SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
         )
         con.execute("DROP TABLE hf_replay_events")
 
     def _multi_delta(self, base: int, last: int) -> None:
-        """Add to hf_replay_delta the other models' rows, made by hf_daily_downloads_from for the day
-        before the batch and each of its days: a row adds its value on its day and takes it away the
-        next day (within the batch). Their rows with a top rank are the sets' top rows."""
+        """Add to hf_replay_delta the other models' changes, from their rows made by hf_daily_downloads_from
+        for the day before the batch and each of its days. Their rows with a top rank are the sets' top rows."""
         con = self.con
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_rows AS
@@ -305,11 +322,26 @@ class Replay:
                 JOIN hf_replay_days d USING (snapshot_date)
                 JOIN hf_replay_key_names k USING (model_key)"""
         )
+        # a day's row against the day before's, both from the macro: only the rows that differ count
         con.execute(
             f"""INSERT INTO hf_replay_delta
-                SELECT day_no, key_no, 1, downloads_30d, downloads_all_time FROM hf_replay_multi_rows WHERE day_no > {base}
+                WITH paired AS (
+                    SELECT coalesce(n.day_no, b.day_no + 1) AS day_no, coalesce(n.key_no, b.key_no) AS key_no,
+                           n.key_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d, n.downloads_all_time AS now_all,
+                           b.key_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
+                           b.downloads_all_time AS before_all
+                    FROM (SELECT * FROM hf_replay_multi_rows WHERE day_no > {base}) n
+                    FULL JOIN (SELECT * FROM hf_replay_multi_rows WHERE day_no < {last}) b
+                      ON b.key_no = n.key_no AND b.day_no + 1 = n.day_no
+                ),
+                changed AS (
+                    SELECT * FROM paired
+                    WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
+                               AND now_all IS NOT DISTINCT FROM before_all)
+                )
+                SELECT day_no, key_no, 1, now_30d, now_all FROM changed WHERE has_now
                 UNION ALL
-                SELECT day_no + 1, key_no, -1, downloads_30d, downloads_all_time FROM hf_replay_multi_rows WHERE day_no < {last}"""
+                SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
         )
 
     def _sums(self, name: str, groups: str, base: int, last: int) -> None:
