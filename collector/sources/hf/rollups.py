@@ -12,12 +12,14 @@ and hf_model_attribution); this module says when to run it. It belongs to the Hu
   * when the views or reference data changed since the roll-ups were computed (internal.store_state:
     'rollups_version' differs from 'views_version'), the first Hub write re-attributes every day,
     with progress and a log line a month; `collector refresh --rollups` does it on request. It
-    replays the days in order (`Replay`), each batch from the counters the previous one left, so a
-    year of 300,000 models a day costs a pass over the year, not one per week.
+    replays the days in order (`Replay`, collector/sources/hf/replay.py), each day's figures made from
+    the previous day's plus the rows that changed, so a year of 300,000 models a day costs a pass over
+    the year's changes, not a roll-up of every model every day.
 
-Both paths make a day's rows with the same macro (hf_daily_downloads_from) and roll them up with the
-same `*_from` macros; they differ only in where a listing's counters come from (the history or the
-cached latest counters for the after-commit days, the replay's state for a re-attribution).
+Both paths make a day's rows with the same macro (hf_daily_downloads_from): the after-commit days all of
+them, rolled up by the `*_from` macros; the replay those of the models listed several times and, for
+the models listed once, their listing's counters, and it keeps each group's sums from one day to the
+next (the sets and countries written by the same hf_snapshot_sets_of and hf_downloads_by_country_of).
 tests/test_rollups.py checks that they give the same rows.
 """
 
@@ -58,9 +60,11 @@ ROLLUPS = (
         f"hf_downloads_by_country_from('{DAY_ROWS}', 'internal.hf_rollup_organisation', 'internal.hf_rollup_sets')",
     ),
 )
-# Days replayed per batch: a week of 300,000 models is ~2 million rows, which stays within the
-# writer's memory limit (COLLECTOR_DB_MEMORY) while amortising each statement over many days
-BATCH_DAYS = 7
+# Days replayed per batch (batches never span two months): a month of 300,000 models is ~10 million
+# listings, which the replay reads into one row per scope and model (a bit per day) and the changed
+# rows, within the writer's memory limit (COLLECTOR_DB_MEMORY); each batch reads the attribution's
+# tables and hf_ids once, so fewer batches cost less
+BATCH_DAYS = 31
 # Models per statement when every id is numbered or every model attributed (a new store, changed views
 # or reference data): a full Hub's 2.5 million at once need more than the writer's 1GB
 CHUNK_MODELS = 500_000
