@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pytest
 
 from collector import store
 from collector.sources.hf import rollups, storage
@@ -100,7 +101,7 @@ def _metadata(con) -> None:
         con.execute("INSERT INTO hf_lineage VALUES (?, ?, ?, ?, ?)", [child, parent, relation, DAYS[0], DAYS[-1]])
 
 
-def _day_listings(rng: random.Random, counters: dict) -> dict[str, list[tuple]]:
+def _day_listings(rng: random.Random, counters: dict, scopes: dict) -> dict[str, list[tuple]]:
     """A day's listing per scope: counters that move (up, down, to NULL and back), models that leave
     and come back, a scope that is not crawled some days."""
     for model_id in MODELS:
@@ -111,20 +112,20 @@ def _day_listings(rng: random.Random, counters: dict) -> dict[str, list[tuple]]:
             counters[model_id] = (d30, total)
         counters.setdefault(model_id, (1000, 50_000))
     listings = {}
-    for scope, member in SCOPES.items():
-        if scope.startswith("author:") and rng.random() < 0.2:
-            continue  # not crawled that day
+    for scope, member in scopes.items():
+        if (scope.startswith("author:") or scope == "full_hub") and rng.random() < 0.2:
+            continue  # not crawled (not imported) that day
         rows = [(m, *counters[m]) for m in MODELS if member(m) and rng.random() > 0.2]  # ~1 in 5 absent
         rows.sort(key=lambda r: -(r[1] or 0))
         listings[scope] = rows[:5] if scope.startswith("top_downloads:") else rows
     return listings
 
 
-def _write_history(db: Path) -> None:
-    """Ten days of every scope, written out of day order (late days backfilled)."""
+def _write_history(db: Path, scopes: dict | None = None) -> None:
+    """Ten days of every scope (or of `scopes`), written out of day order (late days backfilled)."""
     rng = random.Random(23)
     counters: dict = {}
-    planned = {day: _day_listings(rng, counters) for day in DAYS}
+    planned = {day: _day_listings(rng, counters, scopes or SCOPES) for day in DAYS}
     order = DAYS[:3] + DAYS[6:] + DAYS[3:6][::-1]  # days 4-6 written last, newest first
     store.Store(db).prepare()
     with store.writer(db) as con:
@@ -180,31 +181,61 @@ def test_the_replay_gives_the_rollups_of_each_day_on_its_own(tmp_path, monkeypat
     assert _rollups(db) == alone
 
 
-def test_the_replay_reads_the_same_days_rows_as_the_history(tmp_path):
-    """Day by day, the rows the replay hands to the roll-ups are hf_daily_downloads' rows."""
+# no Hub-wide top N: the models listed by one scope under one id take the replay's path for a single
+# listing (its counters, changed on a counter row or when it is listed or dropped), the others the
+# day rows of hf_daily_downloads_from (several scopes, the renamed namespace's two ids)
+WITHOUT_TOP = {scope: member for scope, member in SCOPES.items() if not scope.startswith("top_downloads:")}
+
+
+# a full-Hub day (imported) on most days, a top 100 on the others: the day's top 100 lists
+# (hf_rollup_top100) are the whole day ranked, or the listing's first ranks
+WITH_FULL_HUB = {"top_downloads:100": lambda model_id: True, **WITHOUT_TOP, "full_hub": lambda model_id: True}
+
+
+@pytest.mark.parametrize(
+    "scopes",
+    [SCOPES, WITHOUT_TOP, WITH_FULL_HUB],
+    ids=["every model in the top N", "single listings", "full-Hub days"],
+)
+@pytest.mark.parametrize("batch_days", [1, 4])
+def test_the_replay_keeps_each_days_figures_from_the_day_before(tmp_path, monkeypatch, scopes, batch_days):
+    """The replay adds to the day before's figures only what changed: whatever the batches, each day
+    equals its roll-up on its own (models dropped and listed again, counters to NULL and back)."""
+    db = tmp_path / "store.duckdb"
+    _write_history(db, scopes)
+    alone = _each_day_on_its_own(db)
+    if scopes is WITHOUT_TOP:
+        assert all(r[5] is None for r in alone["internal.hf_rollup_sets"])  # no top N: no cut-off
+        single = _query(
+            db,
+            """SELECT count(DISTINCT l.model_no) FROM internal.hf_listings l
+               WHERE l.model_no NOT IN (SELECT model_no FROM internal.hf_listings JOIN hf_snapshots USING (snapshot_id)
+                                        GROUP BY model_no HAVING count(DISTINCT scope) > 1)""",
+        )[0][0]
+        assert single >= 3  # the someone/ models and THUDM/chatglm3-6b take the single listings' path
+    if scopes is WITH_FULL_HUB:
+        lists = {
+            (r[1], r[0] in full)
+            for r in alone["internal.hf_rollup_top100"]
+            for full in [{d for (d,) in _query(db, "SELECT snapshot_date FROM hf_snapshots WHERE scope = 'full_hub'")}]
+        }
+        assert lists == {("all", True), ("language", True), ("all", False)}  # both kinds of day, both lists
+    monkeypatch.setattr(rollups, "BATCH_DAYS", batch_days)
+    with store.writer(db) as con:
+        rollups.reattribute(con)
+    assert _rollups(db) == alone
+
+
+def test_the_replay_takes_the_days_in_order(tmp_path):
     db = tmp_path / "store.duckdb"
     _write_history(db)
     with store.writer(db) as con:
-        con.execute("BEGIN TRANSACTION")
-        rollups.refresh_ids(con)
         replay = rollups.Replay(con)
-        seen = []
-        original = rollups._write_rollups
-
-        def capture(con, days):
-            seen.extend(con.execute(f"SELECT * FROM {rollups.DAY_ROWS} ORDER BY ALL").fetchall())
-            original(con, days)
-
-        rollups._write_rollups = capture
         try:
-            for batch in rollups.batches(DAYS, 4):
-                replay.batch(batch)
+            with pytest.raises(ValueError, match="in order"):
+                replay.batch([DAYS[1]])
         finally:
-            rollups._write_rollups = original
             replay.close()
-        expected = con.execute("SELECT * FROM hf_daily_downloads ORDER BY ALL").fetchall()
-        con.execute("ROLLBACK")
-    assert sorted(seen) == expected
 
 
 def test_a_store_whose_views_changed_is_reattributed_by_the_next_write(tmp_path):

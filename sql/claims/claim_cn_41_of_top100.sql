@@ -38,8 +38,22 @@ ranked AS (   -- each chosen day's top 100 lists, from the day's roll-up (hf_top
 ranked_all AS (   -- the Hub-wide top 100 (a full-Hub day ranks every model itself)
     SELECT when_no, snapshot_date, model_key, model_id, downloads_30d FROM ranked WHERE list = 'all'
 ),
-ranked_lm AS (   -- the top 100 language models among the collected models
+day_models AS MATERIALIZED (   -- the collected models of a chosen day that is not a full-Hub day
+    SELECT d.snapshot_date, d.model_key, d.model_id, d.downloads_30d
+    FROM hf_daily_downloads_for(coalesce((SELECT list(DISTINCT snapshot_date) FROM snapshot
+                                          WHERE NOT coalesce(full_hub, false)), []::DATE[]), NULL) d
+),
+language AS (   -- the language models (a key once: cheaper than their countries)
+    SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model
+),
+ranked_lm AS (   -- the top 100 language models among the collected models (a full-Hub day's from its roll-up)
     SELECT when_no, snapshot_date, model_key, model_id, downloads_30d FROM ranked WHERE list = 'language'
+    UNION ALL
+    (SELECT 1 AS when_no, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
+     WHERE s.when_no = 1 ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
+    UNION ALL
+    (SELECT 2, m.* FROM snapshot s JOIN day_models m USING (snapshot_date) JOIN language l USING (model_key)
+     WHERE s.when_no = 2 ORDER BY m.downloads_30d DESC NULLS LAST, m.model_id LIMIT 100)
 ),
 model_country AS (   -- the country holding the largest share of each listed model (a tie is unknown)
     SELECT model_key, CASE WHEN count(*) FILTER (WHERE top) > 1 THEN 'unknown' ELSE max(country) FILTER (WHERE top) END AS country

@@ -4,7 +4,7 @@
 -- hf_downloads_by_organisation rows: rollups.py passes 'internal.hf_rollup_organisation', written just before,
 -- so that the organisations are not computed twice), with each day's as_of and coverage from the table named
 -- sets (hf_snapshot_sets rows: 'internal.hf_rollup_sets'). hf_downloads_by_country reads them as rolled up
--- when each day was written.
+-- when each day was written. It computes the set totals and hands them to hf_downloads_by_country_of.
 -- hf_downloads_by_country: Hub downloads per country of the maker and snapshot day, in the two scopes
 -- of hf_downloads_by_organisation ('first-party', 'with derivatives'), with the share of the 30-day
 -- downloads of every model collected that day (in 'first-party' the shares leave out repackagers'
@@ -14,21 +14,7 @@
 -- lm_downloads_30d, lm_downloads_all_time, lm_share_30d (of the language models' 30-day downloads),
 -- as_of, coverage.
 CREATE OR REPLACE MACRO hf_downloads_by_country_from(day_rows, by_organisation, sets) AS TABLE
-WITH days AS (
-    SELECT DISTINCT snapshot_date FROM query_table(day_rows)
-),
-by_country AS (
-    SELECT snapshot_date, country, scope,
-           sum(models) AS models,
-           sum(downloads_30d) AS downloads_30d,
-           sum(downloads_all_time) AS downloads_all_time,
-           sum(lm_downloads_30d) AS lm_downloads_30d,
-           sum(lm_downloads_all_time) AS lm_downloads_all_time
-    FROM query_table(by_organisation)
-    SEMI JOIN days USING (snapshot_date)
-    GROUP BY snapshot_date, country, scope
-),
-set_totals AS (
+WITH day_set_totals AS (   -- the denominators of the shares: a day without attributed rows has no country rows
     SELECT d.snapshot_date,
            sum(d.downloads_30d) AS downloads_30d,
            sum(d.downloads_30d) FILTER (WHERE a.language_model) AS lm_downloads_30d
@@ -37,12 +23,5 @@ set_totals AS (
       USING (model_key)
     GROUP BY d.snapshot_date
 )
-SELECT c.snapshot_date, c.country, c.scope, c.models, c.downloads_30d, c.downloads_all_time,
-       CAST(c.downloads_30d AS DOUBLE) / nullif(t.downloads_30d, 0) AS share_30d,
-       c.lm_downloads_30d, c.lm_downloads_all_time,
-       CAST(c.lm_downloads_30d AS DOUBLE) / nullif(t.lm_downloads_30d, 0) AS lm_share_30d,
-       s.as_of, s.coverage
-FROM by_country c
-JOIN set_totals t USING (snapshot_date)
-JOIN query_table(sets) s USING (snapshot_date);
+SELECT * FROM hf_downloads_by_country_of('day_set_totals', by_organisation, sets);
 COMMENT ON MACRO TABLE hf_downloads_by_country_from IS 'hf_downloads_by_country_from(day_rows, by_organisation, sets): the rows of hf_downloads_by_country for the days of the table named day_rows (those days'' hf_daily_downloads rows), summing the table named by_organisation (those days'' hf_downloads_by_organisation rows), with each day''s as_of and coverage from the table named sets';

@@ -5,8 +5,9 @@
 -- a full-Hub day's 2.5 million models each time they are asked:
 --   * list = 'all': the Hub-wide top 100 by 30-day downloads: on a full-Hub day every model ranked
 --     (ties by id); on another day the first 100 ranks of its top-N listing (N >= 100), if it has one;
---   * list = 'language': the top 100 language models (hf_model_attribution's language_model) among
---     the day's collected models by 30-day downloads (ties by id): the Hub-wide list on a full-Hub day.
+--   * list = 'language', on a full-Hub day: the Hub's top 100 language models (hf_model_attribution's
+--     language_model) by 30-day downloads (ties by id). On another day the claim ranks the few hundred
+--     thousand collected models itself, when asked.
 -- As every roll-up, a day is attributed with what the store knew when it was rolled up.
 -- Columns: snapshot_date, list ('all' | 'language'), rank, model_key, model_id, downloads_30d.
 CREATE OR REPLACE MACRO hf_top100_from(day_rows, sets) AS TABLE
@@ -39,6 +40,7 @@ language AS (
            model_key, model_id, downloads_30d
     FROM rows
     SEMI JOIN (SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model) l USING (model_key)
+    WHERE full_hub
     QUALIFY rank <= 100
 )
 SELECT * FROM full_hub
@@ -46,4 +48,4 @@ UNION ALL
 SELECT * FROM listed
 UNION ALL
 SELECT * FROM language;
-COMMENT ON MACRO TABLE hf_top100_from IS 'hf_top100_from(day_rows, sets): the Hub''s top 100 models of each snapshot day in the table named day_rows (all models: a full-Hub day ranked, else its top-N listing; language models among the day''s collected ones), kept as the roll-up internal.hf_rollup_top100; columns: snapshot_date, list, rank, model_key, model_id, downloads_30d';
+COMMENT ON MACRO TABLE hf_top100_from IS 'hf_top100_from(day_rows, sets): the Hub''s top 100 models of each snapshot day in the table named day_rows (all models: a full-Hub day ranked, else its top-N listing; language models on a full-Hub day), kept as the roll-up internal.hf_rollup_top100; columns: snapshot_date, list, rank, model_key, model_id, downloads_30d';

@@ -12,12 +12,14 @@ and hf_model_attribution); this module says when to run it. It belongs to the Hu
   * when the views or reference data changed since the roll-ups were computed (internal.store_state:
     'rollups_version' differs from 'views_version'), the first Hub write re-attributes every day,
     with progress and a log line a month; `collector refresh --rollups` does it on request. It
-    replays the days in order (`Replay`), each batch from the counters the previous one left, so a
-    year of 300,000 models a day costs a pass over the year, not one per week.
+    replays the days in order (`Replay`, collector/sources/hf/replay.py), each day's figures made from
+    the previous day's plus the rows that changed, so a year of 300,000 models a day costs a pass over
+    the year's changes, not a roll-up of every model every day.
 
-Both paths make a day's rows with the same macro (hf_daily_downloads_from) and roll them up with the
-same `*_from` macros; they differ only in where a listing's counters come from (the history or the
-cached latest counters for the after-commit days, the replay's state for a re-attribution).
+Both paths make a day's rows with the same macro (hf_daily_downloads_from): the after-commit days all of
+them, rolled up by the `*_from` macros; the replay those of the models listed several times and, for
+the models listed once, their listing's counters, and it keeps each group's sums from one day to the
+next (the sets and countries written by the same hf_snapshot_sets_of and hf_downloads_by_country_of).
 tests/test_rollups.py checks that they give the same rows.
 """
 
@@ -34,6 +36,7 @@ import duckdb
 from collector.core import settings
 from collector.core.errors import CollectorError
 from collector.sources.hf import storage
+from collector.sources.hf.replay import Replay
 from collector.store import Store, views
 
 log = logging.getLogger(__name__)
@@ -41,7 +44,6 @@ log = logging.getLogger(__name__)
 # The temporary tables (and CTE) the SQL macros read by name (query_table): each macro's header says
 # which table it is given and what its rows are. They live only in this connection, for one batch.
 DAY_ROWS = "hf_day_rows"  # a batch of days' hf_daily_downloads rows, read by the `*_from` roll-up macros
-OBSERVED = "hf_replay_observed"  # the CTE of a batch's listings with their counters, for hf_daily_downloads_from
 
 # (table, macro computing its rows for the batch of days in DAY_ROWS), in dependency order: a macro is
 # given by name the roll-up tables it reads, already holding the batch's days (the sets give every
@@ -59,9 +61,11 @@ ROLLUPS = (
     ),
     ("internal.hf_rollup_top100", f"hf_top100_from('{DAY_ROWS}', 'internal.hf_rollup_sets')"),
 )
-# Days replayed per batch: a week of 300,000 models is ~2 million rows, which stays within the
-# writer's memory limit (COLLECTOR_DB_MEMORY) while amortising each statement over many days
-BATCH_DAYS = 7
+# Days replayed per batch (batches never span two months): a month of 300,000 models is ~10 million
+# listings, which the replay reads into one row per scope and model (a bit per day) and the changed
+# rows, within the writer's memory limit (COLLECTOR_DB_MEMORY); each batch reads the attribution's
+# tables and hf_ids once, so fewer batches cost less
+BATCH_DAYS = 31
 # Models per statement when every id is numbered or every model attributed (a new store, changed views
 # or reference data): a full Hub's 2.5 million at once need more than the writer's 1GB
 CHUNK_MODELS = 500_000
@@ -185,90 +189,6 @@ def roll_up(con: duckdb.DuckDBPyConnection, days: list[date]) -> None:
         f"CREATE OR REPLACE TEMP TABLE {DAY_ROWS} AS SELECT * FROM hf_daily_downloads_for($days, NULL)", {"days": days}
     )
     _write_rollups(con, days)
-
-
-class Replay:
-    """Every snapshot day rolled up in order, each batch from the counters the previous batch left.
-
-    A day's counters in a scope are that scope's latest row of internal.hf_counters at or before the
-    day. Reading them for an old day means reading the history before it; doing so for every batch
-    of a year re-reads the year about fifty times. The replay keeps instead, in the temporary table
-    hf_replay_state, each scope and model's latest counters so far: a batch's listings take their
-    counters from that state and the batch's own counter rows (an ASOF join, so a day within the
-    batch sees the rows of the days before it), hf_daily_downloads_from turns them into the days'
-    rows, the roll-up macros run over those, and the batch's latest rows move into the state. Each
-    batch reads only its own listings and counter rows, so time grows linearly with the days, and
-    memory stays that of one batch."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        # scopes numbered once, so that the state and the ASOF join carry integers, not strings
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_snapshots AS
-               SELECT snapshot_id, scope, snapshot_date, as_of, dense_rank() OVER (ORDER BY scope)::INTEGER AS scope_no
-               FROM hf_snapshots"""
-        )
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
-               SELECT 0 AS scope_no, model_no, DATE '1970-01-01' AS snapshot_date, downloads_30d, downloads_all_time
-               FROM internal.hf_counters LIMIT 0"""
-        )
-
-    def batch(self, days: list[date]) -> None:
-        """Roll up `days`, which come after every day replayed so far (the caller holds the transaction)."""
-        con, params = self.con, {"days": days}
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_changes AS
-               SELECT s.scope_no, c.model_no, s.snapshot_date, c.downloads_30d, c.downloads_all_time
-               FROM internal.hf_counters c
-               JOIN hf_replay_snapshots s USING (snapshot_id)
-               WHERE list_contains($days, s.snapshot_date)""",
-            params,
-        )
-        # the batch's listings with their counters, read once by hf_daily_downloads_from as a CTE (not
-        # written out: the macro keeps what it needs)
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {DAY_ROWS} AS
-                WITH listed AS (
-                    SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.as_of, l.rank, l.model_no
-                    FROM internal.hf_listings l
-                    JOIN hf_replay_snapshots s USING (snapshot_id)
-                    WHERE list_contains($days, s.snapshot_date)
-                ),
-                counters AS (   -- every earlier day's latest row, then the batch's own rows
-                    SELECT * FROM hf_replay_state
-                    UNION ALL
-                    SELECT * FROM hf_replay_changes
-                ),
-                {OBSERVED} AS (
-                    SELECT l.*, c.downloads_30d, c.downloads_all_time
-                    FROM listed l
-                    ASOF JOIN counters c
-                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.snapshot_date >= c.snapshot_date
-                )
-                SELECT * FROM hf_daily_downloads_from('{OBSERVED}')""",
-            params,
-        )
-        _write_rollups(con, days)
-        # the state after the batch: each scope and model's newest row (rows of a scope and model are
-        # at most one a day, and the batch's days are all later than the state's; the struct keeps
-        # NULL counters, which arg_max of a bare column would skip)
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
-               SELECT * FROM hf_replay_state ANTI JOIN hf_replay_changes USING (scope_no, model_no)
-               UNION ALL
-               SELECT scope_no, model_no, snapshot_date, v.downloads_30d, v.downloads_all_time
-               FROM (SELECT scope_no, model_no, max(snapshot_date) AS snapshot_date,
-                            arg_max({'downloads_30d': downloads_30d, 'downloads_all_time': downloads_all_time},
-                                    snapshot_date) AS v
-                     FROM hf_replay_changes
-                     GROUP BY scope_no, model_no)"""
-        )
-        con.execute("DROP TABLE hf_replay_changes")
-
-    def close(self) -> None:
-        for table in ("hf_replay_snapshots", "hf_replay_state"):
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, step: Callable[[], None]) -> None:

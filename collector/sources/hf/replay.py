@@ -1,0 +1,457 @@
+"""The replay of a full re-attribution (rollups.reattribute): every snapshot day rolled up in order,
+each day's figures made from the previous day's plus what changed that day.
+
+A day's figures are sums over the models listed that day (hf_daily_downloads rows: one per model_key,
+with its counters) of each model's share in a group (a family, an organisation, the day's set). From
+one day to the next most models keep their counters and their listings, so the replay keeps each
+group's sums and, for a batch of days, works out only the rows that can differ from the day before:
+
+  * a model listed once (one scope, one id: `single`) has that listing's counters, which change only
+    on a day with a counter row for it (internal.hf_counters keeps changes only) or when it is listed
+    or dropped; its old and new values come from the counters (an ASOF join over the replay's state of
+    each scope and model's latest counters and the batch's own counter rows);
+  * every other model (listed by several scopes or under several ids, or in a Hub-wide top N, whose
+    rank the set's cut-off reads: `multi`, a few percent) gets its rows from hf_daily_downloads_from,
+    the macro that makes a day's rows for the after-commit path too, for the day before the batch and
+    every day of it.
+
+Each changed row becomes a pair of signed rows (the old value taken away, the new one added: `delta`),
+which the attribution turns into each group's change; a group's figure on a day is its sum before the
+batch plus the changes up to that day. Sums of weighted downloads (a merge's share of each parent) are
+kept as DECIMAL, so that adding and taking away leaves the exact sum of the products, which the
+`*_from` macros round. The sets and countries are then written by the macros that the after-commit path
+uses too (hf_snapshot_sets_of, hf_downloads_by_country_of), given the totals; the families and
+organisations by the same columns. tests/test_rollups.py checks that each day equals its roll-up on
+its own; bench/hf_year.py --check does so on 60 days of 300,000 models.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+# the CTE of the multi models' listings with their counters, for hf_daily_downloads_from
+OBSERVED = "hf_replay_observed"
+
+# Each group's contribution factors per key_no (the attribution, read once per replay): the group
+# columns, then the key's weight in the group and whether it is a language model, as in the `*_from`
+# macros (first-party sums are unweighted: weight 1). `listed` is the day's set (hf_snapshot_sets
+# totals), `attributed` the country shares' denominators (hf_downloads_by_country_from's set totals).
+FACTORS: dict[str, tuple[str, str]] = {
+    "family": (
+        "family, scope",
+        """SELECT k.key_no, a.family, 'first-party' AS scope, 1.0::DOUBLE AS weight, a.language_model AS lm
+           FROM internal.hf_attribution a JOIN hf_replay_key_names k USING (model_key)
+           WHERE a.family_first_party
+           UNION ALL
+           SELECT k.key_no, a.family, 'with derivatives', a.family_weight, a.language_model
+           FROM internal.hf_attribution a JOIN hf_replay_key_names k USING (model_key)""",
+    ),
+    "organisation": (
+        "organisation, country, scope",
+        """WITH first_party_models AS (
+               SELECT model_key, any_value(publisher) AS organisation, any_value(language_model) AS language_model
+               FROM internal.hf_attribution WHERE first_party GROUP BY model_key
+           ),
+           attributed_models AS (
+               SELECT model_key, organisation, any_value(country) AS country, sum(family_weight) AS weight,
+                      any_value(language_model) AS language_model
+               FROM internal.hf_attribution GROUP BY model_key, organisation
+           )
+           SELECT k.key_no, p.organisation, coalesce(o.country, 'unknown') AS country, 'first-party' AS scope,
+                  1.0::DOUBLE AS weight, p.language_model AS lm
+           FROM first_party_models p JOIN hf_replay_key_names k USING (model_key)
+           LEFT JOIN ref.organisations o USING (organisation)
+           UNION ALL
+           SELECT k.key_no, a.organisation, a.country, 'with derivatives', a.weight, a.language_model
+           FROM attributed_models a JOIN hf_replay_key_names k USING (model_key)""",
+    ),
+    "attributed": (
+        "",
+        """SELECT k.key_no, 1.0::DOUBLE AS weight, any_value(a.language_model) AS lm
+           FROM internal.hf_attribution a JOIN hf_replay_key_names k USING (model_key) GROUP BY k.key_no""",
+    ),
+    "listed": ("", "SELECT DISTINCT key_no, 1.0::DOUBLE AS weight, NULL::BOOLEAN AS lm FROM internal.hf_ids"),
+}
+SUMS = ("models", "n30", "s30", "nall", "sall", "lm_models", "nlm30", "lm30", "lmall")
+TEMP_TABLES = (
+    "hf_replay_snapshots",
+    "hf_replay_days",
+    "hf_replay_keys",
+    "hf_replay_key_names",
+    "hf_replay_state",
+    *(f"hf_replay_factor_{name}" for name in FACTORS),
+    *(f"hf_replay_sums_{name}" for name in FACTORS),
+)
+
+
+def _figure(sum_col: str, count_col: str) -> str:
+    """A roll-up's figure from a kept sum: NULL when no row had the counter (as sum() of NULLs)."""
+    return f"CASE WHEN coalesce({count_col}, 0) > 0 THEN CAST(round({sum_col}) AS BIGINT) END"
+
+
+class Replay:
+    """Every snapshot day rolled up in order (see the module docstring); `batch` takes the days in
+    order, each batch in the caller's transaction. The state between batches lives in temporary
+    tables: each scope and model's latest counters (hf_replay_state) and each group's sums on the
+    last day replayed (hf_replay_sums_*)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        # the replay's tables are written in the batch's transaction, so the planner has no statistics
+        # on them and would take a filtered side of an ASOF join for a few rows, joining it in a nested
+        # loop (minutes a batch): always the ASOF join's own plan
+        con.execute("SET SESSION asof_loop_join_threshold = 0")
+        # scopes and days numbered once, so that the state and the joins carry integers
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_snapshots AS
+               SELECT snapshot_id, scope, snapshot_date, as_of, dense_rank() OVER (ORDER BY scope)::INTEGER AS scope_no,
+                      dense_rank() OVER (ORDER BY snapshot_date)::INTEGER AS day_no,
+                      starts_with(scope, 'top_downloads:') AS top
+               FROM hf_snapshots"""
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE hf_replay_days AS SELECT DISTINCT snapshot_date, day_no FROM hf_replay_snapshots"
+        )
+        con.execute("CREATE OR REPLACE TEMP TABLE hf_replay_keys AS SELECT model_no, key_no FROM internal.hf_ids")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE hf_replay_key_names AS SELECT DISTINCT key_no, model_key FROM internal.hf_ids"
+        )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
+               SELECT 0 AS scope_no, model_no, 0 AS day_no, downloads_30d, downloads_all_time
+               FROM internal.hf_counters LIMIT 0"""
+        )
+        self.last_day = 0
+        # an empty delta, for the sums' columns
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_delta
+               (day_no INTEGER, key_no INTEGER, sign INTEGER, downloads_30d BIGINT, downloads_all_time BIGINT)"""
+        )
+        for name, (groups, factor) in FACTORS.items():
+            # the weight as a DECIMAL times the integer counters: exact products (a DOUBLE product cast to
+            # DECIMAL is not, for downloads in the billions), which add and take away exactly
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE hf_replay_factor_{name} AS "
+                f"SELECT * REPLACE (CAST(weight AS DECIMAL(38, 12)) AS weight) FROM ({factor})"
+            )
+            # no sums before the first day: an empty table of the sums' columns
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE hf_replay_sums_{name} AS "
+                f"SELECT * EXCLUDE (day_no) FROM ({self._contributions(name, groups)}) LIMIT 0"
+            )
+        con.execute("DROP TABLE hf_replay_delta")
+
+    @staticmethod
+    def _contributions(name: str, groups: str) -> str:
+        """Each day's and group's change of the sums: the signed rows of hf_replay_delta times their
+        factors (DECIMAL products, so that sums taken away and added back stay exact)."""
+        g = f"{groups}, " if groups else ""
+        d30 = "f.weight * d.downloads_30d"
+        dall = "f.weight * d.downloads_all_time"
+        return f"""SELECT d.day_no, {g}
+                          sum(d.sign)::BIGINT AS models,
+                          sum(d.sign) FILTER (WHERE {d30} IS NOT NULL)::BIGINT AS n30,
+                          sum(d.sign * {d30}) AS s30,
+                          sum(d.sign) FILTER (WHERE {dall} IS NOT NULL)::BIGINT AS nall,
+                          sum(d.sign * {dall}) AS sall,
+                          sum(d.sign) FILTER (WHERE f.lm)::BIGINT AS lm_models,
+                          sum(d.sign) FILTER (WHERE f.lm AND {d30} IS NOT NULL)::BIGINT AS nlm30,
+                          sum(d.sign * {d30}) FILTER (WHERE f.lm) AS lm30,
+                          sum(d.sign * {dall}) FILTER (WHERE f.lm) AS lmall
+                   FROM hf_replay_delta d JOIN hf_replay_factor_{name} f USING (key_no)
+                   GROUP BY ALL"""
+
+    def batch(self, days: list[date]) -> None:
+        """Roll up `days`, which come right after every day replayed so far (the caller holds the transaction)."""
+        con = self.con
+        numbers = [
+            r[0]
+            for r in con.execute(
+                "SELECT day_no FROM hf_replay_days WHERE list_contains($days, snapshot_date) ORDER BY 1", {"days": days}
+            ).fetchall()
+        ]
+        if numbers != list(range(self.last_day + 1, self.last_day + 1 + len(days))):
+            raise ValueError(f"the replay takes the snapshot days in order, without gaps: {days}")
+        base, last = self.last_day, numbers[-1]
+        window = {"base": base, "last": last}
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_changes AS
+               SELECT s.scope_no, c.model_no, s.day_no, c.downloads_30d, c.downloads_all_time
+               FROM internal.hf_counters c
+               JOIN hf_replay_snapshots s USING (snapshot_id)
+               WHERE s.day_no > $base AND s.day_no <= $last""",
+            window,
+        )
+        # each scope and model listed in the window (the day before the batch and its days): a bit per
+        # day it was listed (bit 0: the day before), and whether a listing ever repeated within a day
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_pairs AS
+               SELECT s.scope_no, l.model_no, any_value(k.key_no) AS key_no,
+                      bit_or(1::BIGINT << (s.day_no - $base)) AS listed, count(*) AS listings, bool_or(s.top) AS top
+               FROM internal.hf_listings l
+               JOIN hf_replay_snapshots s USING (snapshot_id)
+               JOIN hf_replay_keys k USING (model_no)
+               WHERE s.day_no >= $base AND s.day_no <= $last
+               GROUP BY s.scope_no, l.model_no""",
+            window,
+        )
+        # the models whose day rows are not one listing's counters
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_multi AS
+               SELECT key_no FROM hf_replay_pairs GROUP BY key_no
+               HAVING count(*) > 1 OR bool_or(top) OR sum(listings) > sum(bit_count(listed))"""
+        )
+        self._single_delta(base, last)
+        self._multi_delta(base, last)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE hf_replay_batch_days AS "
+            "SELECT day_no AS batch_day_no, snapshot_date FROM hf_replay_days WHERE day_no > $base AND day_no <= $last",
+            window,
+        )
+        for name, (groups, _) in FACTORS.items():
+            self._sums(name, groups, base, last)
+        self._write(days)
+        # the counters state after the batch: each scope and model's newest row (rows of a scope and
+        # model are at most one a day, and the batch's days are all later than the state's; the struct
+        # keeps NULL counters, which arg_max of a bare column would skip)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
+               SELECT * FROM hf_replay_state ANTI JOIN hf_replay_changes USING (scope_no, model_no)
+               UNION ALL
+               SELECT scope_no, model_no, day_no, v.downloads_30d, v.downloads_all_time
+               FROM (SELECT scope_no, model_no, max(day_no) AS day_no,
+                            arg_max({'downloads_30d': downloads_30d, 'downloads_all_time': downloads_all_time}, day_no) AS v
+                     FROM hf_replay_changes
+                     GROUP BY scope_no, model_no)"""
+        )
+        for table in (
+            "hf_replay_changes",
+            "hf_replay_counters",
+            "hf_replay_pairs",
+            "hf_replay_multi",
+            "hf_replay_delta",
+        ):
+            con.execute(f"DROP TABLE {table}")
+        con.execute("DROP TABLE hf_replay_batch_days")
+        self.last_day = last
+
+    def _single_delta(self, base: int, last: int) -> None:
+        """hf_replay_delta for the models listed once: a day with a counter row for the listing, or on
+        which it was listed and not the day before (or the reverse), takes the old value away and adds
+        the new one (a listing's value: its scope's latest counters at or before the day)."""
+        span = last - base
+        moved = ((1 << (span + 1)) - 1) & ~1  # bits 1..span: the batch's days
+        con = self.con
+        # written out before the ASOF joins read it twice (inlined, the planner joins it badly)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_events AS
+                WITH single AS (
+                    SELECT scope_no, model_no, key_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
+                ),
+                candidates AS (
+                    SELECT s.scope_no, s.model_no, s.key_no, s.listed, c.day_no - {base} AS off
+                    FROM hf_replay_changes c JOIN single s USING (scope_no, model_no)
+                    UNION
+                    SELECT scope_no, model_no, key_no, listed, off
+                    FROM (SELECT *, unnest(range(1, {span + 1})) AS off FROM single
+                          WHERE xor(listed, listed << 1) & {moved} <> 0)
+                    WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
+                )
+                SELECT scope_no, model_no, key_no, ({base} + off)::INTEGER AS day_no,
+                       (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
+                FROM candidates"""
+        )
+        # the counters the batch's days can see, written out once: read by the ASOF joins here and by
+        # the multi models' listings
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE hf_replay_counters AS "
+            "SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes"
+        )
+        # the value on the day and on the day before (a listing without any counter row has none, as
+        # in hf_daily_downloads_from's inner ASOF join); a counter row that left the downloads as they
+        # were (likes, trending) changes nothing and gives no rows
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_delta AS
+               WITH valued AS (
+                   SELECT e.day_no, e.key_no,
+                          e.listed_now AND n.model_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d,
+                          n.downloads_all_time AS now_all,
+                          e.listed_before AND b.model_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
+                          b.downloads_all_time AS before_all
+                   FROM hf_replay_events e
+                   ASOF LEFT JOIN hf_replay_counters n
+                     ON n.scope_no = e.scope_no AND n.model_no = e.model_no AND e.day_no >= n.day_no
+                   ASOF LEFT JOIN hf_replay_counters b
+                     ON b.scope_no = e.scope_no AND b.model_no = e.model_no AND e.day_no > b.day_no
+               ),
+               changed AS (
+                   SELECT * FROM valued
+                   WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
+                              AND now_all IS NOT DISTINCT FROM before_all)
+               )
+               SELECT day_no, key_no, 1 AS sign, now_30d AS downloads_30d, now_all AS downloads_all_time
+               FROM changed WHERE has_now
+               UNION ALL
+               SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
+        )
+        con.execute("DROP TABLE hf_replay_events")
+
+    def _multi_delta(self, base: int, last: int) -> None:
+        """Add to hf_replay_delta the other models' changes, from their rows made by hf_daily_downloads_from
+        for the day before the batch and each of its days. Their rows with a top rank are the sets' top rows."""
+        con = self.con
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_rows AS
+                WITH listed AS (
+                    SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of, l.rank, l.model_no
+                    FROM internal.hf_listings l
+                    JOIN hf_replay_snapshots s USING (snapshot_id)
+                    WHERE s.day_no >= {base} AND s.day_no <= {last}
+                      AND l.model_no IN (SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no))
+                ),
+                {OBSERVED} AS (
+                    SELECT l.*, c.downloads_30d, c.downloads_all_time
+                    FROM listed l
+                    ASOF JOIN hf_replay_counters c
+                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.day_no >= c.day_no
+                )
+                SELECT r.*, d.day_no, k.key_no
+                FROM hf_daily_downloads_from('{OBSERVED}') r
+                JOIN hf_replay_days d USING (snapshot_date)
+                JOIN hf_replay_key_names k USING (model_key)"""
+        )
+        # a day's row against the day before's, both from the macro: only the rows that differ count
+        con.execute(
+            f"""INSERT INTO hf_replay_delta
+                WITH paired AS (
+                    SELECT coalesce(n.day_no, b.day_no + 1) AS day_no, coalesce(n.key_no, b.key_no) AS key_no,
+                           n.key_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d, n.downloads_all_time AS now_all,
+                           b.key_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
+                           b.downloads_all_time AS before_all
+                    FROM (SELECT * FROM hf_replay_multi_rows WHERE day_no > {base}) n
+                    FULL JOIN (SELECT * FROM hf_replay_multi_rows WHERE day_no < {last}) b
+                      ON b.key_no = n.key_no AND b.day_no + 1 = n.day_no
+                ),
+                changed AS (
+                    SELECT * FROM paired
+                    WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
+                               AND now_all IS NOT DISTINCT FROM before_all)
+                )
+                SELECT day_no, key_no, 1, now_30d, now_all FROM changed WHERE has_now
+                UNION ALL
+                SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
+        )
+
+    def _sums(self, name: str, groups: str, base: int, last: int) -> None:
+        """hf_replay_day_<name>: each batch day's and group's sums (the sums before the batch plus the
+        changes up to the day); the sums of the batch's last day become the state."""
+        g = f"{groups}, " if groups else ""
+        totals = ", ".join(f"sum({c}) AS {c}" for c in SUMS)
+        con = self.con
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_day_{name} AS
+                WITH steps AS (
+                    SELECT {base} AS day_no, * FROM hf_replay_sums_{name}
+                    UNION ALL BY NAME
+                    {self._contributions(name, groups)}
+                )
+                SELECT b.batch_day_no AS day_no, b.snapshot_date, {g}{totals}
+                FROM hf_replay_batch_days b JOIN steps s ON s.day_no <= b.batch_day_no
+                GROUP BY ALL"""
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_sums_{name} AS
+                SELECT * EXCLUDE (day_no, snapshot_date) FROM hf_replay_day_{name} WHERE day_no = {last} AND models <> 0"""
+        )
+
+    def _write(self, days: list[date]) -> None:
+        """Replace the roll-ups of `days` by the batch's sums, in the columns of the `*_from` macros."""
+        con, params = self.con, {"days": days}
+        for table in ("sets", "family", "organisation", "country"):
+            con.execute(f"DELETE FROM internal.hf_rollup_{table} WHERE list_contains($days, snapshot_date)", params)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_totals AS
+               SELECT snapshot_date, models, coalesce(round(s30), 0) AS downloads_30d,
+                      coalesce(round(sall), 0) AS downloads_all_time
+               FROM hf_replay_day_listed WHERE models > 0"""
+        )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_top AS
+               SELECT snapshot_date, downloads_30d, scopes FROM hf_replay_multi_rows
+               WHERE top_rank IS NOT NULL AND list_contains($days, snapshot_date)""",
+            params,
+        )
+        con.execute(
+            "INSERT INTO internal.hf_rollup_sets "
+            "SELECT * FROM hf_snapshot_sets_of('hf_replay_totals', 'hf_replay_top', $days)",
+            params,
+        )
+        figures = f"""models, {_figure("s30", "n30")} AS downloads_30d, {_figure("sall", "nall")} AS downloads_all_time,
+                      coalesce(lm_models, 0) AS lm_models, coalesce(round(lm30), 0)::BIGINT AS lm_downloads_30d,
+                      coalesce(round(lmall), 0)::BIGINT AS lm_downloads_all_time"""
+        for name, groups in (("family", "family, scope"), ("organisation", "organisation, country, scope")):
+            con.execute(
+                f"""INSERT INTO internal.hf_rollup_{name}
+                    SELECT d.*, s.as_of, s.coverage
+                    FROM (SELECT snapshot_date, {groups}, {figures} FROM hf_replay_day_{name} WHERE models > 0) d
+                    JOIN internal.hf_rollup_sets s USING (snapshot_date)"""
+            )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_set_totals AS
+                SELECT snapshot_date, {_figure("s30", "n30")} AS downloads_30d, {_figure("lm30", "nlm30")} AS lm_downloads_30d
+                FROM hf_replay_day_attributed WHERE models > 0"""
+        )
+        con.execute(
+            "INSERT INTO internal.hf_rollup_country SELECT * FROM hf_downloads_by_country_of("
+            "'hf_replay_set_totals', 'internal.hf_rollup_organisation', 'internal.hf_rollup_sets')"
+        )
+        self._top100(days)
+        for table in ("hf_replay_totals", "hf_replay_top", "hf_replay_set_totals", "hf_replay_multi_rows"):
+            con.execute(f"DROP TABLE {table}")
+        for name in FACTORS:
+            con.execute(f"DROP TABLE hf_replay_day_{name}")
+
+    def _top100(self, days: list[date]) -> None:
+        """internal.hf_rollup_top100 for `days`, by hf_top100_from as after a commit: a top-N listing's
+        first 100 ranks are rows of the multi models (a top N makes a model one); a full-Hub day ranks
+        every model, so its rows are made whole (listings and counters, as the old day-by-day replay
+        did), only for those days."""
+        con, params = self.con, {"days": days}
+        con.execute("DELETE FROM internal.hf_rollup_top100 WHERE list_contains($days, snapshot_date)", params)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_top100_rows AS
+                WITH full_days AS (
+                    SELECT DISTINCT snapshot_date FROM hf_replay_snapshots
+                    WHERE scope = 'full_hub' AND list_contains($days, snapshot_date)
+                ),
+                listed AS (
+                    SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of, l.rank, l.model_no
+                    FROM internal.hf_listings l
+                    JOIN hf_replay_snapshots s USING (snapshot_id)
+                    WHERE s.snapshot_date IN (SELECT snapshot_date FROM full_days)
+                ),
+                {OBSERVED} AS (
+                    SELECT l.*, c.downloads_30d, c.downloads_all_time
+                    FROM listed l
+                    ASOF JOIN hf_replay_counters c
+                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.day_no >= c.day_no
+                )
+                SELECT snapshot_date, model_id, model_key, downloads_30d, top_rank FROM hf_daily_downloads_from('{OBSERVED}')
+                UNION ALL
+                SELECT snapshot_date, model_id, model_key, downloads_30d, top_rank FROM hf_replay_multi_rows
+                WHERE top_rank <= 100 AND list_contains($days, snapshot_date)
+                  AND snapshot_date NOT IN (SELECT snapshot_date FROM full_days)""",
+            params,
+        )
+        con.execute(
+            "INSERT INTO internal.hf_rollup_top100 "
+            "SELECT * FROM hf_top100_from('hf_replay_top100_rows', 'internal.hf_rollup_sets')"
+        )
+        con.execute("DROP TABLE hf_replay_top100_rows")
+
+    def close(self) -> None:
+        self.con.execute("RESET SESSION asof_loop_join_threshold")
+        for table in TEMP_TABLES:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
