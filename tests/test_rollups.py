@@ -193,11 +193,15 @@ WITH_FULL_HUB = {"top_downloads:100": lambda model_id: True, **WITHOUT_TOP, "ful
 
 
 @pytest.mark.parametrize(
-    "scopes",
-    [SCOPES, WITHOUT_TOP, WITH_FULL_HUB],
-    ids=["every model in the top N", "single listings", "full-Hub days"],
+    ("scopes", "batch_days"),
+    [
+        pytest.param(SCOPES, 1, id="every model in the top N-1"),
+        pytest.param(SCOPES, 4, id="every model in the top N-4"),
+        pytest.param(WITHOUT_TOP, 1, id="single listings-1"),
+        pytest.param(WITHOUT_TOP, 4, id="single listings-4"),
+        pytest.param(WITH_FULL_HUB, 4, id="full-Hub days-4"),  # batches of 4 cross days of both kinds
+    ],
 )
-@pytest.mark.parametrize("batch_days", [1, 4])
 def test_the_replay_keeps_each_days_figures_from_the_day_before(tmp_path, monkeypatch, scopes, batch_days):
     """The replay adds to the day before's figures only what changed: whatever the batches, each day
     equals its roll-up on its own (models dropped and listed again, counters to NULL and back)."""
