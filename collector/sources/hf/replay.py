@@ -420,31 +420,48 @@ class Replay:
         did), only for those days."""
         con, params = self.con, {"days": days}
         con.execute("DELETE FROM internal.hf_rollup_top100 WHERE list_contains($days, snapshot_date)", params)
+        full_days = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT snapshot_date FROM hf_replay_snapshots "
+                "WHERE scope = 'full_hub' AND list_contains($days, snapshot_date) ORDER BY 1",
+                params,
+            ).fetchall()
+        ]
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE hf_replay_top100_rows AS
-                WITH full_days AS (
-                    SELECT DISTINCT snapshot_date FROM hf_replay_snapshots
-                    WHERE scope = 'full_hub' AND list_contains($days, snapshot_date)
-                ),
-                listed AS (
-                    SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of, l.rank, l.model_no
-                    FROM internal.hf_listings l
-                    JOIN hf_replay_snapshots s USING (snapshot_id)
-                    WHERE s.snapshot_date IN (SELECT snapshot_date FROM full_days)
-                ),
-                {OBSERVED} AS (
-                    SELECT l.*, c.downloads_30d, c.downloads_all_time
-                    FROM listed l
-                    ASOF JOIN hf_replay_counters c
-                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.day_no >= c.day_no
-                )
-                SELECT snapshot_date, model_id, model_key, downloads_30d, top_rank FROM hf_daily_downloads_from('{OBSERVED}')
-                UNION ALL
-                SELECT snapshot_date, model_id, model_key, downloads_30d, top_rank FROM hf_replay_multi_rows
-                WHERE top_rank <= 100 AND list_contains($days, snapshot_date)
-                  AND snapshot_date NOT IN (SELECT snapshot_date FROM full_days)""",
-            params,
+            """CREATE OR REPLACE TEMP TABLE hf_replay_top100_rows AS
+               SELECT snapshot_date, model_id, model_key, downloads_30d, top_rank FROM hf_replay_multi_rows
+               WHERE top_rank <= 100 AND list_contains($days, snapshot_date)
+                 AND NOT list_contains($full, snapshot_date)""",
+            {**params, "full": full_days},
         )
+        for day in full_days:  # a day at a time: each is the whole Hub (2.5 million rows)
+            con.execute(
+                f"""INSERT INTO hf_replay_top100_rows
+                    WITH listed AS (
+                        SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of, l.rank, l.model_no
+                        FROM internal.hf_listings l
+                        JOIN hf_replay_snapshots s USING (snapshot_id)
+                        WHERE s.snapshot_date = $day
+                    ),
+                    {OBSERVED} AS (
+                        SELECT l.*, c.downloads_30d, c.downloads_all_time
+                        FROM listed l
+                        ASOF JOIN hf_replay_counters c
+                          ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.day_no >= c.day_no
+                    ),
+                    day_rows AS (
+                        SELECT snapshot_date, model_id, model_key, downloads_30d, top_rank
+                        FROM hf_daily_downloads_from('{OBSERVED}')
+                    ),
+                    language AS (SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model)
+                    -- only what can be in the day's two lists: its top 100 and its top 100 language models
+                    (SELECT * FROM day_rows ORDER BY downloads_30d DESC NULLS LAST, model_id LIMIT 100)
+                    UNION
+                    (SELECT * FROM day_rows SEMI JOIN language USING (model_key)
+                     ORDER BY downloads_30d DESC NULLS LAST, model_id LIMIT 100)""",
+                {"day": day},
+            )
         con.execute(
             "INSERT INTO internal.hf_rollup_top100 "
             "SELECT * FROM hf_top100_from('hf_replay_top100_rows', 'internal.hf_rollup_sets')"
