@@ -721,6 +721,14 @@ def test_a_full_hub_days_top_100_is_every_model_ranked_and_kept_as_a_roll_up(db)
     ]
     chart = query(db, "SELECT snapshot_date::VARCHAR, in_country, listed FROM report_hub_top100_country('China')")
     assert chart == [("2025-04-02", 45, 100)]
+    # a day whose top 100 is not rolled up (a failed roll-up, an upgraded store) counts nothing, and says why
+    from collector import store
+
+    with store.writer(db) as con:
+        con.execute("DELETE FROM internal.hf_rollup_top100")
+    row = at_date(db, "cn_41_of_top100")[0]
+    assert (row["verdict"], row["measured"], row["measured_value"]) == ("inconclusive", None, None)
+    assert "not rolled up yet" in row["detail"] and "collector refresh --rollups" in row["detail"]
 
 
 def test_a_claim_added_through_the_file_alone(db, tmp_path):

@@ -143,6 +143,9 @@ SELECT c.claim_no, h.row_no, h.when_no, c.claim_id, c.statement, c.source, c.dat
                 || ' in the store' || coalesce(' on or before ' || CAST(as_of_date AS VARCHAR), '') || ': nothing to count.',
                 CASE WHEN h.when_no = 1 THEN 'A ranking of another day says nothing about that one. '
                      || claim_import_hint(c.dated, c.tol) END)
+            WHEN h.listed = 0 THEN format('The top 100 of {} is not rolled up yet (a failed or pending roll-up, or a '
+                'store upgraded since): `collector refresh --rollups` computes it; nothing is counted until then.',
+                strftime(h.snapshot_date, '%Y-%m-%d'))
             ELSE concat_ws(' ',
                 format('{} Chinese, {} of unknown maker (unlisted uploaders without lineage, or makers with no single '
                        'country) among the {} listed.', h.chinese, h.unknown, h.listed),
