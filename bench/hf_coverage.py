@@ -40,7 +40,7 @@ def main() -> None:
     with fake_hub("--synthetic", str(args.models), "--quota", str(args.quota), "--window", str(args.window)) as port:
         from collector.sources.hf.client import HubClient
         from collector.sources.hf.job import collect_hf
-        from collector.store import Store, connect
+        from collector.store import Store
 
         with tempfile.TemporaryDirectory(prefix="bench-cov-") as tmp:
             db = Path(tmp) / "bench.duckdb"
@@ -49,9 +49,8 @@ def main() -> None:
             started = time.perf_counter()
             result = collect_hf(Store(db), top=0, coverage=args.min_downloads, namespaces=[], client=client)
             elapsed = time.perf_counter() - started
-            con = connect(db, read_only=True)
-            covered = con.execute("SELECT sum(downloads_30d) FROM hf_model_downloads").fetchone()[0]
-            con.close()
+            with Store(db).reader() as con:
+                covered = con.execute("SELECT sum(downloads_30d) FROM hf_model_downloads").fetchone()[0]
         import httpx
 
         windows = httpx.get(f"http://127.0.0.1:{port}/_fake/windows").json()

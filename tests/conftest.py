@@ -43,6 +43,7 @@ class _AbsentPandas:
 if importlib.util.find_spec("pandas") is None:
     sys.meta_path.insert(0, _AbsentPandas())  # type: ignore[arg-type]
 
+from collector.store import connect as store_connect  # noqa: E402
 from tests.fakes.hub import FakeHub, make_model  # noqa: E402
 from tests.seed import empty_store as empty_store_at  # noqa: E402
 from tests.seed import shared_template  # noqa: E402
@@ -270,6 +271,18 @@ def _popen_releasing(self, *args, **kwargs):
 
 
 subprocess.Popen.__init__ = _popen_releasing  # type: ignore[method-assign]
+
+# The commands attach stores to the process's shared DuckDB instance (collector.store.connect) rather
+# than connecting: that too first lets go of what `query` holds.
+_host_attach = store_connect._Host.attach
+
+
+def _attach_releasing(self, *args, **kwargs):
+    release_stores()
+    return _host_attach(self, *args, **kwargs)
+
+
+store_connect._Host.attach = _attach_releasing  # type: ignore[method-assign]
 
 
 def query(db: Path, sql: str, params=None):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.conftest import query
+from tests.conftest import query, release_stores
 from tests.fakes.hub import FakeHub, make_model
 from tests.fakes.server import Reply
 
@@ -152,6 +152,7 @@ def test_disk_full_during_commit_leaves_previous_state(run, hub, db, orgs, tmp_p
         assert query(small, "SELECT count(*) FROM hf_model_downloads") == before
         assert query(small, "SELECT status FROM runs ORDER BY run_id")[0] == ("ok",)
     finally:
+        release_stores()  # `query` keeps the file open, which would keep the mount busy
         subprocess.run(["umount", str(mount)], capture_output=True)
 
 

@@ -20,12 +20,12 @@ from pathlib import Path
 import duckdb
 
 from collector.store import migrations, runs, views
-from collector.store.connect import connect, db_path, scalar
+from collector.store.connect import db_path, opened, scalar
 from collector.store.status import status as _status
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Store", "connect", "db_path", "reader", "scalar", "writer"]
+__all__ = ["Store", "db_path", "opened", "reader", "scalar", "writer"]
 
 
 # The most a write that leaves its checkpoint to a later one (writer(checkpoint=False)) leaves in the
@@ -68,17 +68,15 @@ class Store:
                 return
             if not self.path.exists():
                 self.prepare()  # a new store, as every command makes it
-        con = connect(self.path, read_only=True, sandboxed=sandboxed)
-        try:
+        with contextlib.ExitStack() as stack:
+            con = stack.enter_context(opened(self.path, read_only=True, sandboxed=sandboxed))
             migrations.refuse_newer(con, self.path)
             if self._prepare_pending and sandboxed and self.writable() and not views.is_current(con):
-                con.close()
+                stack.close()
                 self.prepare()  # a writer of its own, then the sandbox again, on the new views
-                con = connect(self.path, read_only=True, sandboxed=True)
+                con = stack.enter_context(opened(self.path, read_only=True, sandboxed=True))
             self._prepare_pending = False
             yield con
-        finally:
-            con.close()
 
     def sandbox(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
         return self.reader(sandboxed=True)
@@ -91,10 +89,7 @@ class Store:
         closing then leaves the committed transaction in the write-ahead log (.wal) instead of writing
         it into the file, which costs more than opening the store; the command's last write, or any
         later connection, folds it in. Either way it is committed and durable."""
-        con = connect(self.path)
-        try:
-            if not checkpoint:
-                con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        with opened(self.path, checkpoint=checkpoint) as con:
             migrations.migrate(con, self.path)
             if self._prepare_pending:
                 if views.refresh(con):
@@ -103,8 +98,6 @@ class Store:
             yield con
             if not checkpoint and self._wal_bytes() > WAL_KEPT_BYTES:
                 con.execute("CHECKPOINT")
-        finally:
-            con.close()
 
     def _wal_bytes(self) -> int:
         try:

@@ -4,14 +4,24 @@ collector.store.views.
 
 DuckDB lets one process hold a file read-write, and while it does no other process can open it at
 all, not even read-only. So every write is a short connection: open, one transaction, close.
+
+A store is attached to one in-memory DuckDB instance kept by the process (`_Host`), not opened as an
+instance of its own: a new instance builds DuckDB's catalog of built-in functions (about 20 ms, and
+as much again to tear it down), which was most of the cost of each of a command's short connections.
+Attaching takes the same file lock as opening, and detaching releases it, so other processes see
+the same short connections as before. Connections to a store that is already attached in this
+process (a nested reader) share the attachment; the last one detaches it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +81,90 @@ def _config() -> dict[str, Any]:
     return {"threads": threads} if threads else {}
 
 
+class _Host:
+    """The process's in-memory DuckDB instance that stores are attached to, and what is attached."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.pid = 0
+        self.threads: int | None = None
+        self.attached: dict[str, list] = {}  # file -> [name, read_only, users]
+        self.names = 0
+
+    def instance(self) -> duckdb.DuckDBPyConnection:
+        if self.con is None or self.pid != os.getpid():  # a forked child starts its own
+            self.con = duckdb.connect(":memory:", config=_config())
+            # A writer checkpoints when its command says so (Store.writer), not whenever it detaches.
+            self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
+            self.pid = os.getpid()
+            self.threads = _config().get("threads")
+            self.attached.clear()
+        threads = _config().get("threads")
+        if threads != self.threads:
+            self.con.execute(f"SET threads = {int(threads)}" if threads else "RESET threads")
+            self.threads = threads
+        return self.con
+
+    def attach(self, path: Path, read_only: bool) -> tuple[duckdb.DuckDBPyConnection, str]:
+        """A connection of its own (temp tables, settings of the session) with the store as its
+        default catalog; raises DuckDB's error (a lock held by another process) as it is."""
+        key = str(path.absolute())
+        with self.lock:
+            host = self.instance()
+            held = self.attached.get(key)
+            if held is not None and held[1] and not read_only:
+                raise CollectorError(
+                    f"database {path} is open read-only in this process: a write must wait until it is closed"
+                )
+            if held is None:
+                self.names += 1
+                stem = path.stem if path.stem.isidentifier() else "store"
+                name = f"{stem}_{self.names}" if stem.lower() in ("memory", "system", "temp", "main") else stem
+                if any(h[0] == name for h in self.attached.values()):
+                    name = f"{stem}_{self.names}"
+                literal = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
+                host.execute(f'ATTACH {literal} AS "{name}"' + (" (READ_ONLY)" if read_only else ""))
+                held = self.attached[key] = [name, read_only, 0]
+            held[2] += 1
+            name = held[0]
+            try:
+                con = host.cursor()
+                con.execute(f'USE "{name}"')
+            except BaseException:
+                self._release(key, checkpoint=False)
+                raise
+            return con, key
+
+    def detach(self, con: duckdb.DuckDBPyConnection, key: str, *, checkpoint: bool) -> None:
+        with self.lock:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
+            self._release(key, checkpoint=checkpoint)
+
+    def _release(self, key: str, *, checkpoint: bool) -> None:
+        held = self.attached.get(key)
+        if held is None or self.con is None:
+            return
+        held[2] -= 1
+        if held[2] > 0:
+            return
+        del self.attached[key]
+        name = held[0]
+        if checkpoint and not held[1]:
+            # as closing an instance of its own did; a failure (a full disk) leaves the committed
+            # transactions in the write-ahead log, which the next connection replays
+            with contextlib.suppress(duckdb.Error):
+                self.con.execute(f'CHECKPOINT "{name}"')
+        self.con.execute(f'DETACH "{name}"')
+
+
+_HOST = _Host()
+
+
 def _sandbox(path: Path) -> duckdb.DuckDBPyConnection:
     """The store attached read-only to a private in-memory instance, which then loses its file system
-    and has its configuration locked. (Opening the file itself with another configuration would fail
-    beside any other connection to it in this process, e.g. a notebook's own.)"""
+    and has its configuration locked (which the shared instance cannot: it serves the writers)."""
     con = duckdb.connect(":memory:", config=_config())
     try:
         name = path.stem if path.stem.isidentifier() else "store"
@@ -90,19 +180,50 @@ def _sandbox(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def connect(
-    path: Path, *, read_only: bool = False, timeout: float | None = None, sandboxed: bool = False
-) -> duckdb.DuckDBPyConnection:
-    """Open the store, waiting up to `timeout` seconds (COLLECTOR_LOCK_TIMEOUT) for another process's
-    lock to go away. Raises a one-line CollectorError instead of DuckDB's traceback. `sandboxed`
-    (read-only only) is for text a user typed (`collector sql`, the claims' dates, the Python API):
-    no file system, no extensions, no ATTACH, and the configuration locked so that no statement inside
-    the query can undo it."""
+def _open(path: Path, read_only: bool, sandboxed: bool) -> tuple[duckdb.DuckDBPyConnection, str | None]:
+    if sandboxed:
+        return _sandbox(path), None
+    con, key = _HOST.attach(path, read_only)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        with _HOST.lock:
+            if read_only:
+                con.execute("RESET memory_limit")
+                con.execute("RESET preserve_insertion_order")
+            else:
+                # Bounded memory for writes (a 1M-model snapshot spills instead of growing:
+                # bench/hf_ingest.py measures it), spilled beside the store as an instance of its own
+                # would. Row order carries no meaning here: ranks are columns.
+                con.execute(f"SET memory_limit = '{settings.get('COLLECTOR_DB_MEMORY')}'")
+                con.execute("SET preserve_insertion_order = false")
+                with contextlib.suppress(duckdb.Error):  # refused while another store's spill is in use
+                    con.execute("SET temp_directory = '" + (str(path) + ".tmp").replace("'", "''") + "'")
+    except BaseException:
+        _HOST.detach(con, key, checkpoint=False)
+        raise
+    return con, key
+
+
+@contextlib.contextmanager
+def opened(
+    path: Path,
+    *,
+    read_only: bool = False,
+    timeout: float | None = None,
+    sandboxed: bool = False,
+    checkpoint: bool = True,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store open for the block, waiting up to `timeout` seconds (COLLECTOR_LOCK_TIMEOUT) for
+    another process's lock to go away. Raises a one-line CollectorError instead of DuckDB's traceback.
+    `sandboxed` (read-only only) is for text a user typed (`collector sql`, the claims' dates, the
+    Python API): no file system, no extensions, no ATTACH, and the configuration locked so that no
+    statement inside the query can undo it. A writer's transactions are written into the file when
+    the block ends, unless `checkpoint=False` (another write of the same command follows: they stay
+    in the write-ahead log meanwhile, committed and durable)."""
     if sandboxed and not read_only:
         raise ValueError("a sandboxed connection is read-only")
     if read_only and not path.exists():
         raise CollectorError(f"no database at {path}: run `collector collect hf` first or pass --db PATH")
-    memory = None if read_only else settings.get("COLLECTOR_DB_MEMORY")
     if not read_only:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,15 +236,8 @@ def connect(
     delay = 0.05
     while True:
         try:
-            con = _sandbox(path) if sandboxed else duckdb.connect(str(path), read_only=read_only, config=_config())
-            if not sandboxed:
-                con.execute("SET TimeZone = 'UTC'")
-            if memory:
-                # Bounded memory for writes (a 1M-model snapshot spills instead of growing: bench/hf_ingest.py
-                # measures it). Row order carries no meaning here: ranks are columns.
-                con.execute(f"SET memory_limit = '{memory}'")
-                con.execute("SET preserve_insertion_order = false")
-            return con
+            con, key = _open(path, read_only, sandboxed)
+            break
         except duckdb.IOException as exc:
             if _is_lock_error(exc):
                 holder = lock_holder(str(exc))
@@ -139,3 +253,10 @@ def connect(
             raise CollectorError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from exc
         except duckdb.Error as exc:
             raise CollectorError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from exc
+    try:
+        yield con
+    finally:
+        if key is None:
+            con.close()
+        else:
+            _HOST.detach(con, key, checkpoint=checkpoint)
