@@ -158,3 +158,30 @@ def test_kept_parts_leave_a_bounded_log(empty_store):
     assert max(sizes) < store.WAL_KEPT_BYTES + 100_000, sizes  # folded in once past the bound (a part is ~25 KB)
     assert max(sizes) < 200_000, sizes  # the bound is small: twelve parts would be ~300 KB
     assert query(empty_store, "SELECT count(*) FROM runs WHERE job = 'part'") == [(1200,)]
+
+
+def test_two_stores_open_at_once_in_one_process_each_see_only_their_own(tmp_path):
+    """Stores share the process's DuckDB instance (collector.store.connect): a store's own checks must
+    not see another store attached beside it, and a nested connection to the same store shares it."""
+    from collector.store import views
+    from tests.seed import empty_store
+
+    first, second = empty_store(tmp_path / "first.duckdb"), empty_store(tmp_path / "second.duckdb")
+    with store.writer(second) as con:
+        con.execute("DROP VIEW claims")
+    with store.writer(first) as outer:
+        outer.execute("CREATE TABLE only_in_first (i INTEGER)")
+        with store.reader(second) as inner:
+            assert "claims" not in views.present_objects(inner)
+            assert not views.is_current(inner)
+            assert inner.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'only_in_first' "
+                "AND database_name = current_database()"
+            ).fetchone() == (0,)
+        with store.writer(first) as nested:  # the same store again: the same attachment, a session of its own
+            assert nested.execute("SELECT count(*) FROM only_in_first").fetchone() == (0,)
+        assert "claims" in views.present_objects(outer) and views.is_current(outer)
+    # everything let go: another process can open both
+    for path in (first, second):
+        code = f"import duckdb; duckdb.connect({str(path)!r}).execute('SELECT 1')"
+        assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0

@@ -85,8 +85,9 @@ def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
         scalar(
             con,
-            "SELECT count(*) FROM (SELECT view_name AS n FROM duckdb_views() UNION ALL "
-            "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro') WHERE n = ?",
+            "SELECT count(*) FROM (SELECT view_name AS n FROM duckdb_views() WHERE database_name = current_database() "
+            "UNION ALL SELECT function_name FROM duckdb_functions() "
+            "WHERE function_type = 'table_macro' AND database_name = current_database()) WHERE n = ?",
             [name],
         )
     )
@@ -109,7 +110,8 @@ def _claims_sql(con) -> str:
     """claims_at's two parameters (the as-of day, the ISO week's Monday) take defaults, so DuckDB
     wants them by name: ask the database for the names rather than hard-coding them."""
     names = con.execute(
-        "SELECT parameters FROM duckdb_functions() WHERE function_name = 'claims_at' AND function_type = 'table_macro'"
+        "SELECT parameters FROM duckdb_functions() WHERE function_name = 'claims_at' AND function_type = 'table_macro' "
+        "AND database_name = current_database()"
     ).fetchone()[0]
     if len(names) != 2:
         raise CollectorError(f"claims_at in this database takes {names}, expected (as_of_date, week)")

@@ -77,12 +77,14 @@ def drop_derived_objects(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the views and macros of sql/ (they are remade by the refresh step): a migration may then
     drop or move the tables they read."""
     for (name,) in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'"
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main' "
+        "AND database_name = current_database()"
     ).fetchall():
         con.execute(f'DROP VIEW IF EXISTS main."{name}"')
     for name, kind in con.execute(
         "SELECT DISTINCT function_name, function_type FROM duckdb_functions() "
-        "WHERE NOT internal AND schema_name = 'main' AND function_type IN ('macro', 'table_macro')"
+        "WHERE NOT internal AND schema_name = 'main' AND function_type IN ('macro', 'table_macro') "
+        "AND database_name = current_database()"
     ).fetchall():
         con.execute(f'DROP {"MACRO TABLE" if kind == "table_macro" else "MACRO"} IF EXISTS main."{name}"')
 

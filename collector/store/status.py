@@ -81,7 +81,7 @@ def status(con: duckdb.DuckDBPyConnection) -> dict:
         (schema, name)
         for schema, name in con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-            "AND table_schema IN ('main', 'ref', 'internal') "
+            "AND table_schema IN ('main', 'ref', 'internal') AND table_catalog = current_database() "
             "ORDER BY table_schema = 'internal', table_schema = 'ref', table_name"
         ).fetchall()
     ]

@@ -89,9 +89,13 @@ def declared_objects(view_files: list[tuple[str, str]] | None = None, *, macros:
 def present_objects(con: duckdb.DuckDBPyConnection, *, macros: bool = True) -> set[str]:
     # duckdb_functions() lists every built-in function too (about 20 ms a call): the routine check of
     # every command looks at the views only (a macro dropped by hand is found by `collector refresh`)
-    sql = "SELECT view_name FROM duckdb_views() WHERE NOT internal"
+    # (the store's own: the process's DuckDB instance may have other stores attached)
+    sql = "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database()"
     if macros:
-        sql += " UNION SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro')"
+        sql += (
+            " UNION SELECT function_name FROM duckdb_functions() "
+            "WHERE function_type IN ('macro', 'table_macro') AND database_name = current_database()"
+        )
     return {r[0] for r in con.execute(sql).fetchall()}
 
 
