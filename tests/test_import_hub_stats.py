@@ -485,3 +485,34 @@ def test_the_real_sample_grown_day_by_day(run, db, tmp_path, shared_data):
     assert [g[1] for g in got] == [len([c for c in created if c <= cut])] * 2 + [len(created)]
     assert got[0][2] == sum(sample.column("downloads").to_pylist()[i] for i, c in enumerate(created) if c <= cut)
     assert query(db, "SELECT count(*) FROM hf_lineage")[0][0] > 1000
+
+
+def test_the_same_metadata_has_the_same_hash_from_the_api_and_from_a_dump(run, db, tmp_path, monkeypatch):
+    """The Hub API stages timestamps as its text, a dump typed: the commit hashes the stored form, so a
+    model whose metadata did not change is not rewritten (and re-attributed) when the next day comes
+    from the other path; a model whose metadata differs is."""
+    from tests.fakes.hub import FakeHub, make_model
+
+    api = make_model(
+        "Qwen/Qwen2.5-7B",
+        3_000_000,
+        created="2025-01-01T00:00:00.000Z",
+        params=8_000_000_000,
+        tags=["transformers", "text-generation"],
+    )
+    api["lastModified"] = "2025-02-01T00:00:00.000Z"
+    del api["gated"]  # the dumps of these tests carry no `gated`
+    other = make_model("deepseek-ai/DeepSeek-R1", 1_000_000, tags=["transformers"])
+    with FakeHub([api, other]) as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        monkeypatch.setenv("COLLECTOR_NOW", "2025-03-01T06:00:00Z")
+        assert run("--db", str(db), "collect", "hf", "--top", "10").code == 0
+    dumped = tmp_path / "dumped.duckdb"
+    assert run("--db", str(dumped), "import", "hub-stats", str(write_dump(tmp_path, 1))).code == 0
+    sql = "SELECT model_id, meta_hash, created_at, last_modified FROM hf_models WHERE model_id IN (?, ?) ORDER BY 1"
+    (api_qwen, api_other), (dump_qwen, dump_other) = (
+        query(path, sql, ["Qwen/Qwen2.5-7B", "deepseek-ai/DeepSeek-R1"]) for path in (db, dumped)
+    )
+    assert api_qwen == dump_qwen  # the same timestamps, the same hash
+    assert api_qwen[2] == datetime(2025, 1, 1, tzinfo=UTC)
+    assert api_other[1] != dump_other[1]  # other metadata (created, tags), another hash

@@ -31,15 +31,16 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
     # day to the next, so unchanged rows only get their span widened (a narrow update), and only
     # new or changed models are written in full (bench/hf_ingest.py measures both cases).
     # One join of the staged and the stored models (2.5 million each for a full Hub): each staged model
-    # with its stored row's id, if any. The timestamps stay text until a row is written (most are not).
+    # with its stored row's id, if any. The hash is of the metadata as stored (migration 0010): the
+    # Hub API's timestamps are staged as its text, a dump's typed.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE compared_models AS
            SELECT s.*, t.rowid AS stored, t.meta_hash = s.meta_hash AS same, t.first_seen AS stored_first,
                   t.last_seen AS stored_last
            FROM (SELECT model_id, author, created_at, last_modified, pipeline_tag, library_name, tags,
                         safetensors_total, gated,
-                        hash(author, created_at, last_modified, pipeline_tag, library_name, tags, safetensors_total,
-                             gated) AS meta_hash
+                        hash(author, CAST(created_at AS TIMESTAMPTZ), CAST(last_modified AS TIMESTAMPTZ),
+                             pipeline_tag, library_name, tags, safetensors_total, gated) AS meta_hash
                  FROM read_parquet($md)) s
            LEFT JOIN hf_models t ON t.model_id = s.model_id""",
         {"md": files["md"]},
