@@ -192,12 +192,12 @@ def _open(path: Path, read_only: bool, sandboxed: bool) -> tuple[duckdb.DuckDBPy
                 con.execute("RESET preserve_insertion_order")
             else:
                 # Bounded memory for writes (a 1M-model snapshot spills instead of growing:
-                # bench/hf_ingest.py measures it), spilled beside the store as an instance of its own
-                # would. Row order carries no meaning here: ranks are columns.
+                # bench/hf_ingest.py measures it). Row order carries no meaning here: ranks are columns.
                 con.execute(f"SET memory_limit = '{settings.get('COLLECTOR_DB_MEMORY')}'")
                 con.execute("SET preserve_insertion_order = false")
-                with contextlib.suppress(duckdb.Error):  # refused while another store's spill is in use
-                    con.execute("SET temp_directory = '" + (str(path) + ".tmp").replace("'", "''") + "'")
+            # spilled beside the store, as an instance of its own would (not into the working directory)
+            with contextlib.suppress(duckdb.Error):  # refused while another store's spill is in use
+                con.execute("SET temp_directory = '" + (str(path) + ".tmp").replace("'", "''") + "'")
     except BaseException:
         _HOST.detach(con, key, checkpoint=False)
         raise
