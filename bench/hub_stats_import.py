@@ -73,8 +73,9 @@ def write_dump(gen: duckdb.DuckDBPyConnection, d: int, path: Path) -> int:
     return duckdb.sql(f"SELECT count(*) FROM '{path}'").fetchone()[0]  # type: ignore[index]
 
 
-def measure(dump: Path, db: Path, day: date) -> dict:
-    """Import `dump` as `day` into `db` through the command's own code, timing each phase."""
+def measure(dump: Path, db: Path, day: date, *, roll_up: bool = True) -> dict:
+    """Import `dump` as `day` into `db` through the command's own code, timing each phase (without the
+    after-commit roll-ups when not `roll_up`)."""
     from collector.sources.hf import rollups
     from collector.sources.hubstats import importer
     from collector.store import Store
@@ -105,7 +106,8 @@ def measure(dump: Path, db: Path, day: date) -> dict:
     imported = time.monotonic() - started
     failed = None
     try:
-        rollups.after_commit(store, day)
+        if roll_up:
+            rollups.after_commit(store, day)
     except Exception as exc:  # reported with the phases that ran (the snapshot itself is committed)
         failed = " ".join(str(exc).split())[:200]
     total = time.monotonic() - started
@@ -154,10 +156,21 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=2_500_000)
     parser.add_argument("--keep", type=Path, default=None, help="keep the dumps and the store in this folder")
     parser.add_argument("--measure", nargs=3, metavar=("DUMP", "DB", "DAY"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--import-only",
+        nargs=3,
+        metavar=("DUMP", "DB", "DAY"),
+        help="import DUMP as DAY into the store DB (changed in place: pass a copy) and print the staging and "
+        "commit phases, without the after-commit roll-ups",
+    )
     args = parser.parse_args()
-    if args.measure:
-        dump, db, day = args.measure
-        print(json.dumps(measure(Path(dump), Path(db), date.fromisoformat(day))))
+    if args.measure or args.import_only:
+        dump, db, day = args.measure or args.import_only
+        figures = measure(Path(dump), Path(db), date.fromisoformat(day), roll_up=not args.import_only)
+        if args.measure:
+            print(json.dumps(figures))
+        else:
+            show(f"{Path(dump).name} into {db}, without the roll-ups", figures)
         return
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-hub-stats-"))
     work.mkdir(parents=True, exist_ok=True)
