@@ -74,6 +74,16 @@ FACTORS: dict[str, tuple[str, str]] = {
     ),
     "listed": ("", "SELECT DISTINCT key_no, 1.0::DOUBLE AS weight, NULL::BOOLEAN AS lm FROM internal.hf_ids"),
 }
+# each day's and profile's change (hf_replay_key_profile): the signed rows of hf_replay_delta summed
+# as integers (a NULL counter counts in `models` only, as in sum())
+PROFILE_DELTA = """SELECT d.day_no, p.profile_no,
+                          sum(d.sign)::BIGINT AS models,
+                          sum(d.sign) FILTER (WHERE d.downloads_30d IS NOT NULL)::BIGINT AS n30,
+                          sum(d.sign * d.downloads_30d) AS s30,
+                          sum(d.sign) FILTER (WHERE d.downloads_all_time IS NOT NULL)::BIGINT AS nall,
+                          sum(d.sign * d.downloads_all_time) AS sall
+                   FROM hf_replay_delta d JOIN hf_replay_key_profile p USING (key_no)
+                   GROUP BY ALL"""
 SUMS = ("models", "n30", "s30", "nall", "sall", "lm_models", "nlm30", "lm30", "lmall")
 TEMP_TABLES = (
     "hf_replay_snapshots",
@@ -81,7 +91,9 @@ TEMP_TABLES = (
     "hf_replay_keys",
     "hf_replay_key_names",
     "hf_replay_state",
+    "hf_replay_key_profile",
     *(f"hf_replay_factor_{name}" for name in FACTORS),
+    *(f"hf_replay_profile_factor_{name}" for name in FACTORS),
     *(f"hf_replay_sums_{name}" for name in FACTORS),
 )
 
@@ -129,38 +141,67 @@ class Replay:
             """CREATE OR REPLACE TEMP TABLE hf_replay_delta
                (day_no INTEGER, key_no INTEGER, sign INTEGER, downloads_30d BIGINT, downloads_all_time BIGINT)"""
         )
-        for name, (groups, factor) in FACTORS.items():
+        for name, (_, factor) in FACTORS.items():
             # the weight as a DECIMAL times the integer counters: exact products (a DOUBLE product cast to
             # DECIMAL is not, for downloads in the billions), which add and take away exactly
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE hf_replay_factor_{name} AS "
                 f"SELECT * REPLACE (CAST(weight AS DECIMAL(38, 12)) AS weight) FROM ({factor})"
             )
+        # Keys with the same factor rows in every group (a profile: the same family, organisation, weight
+        # and language flag) add up their changes first, as integers: a group's change is then its
+        # profiles' sums times their weights, the same exact DECIMAL as the sum of each key's product,
+        # for a few hundred profiles instead of every changed key (most models share a handful)
+        signature = " UNION ALL ".join(
+            f"SELECT key_no, concat_ws(chr(30), '{name}', "
+            + "".join(f"coalesce('v' || {c}, 'n'), " for c in groups.split(", ") if c)
+            + "coalesce(weight::VARCHAR, 'n'), coalesce(lm::VARCHAR, 'n')) AS row_sig "
+            f"FROM hf_replay_factor_{name}"
+            for name, (groups, _) in FACTORS.items()
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_key_profile AS
+                SELECT key_no, dense_rank() OVER (ORDER BY sig)::INTEGER AS profile_no
+                FROM (SELECT key_no, list_sort(list(row_sig)) AS sig FROM ({signature}) GROUP BY key_no)"""
+        )
+        for name in FACTORS:
+            # each profile's factor rows: those of one of its keys (all its keys have the same)
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE hf_replay_profile_factor_{name} AS
+                    SELECT p.profile_no, f.* EXCLUDE (key_no)
+                    FROM hf_replay_factor_{name} f
+                    JOIN (SELECT profile_no, min(key_no) AS key_no FROM hf_replay_key_profile GROUP BY profile_no) p
+                    USING (key_no)"""
+            )
+            con.execute(f"DROP TABLE hf_replay_factor_{name}")
+        # an empty change per profile, for the sums' columns
+        con.execute(f"CREATE OR REPLACE TEMP TABLE hf_replay_profile_delta AS {PROFILE_DELTA} LIMIT 0")
+        for name, (groups, _) in FACTORS.items():
             # no sums before the first day: an empty table of the sums' columns
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE hf_replay_sums_{name} AS "
                 f"SELECT * EXCLUDE (day_no) FROM ({self._contributions(name, groups)}) LIMIT 0"
             )
         con.execute("DROP TABLE hf_replay_delta")
+        con.execute("DROP TABLE hf_replay_profile_delta")
 
     @staticmethod
     def _contributions(name: str, groups: str) -> str:
-        """Each day's and group's change of the sums: the signed rows of hf_replay_delta times their
-        factors (DECIMAL products, so that sums taken away and added back stay exact)."""
+        """Each day's and group's change of the sums: the profiles' changes (hf_replay_profile_delta)
+        times their factors (DECIMAL products, so that sums taken away and added back stay exact; a
+        weight times a profile's sum is the sum of the weight times each key's change)."""
         g = f"{groups}, " if groups else ""
-        d30 = "f.weight * d.downloads_30d"
-        dall = "f.weight * d.downloads_all_time"
         return f"""SELECT d.day_no, {g}
-                          sum(d.sign)::BIGINT AS models,
-                          sum(d.sign) FILTER (WHERE {d30} IS NOT NULL)::BIGINT AS n30,
-                          sum(d.sign * {d30}) AS s30,
-                          sum(d.sign) FILTER (WHERE {dall} IS NOT NULL)::BIGINT AS nall,
-                          sum(d.sign * {dall}) AS sall,
-                          sum(d.sign) FILTER (WHERE f.lm)::BIGINT AS lm_models,
-                          sum(d.sign) FILTER (WHERE f.lm AND {d30} IS NOT NULL)::BIGINT AS nlm30,
-                          sum(d.sign * {d30}) FILTER (WHERE f.lm) AS lm30,
-                          sum(d.sign * {dall}) FILTER (WHERE f.lm) AS lmall
-                   FROM hf_replay_delta d JOIN hf_replay_factor_{name} f USING (key_no)
+                          sum(d.models)::BIGINT AS models,
+                          sum(d.n30) FILTER (WHERE f.weight IS NOT NULL)::BIGINT AS n30,
+                          sum(f.weight * d.s30) AS s30,
+                          sum(d.nall) FILTER (WHERE f.weight IS NOT NULL)::BIGINT AS nall,
+                          sum(f.weight * d.sall) AS sall,
+                          sum(d.models) FILTER (WHERE f.lm)::BIGINT AS lm_models,
+                          sum(d.n30) FILTER (WHERE f.lm AND f.weight IS NOT NULL)::BIGINT AS nlm30,
+                          sum(f.weight * d.s30) FILTER (WHERE f.lm) AS lm30,
+                          sum(f.weight * d.sall) FILTER (WHERE f.lm) AS lmall
+                   FROM hf_replay_profile_delta d JOIN hf_replay_profile_factor_{name} f USING (profile_no)
                    GROUP BY ALL"""
 
     def batch(self, days: list[date]) -> None:
@@ -210,6 +251,7 @@ class Replay:
             "SELECT day_no AS batch_day_no, snapshot_date FROM hf_replay_days WHERE day_no > $base AND day_no <= $last",
             window,
         )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE hf_replay_profile_delta AS {PROFILE_DELTA}")
         for name, (groups, _) in FACTORS.items():
             self._sums(name, groups, base, last)
         self._write(days)
@@ -232,6 +274,7 @@ class Replay:
             "hf_replay_pairs",
             "hf_replay_multi",
             "hf_replay_delta",
+            "hf_replay_profile_delta",
         ):
             con.execute(f"DROP TABLE {table}")
         con.execute("DROP TABLE hf_replay_batch_days")
