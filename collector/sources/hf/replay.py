@@ -229,13 +229,14 @@ class Replay:
         # day it was listed (bit 0: the day before), and whether a listing ever repeated within a day
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_pairs AS
-               SELECT s.scope_no, l.model_no, any_value(k.key_no) AS key_no,
-                      bit_or(1::BIGINT << (s.day_no - $base)) AS listed, count(*) AS listings, bool_or(s.top) AS top
-               FROM internal.hf_listings l
-               JOIN hf_replay_snapshots s USING (snapshot_id)
-               JOIN hf_replay_keys k USING (model_no)
-               WHERE s.day_no >= $base AND s.day_no <= $last
-               GROUP BY s.scope_no, l.model_no""",
+               SELECT p.*, k.key_no
+               FROM (SELECT s.scope_no, l.model_no, bit_or(1::BIGINT << (s.day_no - $base)) AS listed,
+                            count(*) AS listings, bool_or(s.top) AS top
+                     FROM internal.hf_listings l
+                     JOIN hf_replay_snapshots s USING (snapshot_id)
+                     WHERE s.day_no >= $base AND s.day_no <= $last
+                     GROUP BY s.scope_no, l.model_no) p
+               JOIN hf_replay_keys k USING (model_no)""",
             window,
         )
         # the models whose day rows are not one listing's counters
@@ -273,6 +274,7 @@ class Replay:
             "hf_replay_counters",
             "hf_replay_pairs",
             "hf_replay_multi",
+            "hf_replay_multi_models",
             "hf_replay_delta",
             "hf_replay_profile_delta",
         ):
@@ -283,31 +285,17 @@ class Replay:
     def _single_delta(self, base: int, last: int) -> None:
         """hf_replay_delta for the models listed once: a day with a counter row for the listing, or on
         which it was listed and not the day before (or the reverse), takes the old value away and adds
-        the new one (a listing's value: its scope's latest counters at or before the day)."""
+        the new one (a listing's value: its scope's latest counters at or before the day).
+
+        A counter row's day has the row itself as its new value and the row before it (the latest
+        before the day) as its old one: a window over the counters, not a search for each. A day on
+        which the listing came or went without a counter row (a few) has the latest row before it as
+        both."""
         span = last - base
         moved = ((1 << (span + 1)) - 1) & ~1  # bits 1..span: the batch's days
         con = self.con
-        # written out before the ASOF joins read it twice (inlined, the planner joins it badly)
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE hf_replay_events AS
-                WITH single AS (
-                    SELECT scope_no, model_no, key_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
-                ),
-                candidates AS (
-                    SELECT s.scope_no, s.model_no, s.key_no, s.listed, c.day_no - {base} AS off
-                    FROM hf_replay_changes c JOIN single s USING (scope_no, model_no)
-                    UNION
-                    SELECT scope_no, model_no, key_no, listed, off
-                    FROM (SELECT *, unnest(range(1, {span + 1})) AS off FROM single
-                          WHERE xor(listed, listed << 1) & {moved} <> 0)
-                    WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
-                )
-                SELECT scope_no, model_no, key_no, ({base} + off)::INTEGER AS day_no,
-                       (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
-                FROM candidates"""
-        )
-        # the counters the batch's days can see, written out once: read by the ASOF joins here and by
-        # the multi models' listings
+        # the counters the batch's days can see, written out once: read here, by the multi models'
+        # listings and by a full-Hub day's top 100
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_replay_counters AS "
             "SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes"
@@ -316,35 +304,62 @@ class Replay:
         # in hf_daily_downloads_from's inner ASOF join); a counter row that left the downloads as they
         # were (likes, trending) changes nothing and gives no rows
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_delta AS
-               WITH valued AS (
-                   SELECT e.day_no, e.key_no,
-                          e.listed_now AND n.model_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d,
-                          n.downloads_all_time AS now_all,
-                          e.listed_before AND b.model_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
-                          b.downloads_all_time AS before_all
-                   FROM hf_replay_events e
-                   ASOF LEFT JOIN hf_replay_counters n
-                     ON n.scope_no = e.scope_no AND n.model_no = e.model_no AND e.day_no >= n.day_no
-                   ASOF LEFT JOIN hf_replay_counters b
-                     ON b.scope_no = e.scope_no AND b.model_no = e.model_no AND e.day_no > b.day_no
-               ),
-               changed AS (
-                   SELECT * FROM valued
-                   WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
-                              AND now_all IS NOT DISTINCT FROM before_all)
-               )
-               SELECT day_no, key_no, 1 AS sign, now_30d AS downloads_30d, now_all AS downloads_all_time
-               FROM changed WHERE has_now
-               UNION ALL
-               SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_delta AS
+                WITH single AS (
+                    SELECT scope_no, model_no, key_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
+                ),
+                counted AS (   -- each counter row of the batch and the one before it
+                    SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
+                           lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
+                           lag(downloads_all_time) OVER w AS before_all
+                    FROM hf_replay_counters
+                    WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)
+                    QUALIFY day_no > {base}
+                ),
+                transitions AS (   -- listed and not the day before, or the reverse, without a counter row
+                    SELECT scope_no, model_no, key_no, ({base} + off)::INTEGER AS day_no,
+                           (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
+                    FROM (SELECT *, unnest(range(1, {span + 1})) AS off FROM single
+                          WHERE xor(listed, listed << 1) & {moved} <> 0)
+                    WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
+                ),
+                valued AS (
+                    SELECT c.day_no, s.key_no,
+                           (s.listed >> (c.day_no - {base})) & 1 = 1 AS has_now, c.downloads_30d AS now_30d,
+                           c.downloads_all_time AS now_all,
+                           (s.listed >> (c.day_no - {base} - 1)) & 1 = 1 AND c.had_before AS has_before,
+                           c.before_30d, c.before_all
+                    FROM counted c JOIN single s USING (scope_no, model_no)
+                    UNION ALL
+                    SELECT day_no, key_no, listed_now, v.downloads_30d, v.downloads_all_time,
+                           listed_before, v.downloads_30d, v.downloads_all_time
+                    FROM (SELECT t.day_no, t.key_no, t.listed_now, t.listed_before,
+                                 arg_max({{'downloads_30d': c.downloads_30d, 'downloads_all_time': c.downloads_all_time}},
+                                         c.day_no) AS v
+                          FROM (FROM transitions ANTI JOIN hf_replay_changes USING (scope_no, model_no, day_no)) t
+                          JOIN hf_replay_counters c
+                            ON c.scope_no = t.scope_no AND c.model_no = t.model_no AND c.day_no < t.day_no
+                          GROUP BY t.scope_no, t.model_no, t.day_no, t.key_no, t.listed_now, t.listed_before)
+                ),
+                changed AS (
+                    SELECT * FROM valued
+                    WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
+                               AND now_all IS NOT DISTINCT FROM before_all)
+                )
+                SELECT day_no, key_no, 1 AS sign, now_30d AS downloads_30d, now_all AS downloads_all_time
+                FROM changed WHERE has_now
+                UNION ALL
+                SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
         )
-        con.execute("DROP TABLE hf_replay_events")
 
     def _multi_delta(self, base: int, last: int) -> None:
         """Add to hf_replay_delta the other models' changes, from their rows made by hf_daily_downloads_from
         for the day before the batch and each of its days. Their rows with a top rank are the sets' top rows."""
         con = self.con
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE hf_replay_multi_models AS "
+            "SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no)"
+        )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_rows AS
                 WITH listed AS (
@@ -352,12 +367,12 @@ class Replay:
                     FROM internal.hf_listings l
                     JOIN hf_replay_snapshots s USING (snapshot_id)
                     WHERE s.day_no >= {base} AND s.day_no <= {last}
-                      AND l.model_no IN (SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no))
+                      AND l.model_no IN (SELECT model_no FROM hf_replay_multi_models)
                 ),
                 {OBSERVED} AS (
                     SELECT l.*, c.downloads_30d, c.downloads_all_time
                     FROM listed l
-                    ASOF JOIN hf_replay_counters c
+                    ASOF JOIN (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
                       ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.day_no >= c.day_no
                 )
                 SELECT r.*, d.day_no, k.key_no
