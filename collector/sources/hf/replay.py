@@ -15,11 +15,13 @@ group's sums and, for a batch of days, works out only the rows that can differ f
     the macro that makes a day's rows for the after-commit path too, for the day before the batch and
     every day of it.
 
-Each changed row becomes a pair of signed rows (the old value taken away, the new one added: `delta`),
-which the attribution turns into each group's change; a group's figure on a day is its sum before the
-batch plus the changes up to that day. Sums of weighted downloads (a merge's share of each parent) are
-kept as DECIMAL, so that adding and taking away leaves the exact sum of the products, which the
-`*_from` macros round. The sets and countries are then written by the macros that the after-commit path
+Each changed row becomes the new value added and the old one taken away (`delta`), summed as integers
+per day and profile (the keys with the same factor rows: family, organisation, weight, language flag;
+a few hundred), which the attribution turns into each group's change; a group's figure on a day is its
+sum before the batch plus the changes up to that day. Sums of weighted downloads (a merge's share of
+each parent) are kept as DECIMAL, so that adding and taking away leaves the exact sum of the products
+(a weight times a profile's sum is the sum of the weight times each key's change), which the `*_from`
+macros round. The sets and countries are then written by the macros that the after-commit path
 uses too (hf_snapshot_sets_of, hf_downloads_by_country_of), given the totals; the families and
 organisations by the same columns. tests/test_rollups.py checks that each day equals its roll-up on
 its own; bench/hf_year.py --check does so on 60 days of 300,000 models.
@@ -74,16 +76,31 @@ FACTORS: dict[str, tuple[str, str]] = {
     ),
     "listed": ("", "SELECT DISTINCT key_no, 1.0::DOUBLE AS weight, NULL::BOOLEAN AS lm FROM internal.hf_ids"),
 }
-# each day's and profile's change (hf_replay_key_profile): the signed rows of hf_replay_delta summed
-# as integers (a NULL counter counts in `models` only, as in sum())
-PROFILE_DELTA = """SELECT d.day_no, p.profile_no,
-                          sum(d.sign)::BIGINT AS models,
-                          sum(d.sign) FILTER (WHERE d.downloads_30d IS NOT NULL)::BIGINT AS n30,
-                          sum(d.sign * d.downloads_30d) AS s30,
-                          sum(d.sign) FILTER (WHERE d.downloads_all_time IS NOT NULL)::BIGINT AS nall,
-                          sum(d.sign * d.downloads_all_time) AS sall
-                   FROM hf_replay_delta d JOIN hf_replay_key_profile p USING (key_no)
+# each day's and profile's change (hf_replay_key_profile): the changed rows of hf_replay_delta summed
+# as integers
+PROFILE_DELTA = """SELECT day_no, profile_no, sum(models)::BIGINT AS models, sum(n30)::BIGINT AS n30, sum(s30) AS s30,
+                          sum(nall)::BIGINT AS nall, sum(sall) AS sall
+                   FROM hf_replay_delta
                    GROUP BY ALL"""
+
+
+def _net(changed: str) -> str:
+    """A changed row of `changed` (day_no, profile_no, has_now, now_30d, now_all, has_before, before_30d,
+    before_all) as one row of hf_replay_delta: the new value added and the old one taken away, as the
+    sums count them (a NULL counter counts in `models` only; a sum or count that neither side has a
+    value for stays NULL, as sum() over no values)."""
+    parts = []
+    for col, now, before in (("30", "now_30d", "before_30d"), ("all", "now_all", "before_all")):
+        has_now, has_before = f"(has_now AND {now} IS NOT NULL)", f"(has_before AND {before} IS NOT NULL)"
+        parts.append(
+            f"CASE WHEN {has_now} OR {has_before} THEN {has_now}::INTEGER - {has_before}::INTEGER END AS n{col}, "
+            f"CASE WHEN {has_now} OR {has_before} THEN coalesce(CASE WHEN has_now THEN {now} END, 0) "
+            f"- coalesce(CASE WHEN has_before THEN {before} END, 0) END AS s{col}"
+        )
+    return (
+        f"SELECT day_no::INTEGER AS day_no, profile_no, has_now::INTEGER - has_before::INTEGER AS models, {', '.join(parts)} "
+        f"FROM {changed} WHERE has_now OR has_before"
+    )
 SUMS = ("models", "n30", "s30", "nall", "sall", "lm_models", "nlm30", "lm30", "lmall")
 TEMP_TABLES = (
     "hf_replay_snapshots",
@@ -139,7 +156,7 @@ class Replay:
         # an empty delta, for the sums' columns
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_delta
-               (day_no INTEGER, key_no INTEGER, sign INTEGER, downloads_30d BIGINT, downloads_all_time BIGINT)"""
+               (day_no INTEGER, profile_no INTEGER, models INTEGER, n30 INTEGER, s30 BIGINT, nall INTEGER, sall BIGINT)"""
         )
         for name, (_, factor) in FACTORS.items():
             # the weight as a DECIMAL times the integer counters: exact products (a DOUBLE product cast to
@@ -229,14 +246,15 @@ class Replay:
         # day it was listed (bit 0: the day before), and whether a listing ever repeated within a day
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_pairs AS
-               SELECT p.*, k.key_no
+               SELECT p.*, k.key_no, f.profile_no
                FROM (SELECT s.scope_no, l.model_no, bit_or(1::BIGINT << (s.day_no - $base)) AS listed,
                             count(*) AS listings, bool_or(s.top) AS top
                      FROM internal.hf_listings l
                      JOIN hf_replay_snapshots s USING (snapshot_id)
                      WHERE s.day_no >= $base AND s.day_no <= $last
                      GROUP BY s.scope_no, l.model_no) p
-               JOIN hf_replay_keys k USING (model_no)""",
+               JOIN hf_replay_keys k USING (model_no)
+               JOIN hf_replay_key_profile f USING (key_no)""",
             window,
         )
         # the models whose day rows are not one listing's counters
@@ -306,7 +324,7 @@ class Replay:
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_delta AS
                 WITH single AS (
-                    SELECT scope_no, model_no, key_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
+                    SELECT scope_no, model_no, profile_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
                 ),
                 counted AS (   -- each counter row of the batch and the one before it
                     SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
@@ -317,39 +335,36 @@ class Replay:
                     QUALIFY day_no > {base}
                 ),
                 transitions AS (   -- listed and not the day before, or the reverse, without a counter row
-                    SELECT scope_no, model_no, key_no, ({base} + off)::INTEGER AS day_no,
+                    SELECT scope_no, model_no, profile_no, ({base} + off)::INTEGER AS day_no,
                            (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
                     FROM (SELECT *, unnest(range(1, {span + 1})) AS off FROM single
                           WHERE xor(listed, listed << 1) & {moved} <> 0)
                     WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
                 ),
                 valued AS (
-                    SELECT c.day_no, s.key_no,
+                    SELECT c.day_no, s.profile_no,
                            (s.listed >> (c.day_no - {base})) & 1 = 1 AS has_now, c.downloads_30d AS now_30d,
                            c.downloads_all_time AS now_all,
                            (s.listed >> (c.day_no - {base} - 1)) & 1 = 1 AND c.had_before AS has_before,
                            c.before_30d, c.before_all
                     FROM counted c JOIN single s USING (scope_no, model_no)
                     UNION ALL
-                    SELECT day_no, key_no, listed_now, v.downloads_30d, v.downloads_all_time,
+                    SELECT day_no, profile_no, listed_now, v.downloads_30d, v.downloads_all_time,
                            listed_before, v.downloads_30d, v.downloads_all_time
-                    FROM (SELECT t.day_no, t.key_no, t.listed_now, t.listed_before,
+                    FROM (SELECT t.day_no, t.profile_no, t.listed_now, t.listed_before,
                                  arg_max({{'downloads_30d': c.downloads_30d, 'downloads_all_time': c.downloads_all_time}},
                                          c.day_no) AS v
                           FROM (FROM transitions ANTI JOIN hf_replay_changes USING (scope_no, model_no, day_no)) t
                           JOIN hf_replay_counters c
                             ON c.scope_no = t.scope_no AND c.model_no = t.model_no AND c.day_no < t.day_no
-                          GROUP BY t.scope_no, t.model_no, t.day_no, t.key_no, t.listed_now, t.listed_before)
+                          GROUP BY t.scope_no, t.model_no, t.day_no, t.profile_no, t.listed_now, t.listed_before)
                 ),
                 changed AS (
                     SELECT * FROM valued
                     WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
                                AND now_all IS NOT DISTINCT FROM before_all)
                 )
-                SELECT day_no, key_no, 1 AS sign, now_30d AS downloads_30d, now_all AS downloads_all_time
-                FROM changed WHERE has_now
-                UNION ALL
-                SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
+                {_net("changed")}"""
         )
 
     def _multi_delta(self, base: int, last: int) -> None:
@@ -393,13 +408,11 @@ class Replay:
                       ON b.key_no = n.key_no AND b.day_no + 1 = n.day_no
                 ),
                 changed AS (
-                    SELECT * FROM paired
+                    SELECT p.*, f.profile_no FROM paired p JOIN hf_replay_key_profile f USING (key_no)
                     WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
                                AND now_all IS NOT DISTINCT FROM before_all)
                 )
-                SELECT day_no, key_no, 1, now_30d, now_all FROM changed WHERE has_now
-                UNION ALL
-                SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
+                {_net("changed")}"""
         )
 
     def _sums(self, name: str, groups: str, base: int, last: int) -> None:
