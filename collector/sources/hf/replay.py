@@ -101,6 +101,8 @@ def _net(changed: str) -> str:
         f"SELECT day_no::INTEGER AS day_no, profile_no, has_now::INTEGER - has_before::INTEGER AS models, {', '.join(parts)} "
         f"FROM {changed} WHERE has_now OR has_before"
     )
+
+
 SUMS = ("models", "n30", "s30", "nall", "sall", "lm_models", "nlm30", "lm30", "lmall")
 TEMP_TABLES = (
     "hf_replay_snapshots",
