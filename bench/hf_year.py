@@ -19,9 +19,10 @@ and the peak RSS. With --keep the store is kept (bench/claims_year.py times the 
 
 --reattribute times a full re-attribution (`rollups.reattribute`: every model re-attributed, every
 day replayed) on a copy of a kept store, in a process that does nothing else, and prints the days,
-seconds and peak RSS, then the after-commit step of the newest day (three runs); --check compares
-every roll-up table with the store's own, rolled up a day at a time as each day was written (they
-must be the same rows).
+seconds (wall and this process's CPU, with the load average: the machine may be shared), its phases
+(ids, attribution, the replay per day and extrapolated to 365 days) and peak RSS, then the
+after-commit step of the newest day (three runs); --check compares every roll-up table with the
+store's own, rolled up a day at a time as each day was written (they must be the same rows).
 """
 
 from __future__ import annotations
@@ -187,6 +188,11 @@ def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -
     return results, stage
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process (DuckDB's too)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_reattribute(kept: Path, check: bool) -> None:
     """Time `rollups.reattribute` alone on a copy of `kept`; with `check`, compare its roll-ups."""
     if not kept.exists():
@@ -197,12 +203,49 @@ def time_reattribute(kept: Path, check: bool) -> None:
     try:
         shutil.copyfile(kept, db)
         store.Store(db).prepare()  # views of this collector first: not part of the re-attribution
-        with store.writer(db) as con:
-            models = con.execute("SELECT count(*) FROM internal.hf_model_keys").fetchone()[0]
-            started = time.perf_counter()
-            days = rollups.reattribute(con)
-            elapsed = time.perf_counter() - started
-        print(f"re-attributed            {days} days, {models:,} model ids in {elapsed:.1f} s")
+        phases: dict[str, list[float]] = {"ids": [0.0, 0.0], "attribution": [0.0, 0.0]}
+
+        def timed(name, step):  # the phases of rollups.reattribute, timed where it calls them
+            def run(*args, **kwargs):
+                wall, cpu = time.perf_counter(), _cpu()
+                try:
+                    return step(*args, **kwargs)
+                finally:
+                    phases[name][0] += time.perf_counter() - wall
+                    phases[name][1] += _cpu() - cpu
+
+            return run
+
+        steps = {"refresh_ids": rollups.refresh_ids, "refresh_attribution": rollups.refresh_attribution}
+        rollups.refresh_ids = timed("ids", steps["refresh_ids"])
+        rollups.refresh_attribution = timed("attribution", steps["refresh_attribution"])
+        try:
+            with store.writer(db) as con:
+                models = con.execute("SELECT count(*) FROM internal.hf_model_keys").fetchone()[0]
+                load = os.getloadavg()[0]
+                started, cpu = time.perf_counter(), _cpu()
+                days = rollups.reattribute(con)
+                elapsed, cpu = time.perf_counter() - started, _cpu() - cpu
+        finally:
+            for name, step in steps.items():
+                setattr(rollups, name, step)
+        print(
+            f"re-attributed            {days} days, {models:,} model ids in {elapsed:.1f} s wall, {cpu:.1f} s CPU "
+            f"(load average {load:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores)"
+        )
+        for name, (wall, cpu_s) in phases.items():
+            print(f"  {name:<22} {wall:6.1f} s wall {cpu_s:6.1f} s CPU")
+        replay_wall, replay_cpu = elapsed - sum(w for w, _ in phases.values()), cpu - sum(c for _, c in phases.values())
+        print(
+            f"  replay (and the rest)  {replay_wall:6.1f} s wall {replay_cpu:6.1f} s CPU = {replay_wall / days:.3f} s wall, "
+            f"{replay_cpu / days:.3f} s CPU a day"
+        )
+        fixed = sum(w for w, _ in phases.values())
+        print(
+            f"  a year (365 days)      {fixed + replay_wall * 365 / days:6.1f} s wall "
+            f"{sum(c for _, c in phases.values()) + replay_cpu * 365 / days:6.1f} s CPU "
+            "(ids and attribution as measured, the replay per day times 365)"
+        )
         print(f"peak RSS                 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
         # the daily path for comparison: what `collect hf` runs after writing the newest day
         with store.reader(db) as con:

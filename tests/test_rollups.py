@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -137,6 +138,31 @@ def _write_history(db: Path, scopes: dict | None = None) -> None:
         con.execute("COMMIT")
 
 
+# histories written (and rolled up a day at a time) once per test process, copied for each test:
+# (scopes, rolled up) -> (store, its roll-ups)
+_TEMPLATES: dict[tuple[int, bool], tuple[Path, dict[str, list[tuple]] | None]] = {}
+
+
+def _history(tmp_path_factory, db: Path, scopes: dict | None = None, *, alone: bool = False):
+    """`db`: the history of `_write_history(scopes)`; with `alone`, each day also rolled up on its own,
+    whose roll-ups are returned (`_each_day_on_its_own`). Both are deterministic, so each is made once
+    and copied: the replay tests then cost their replay."""
+    key = (id(scopes or SCOPES), alone)
+    if key not in _TEMPLATES:
+        template = tmp_path_factory.mktemp("history") / "store.duckdb"
+        if alone:
+            _history(tmp_path_factory, template, scopes)
+            _TEMPLATES[key] = (template, _each_day_on_its_own(template))
+        else:
+            _write_history(template, scopes)
+            _TEMPLATES[key] = (template, None)
+    template, rolled_up = _TEMPLATES[key]
+    for suffix in ("", ".wal"):
+        if Path(f"{template}{suffix}").exists():
+            shutil.copyfile(f"{template}{suffix}", f"{db}{suffix}")
+    return rolled_up
+
+
 def _rollups(db: Path) -> dict[str, list[tuple]]:
     return {table: _query(db, f"SELECT * FROM {table} ORDER BY ALL") for table in TABLES}
 
@@ -155,10 +181,9 @@ def _each_day_on_its_own(db: Path) -> dict[str, list[tuple]]:
     return _rollups(db)
 
 
-def test_the_replay_gives_the_rollups_of_each_day_on_its_own(tmp_path, monkeypatch, caplog):
+def test_the_replay_gives_the_rollups_of_each_day_on_its_own(tmp_path, tmp_path_factory, monkeypatch, caplog):
     db = tmp_path / "store.duckdb"
-    _write_history(db)
-    alone = _each_day_on_its_own(db)
+    alone = _history(tmp_path_factory, db, alone=True)
     assert [r[0] for r in alone["internal.hf_rollup_sets"]] == DAYS
     # the history is not trivial: counters went down and to NULL, a renamed id was listed under both names
     assert _query(db, "SELECT count(*) FROM hf_model_downloads WHERE downloads_30d IS NULL")[0][0] > 0
@@ -202,12 +227,13 @@ WITH_FULL_HUB = {"top_downloads:100": lambda model_id: True, **WITHOUT_TOP, "ful
         pytest.param(WITH_FULL_HUB, 4, id="full-Hub days-4"),  # batches of 4 cross days of both kinds
     ],
 )
-def test_the_replay_keeps_each_days_figures_from_the_day_before(tmp_path, monkeypatch, scopes, batch_days):
+def test_the_replay_keeps_each_days_figures_from_the_day_before(
+    tmp_path, tmp_path_factory, monkeypatch, scopes, batch_days
+):
     """The replay adds to the day before's figures only what changed: whatever the batches, each day
     equals its roll-up on its own (models dropped and listed again, counters to NULL and back)."""
     db = tmp_path / "store.duckdb"
-    _write_history(db, scopes)
-    alone = _each_day_on_its_own(db)
+    alone = _history(tmp_path_factory, db, scopes, alone=True)
     if scopes is WITHOUT_TOP:
         assert all(r[5] is None for r in alone["internal.hf_rollup_sets"])  # no top N: no cut-off
         single = _query(
@@ -230,9 +256,9 @@ def test_the_replay_keeps_each_days_figures_from_the_day_before(tmp_path, monkey
     assert _rollups(db) == alone
 
 
-def test_the_replay_takes_the_days_in_order(tmp_path):
+def test_the_replay_takes_the_days_in_order(tmp_path, tmp_path_factory):
     db = tmp_path / "store.duckdb"
-    _write_history(db)
+    _history(tmp_path_factory, db)
     with store.writer(db) as con:
         replay = rollups.Replay(con)
         try:
@@ -242,9 +268,9 @@ def test_the_replay_takes_the_days_in_order(tmp_path):
             replay.close()
 
 
-def test_a_store_whose_views_changed_is_reattributed_by_the_next_write(tmp_path):
+def test_a_store_whose_views_changed_is_reattributed_by_the_next_write(tmp_path, tmp_path_factory):
     db = tmp_path / "store.duckdb"
-    _write_history(db)
+    _history(tmp_path_factory, db)
     hub = store.Store(db)
     assert rollups.after_commit(hub, DAYS[-1]) == DAYS  # no roll-ups yet: every day
     with store.writer(db) as con:

@@ -15,11 +15,13 @@ group's sums and, for a batch of days, works out only the rows that can differ f
     the macro that makes a day's rows for the after-commit path too, for the day before the batch and
     every day of it.
 
-Each changed row becomes a pair of signed rows (the old value taken away, the new one added: `delta`),
-which the attribution turns into each group's change; a group's figure on a day is its sum before the
-batch plus the changes up to that day. Sums of weighted downloads (a merge's share of each parent) are
-kept as DECIMAL, so that adding and taking away leaves the exact sum of the products, which the
-`*_from` macros round. The sets and countries are then written by the macros that the after-commit path
+Each changed row becomes the new value added and the old one taken away (`delta`), summed as integers
+per day and profile (the keys with the same factor rows: family, organisation, weight, language flag;
+a few hundred), which the attribution turns into each group's change; a group's figure on a day is its
+sum before the batch plus the changes up to that day. Sums of weighted downloads (a merge's share of
+each parent) are kept as DECIMAL, so that adding and taking away leaves the exact sum of the products
+(a weight times a profile's sum is the sum of the weight times each key's change), which the `*_from`
+macros round. The sets and countries are then written by the macros that the after-commit path
 uses too (hf_snapshot_sets_of, hf_downloads_by_country_of), given the totals; the families and
 organisations by the same columns. tests/test_rollups.py checks that each day equals its roll-up on
 its own; bench/hf_year.py --check does so on 60 days of 300,000 models.
@@ -74,6 +76,33 @@ FACTORS: dict[str, tuple[str, str]] = {
     ),
     "listed": ("", "SELECT DISTINCT key_no, 1.0::DOUBLE AS weight, NULL::BOOLEAN AS lm FROM internal.hf_ids"),
 }
+# each day's and profile's change (hf_replay_key_profile): the changed rows of hf_replay_delta summed
+# as integers
+PROFILE_DELTA = """SELECT day_no, profile_no, sum(models)::BIGINT AS models, sum(n30)::BIGINT AS n30, sum(s30) AS s30,
+                          sum(nall)::BIGINT AS nall, sum(sall) AS sall
+                   FROM hf_replay_delta
+                   GROUP BY ALL"""
+
+
+def _net(changed: str) -> str:
+    """A changed row of `changed` (day_no, profile_no, has_now, now_30d, now_all, has_before, before_30d,
+    before_all) as one row of hf_replay_delta: the new value added and the old one taken away, as the
+    sums count them (a NULL counter counts in `models` only; a sum or count that neither side has a
+    value for stays NULL, as sum() over no values)."""
+    parts = []
+    for col, now, before in (("30", "now_30d", "before_30d"), ("all", "now_all", "before_all")):
+        has_now, has_before = f"(has_now AND {now} IS NOT NULL)", f"(has_before AND {before} IS NOT NULL)"
+        parts.append(
+            f"CASE WHEN {has_now} OR {has_before} THEN {has_now}::INTEGER - {has_before}::INTEGER END AS n{col}, "
+            f"CASE WHEN {has_now} OR {has_before} THEN coalesce(CASE WHEN has_now THEN {now} END, 0) "
+            f"- coalesce(CASE WHEN has_before THEN {before} END, 0) END AS s{col}"
+        )
+    return (
+        f"SELECT day_no::INTEGER AS day_no, profile_no, has_now::INTEGER - has_before::INTEGER AS models, {', '.join(parts)} "
+        f"FROM {changed} WHERE has_now OR has_before"
+    )
+
+
 SUMS = ("models", "n30", "s30", "nall", "sall", "lm_models", "nlm30", "lm30", "lmall")
 TEMP_TABLES = (
     "hf_replay_snapshots",
@@ -81,7 +110,9 @@ TEMP_TABLES = (
     "hf_replay_keys",
     "hf_replay_key_names",
     "hf_replay_state",
+    "hf_replay_key_profile",
     *(f"hf_replay_factor_{name}" for name in FACTORS),
+    *(f"hf_replay_profile_factor_{name}" for name in FACTORS),
     *(f"hf_replay_sums_{name}" for name in FACTORS),
 )
 
@@ -127,40 +158,69 @@ class Replay:
         # an empty delta, for the sums' columns
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_delta
-               (day_no INTEGER, key_no INTEGER, sign INTEGER, downloads_30d BIGINT, downloads_all_time BIGINT)"""
+               (day_no INTEGER, profile_no INTEGER, models INTEGER, n30 INTEGER, s30 BIGINT, nall INTEGER, sall BIGINT)"""
         )
-        for name, (groups, factor) in FACTORS.items():
+        for name, (_, factor) in FACTORS.items():
             # the weight as a DECIMAL times the integer counters: exact products (a DOUBLE product cast to
             # DECIMAL is not, for downloads in the billions), which add and take away exactly
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE hf_replay_factor_{name} AS "
                 f"SELECT * REPLACE (CAST(weight AS DECIMAL(38, 12)) AS weight) FROM ({factor})"
             )
+        # Keys with the same factor rows in every group (a profile: the same family, organisation, weight
+        # and language flag) add up their changes first, as integers: a group's change is then its
+        # profiles' sums times their weights, the same exact DECIMAL as the sum of each key's product,
+        # for a few hundred profiles instead of every changed key (most models share a handful)
+        signature = " UNION ALL ".join(
+            f"SELECT key_no, concat_ws(chr(30), '{name}', "
+            + "".join(f"coalesce('v' || {c}, 'n'), " for c in groups.split(", ") if c)
+            + "coalesce(weight::VARCHAR, 'n'), coalesce(lm::VARCHAR, 'n')) AS row_sig "
+            f"FROM hf_replay_factor_{name}"
+            for name, (groups, _) in FACTORS.items()
+        )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_key_profile AS
+                SELECT key_no, dense_rank() OVER (ORDER BY sig)::INTEGER AS profile_no
+                FROM (SELECT key_no, list_sort(list(row_sig)) AS sig FROM ({signature}) GROUP BY key_no)"""
+        )
+        for name in FACTORS:
+            # each profile's factor rows: those of one of its keys (all its keys have the same)
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE hf_replay_profile_factor_{name} AS
+                    SELECT p.profile_no, f.* EXCLUDE (key_no)
+                    FROM hf_replay_factor_{name} f
+                    JOIN (SELECT profile_no, min(key_no) AS key_no FROM hf_replay_key_profile GROUP BY profile_no) p
+                    USING (key_no)"""
+            )
+            con.execute(f"DROP TABLE hf_replay_factor_{name}")
+        # an empty change per profile, for the sums' columns
+        con.execute(f"CREATE OR REPLACE TEMP TABLE hf_replay_profile_delta AS {PROFILE_DELTA} LIMIT 0")
+        for name, (groups, _) in FACTORS.items():
             # no sums before the first day: an empty table of the sums' columns
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE hf_replay_sums_{name} AS "
                 f"SELECT * EXCLUDE (day_no) FROM ({self._contributions(name, groups)}) LIMIT 0"
             )
         con.execute("DROP TABLE hf_replay_delta")
+        con.execute("DROP TABLE hf_replay_profile_delta")
 
     @staticmethod
     def _contributions(name: str, groups: str) -> str:
-        """Each day's and group's change of the sums: the signed rows of hf_replay_delta times their
-        factors (DECIMAL products, so that sums taken away and added back stay exact)."""
+        """Each day's and group's change of the sums: the profiles' changes (hf_replay_profile_delta)
+        times their factors (DECIMAL products, so that sums taken away and added back stay exact; a
+        weight times a profile's sum is the sum of the weight times each key's change)."""
         g = f"{groups}, " if groups else ""
-        d30 = "f.weight * d.downloads_30d"
-        dall = "f.weight * d.downloads_all_time"
         return f"""SELECT d.day_no, {g}
-                          sum(d.sign)::BIGINT AS models,
-                          sum(d.sign) FILTER (WHERE {d30} IS NOT NULL)::BIGINT AS n30,
-                          sum(d.sign * {d30}) AS s30,
-                          sum(d.sign) FILTER (WHERE {dall} IS NOT NULL)::BIGINT AS nall,
-                          sum(d.sign * {dall}) AS sall,
-                          sum(d.sign) FILTER (WHERE f.lm)::BIGINT AS lm_models,
-                          sum(d.sign) FILTER (WHERE f.lm AND {d30} IS NOT NULL)::BIGINT AS nlm30,
-                          sum(d.sign * {d30}) FILTER (WHERE f.lm) AS lm30,
-                          sum(d.sign * {dall}) FILTER (WHERE f.lm) AS lmall
-                   FROM hf_replay_delta d JOIN hf_replay_factor_{name} f USING (key_no)
+                          sum(d.models)::BIGINT AS models,
+                          sum(d.n30) FILTER (WHERE f.weight IS NOT NULL)::BIGINT AS n30,
+                          sum(f.weight * d.s30) AS s30,
+                          sum(d.nall) FILTER (WHERE f.weight IS NOT NULL)::BIGINT AS nall,
+                          sum(f.weight * d.sall) AS sall,
+                          sum(d.models) FILTER (WHERE f.lm)::BIGINT AS lm_models,
+                          sum(d.n30) FILTER (WHERE f.lm AND f.weight IS NOT NULL)::BIGINT AS nlm30,
+                          sum(f.weight * d.s30) FILTER (WHERE f.lm) AS lm30,
+                          sum(f.weight * d.sall) FILTER (WHERE f.lm) AS lmall
+                   FROM hf_replay_profile_delta d JOIN hf_replay_profile_factor_{name} f USING (profile_no)
                    GROUP BY ALL"""
 
     def batch(self, days: list[date]) -> None:
@@ -188,13 +248,15 @@ class Replay:
         # day it was listed (bit 0: the day before), and whether a listing ever repeated within a day
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_pairs AS
-               SELECT s.scope_no, l.model_no, any_value(k.key_no) AS key_no,
-                      bit_or(1::BIGINT << (s.day_no - $base)) AS listed, count(*) AS listings, bool_or(s.top) AS top
-               FROM internal.hf_listings l
-               JOIN hf_replay_snapshots s USING (snapshot_id)
+               SELECT p.*, k.key_no, f.profile_no
+               FROM (SELECT s.scope_no, l.model_no, bit_or(1::BIGINT << (s.day_no - $base)) AS listed,
+                            count(*) AS listings, bool_or(s.top) AS top
+                     FROM internal.hf_listings l
+                     JOIN hf_replay_snapshots s USING (snapshot_id)
+                     WHERE s.day_no >= $base AND s.day_no <= $last
+                     GROUP BY s.scope_no, l.model_no) p
                JOIN hf_replay_keys k USING (model_no)
-               WHERE s.day_no >= $base AND s.day_no <= $last
-               GROUP BY s.scope_no, l.model_no""",
+               JOIN hf_replay_key_profile f USING (key_no)""",
             window,
         )
         # the models whose day rows are not one listing's counters
@@ -210,6 +272,7 @@ class Replay:
             "SELECT day_no AS batch_day_no, snapshot_date FROM hf_replay_days WHERE day_no > $base AND day_no <= $last",
             window,
         )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE hf_replay_profile_delta AS {PROFILE_DELTA}")
         for name, (groups, _) in FACTORS.items():
             self._sums(name, groups, base, last)
         self._write(days)
@@ -231,7 +294,9 @@ class Replay:
             "hf_replay_counters",
             "hf_replay_pairs",
             "hf_replay_multi",
+            "hf_replay_multi_models",
             "hf_replay_delta",
+            "hf_replay_profile_delta",
         ):
             con.execute(f"DROP TABLE {table}")
         con.execute("DROP TABLE hf_replay_batch_days")
@@ -240,31 +305,17 @@ class Replay:
     def _single_delta(self, base: int, last: int) -> None:
         """hf_replay_delta for the models listed once: a day with a counter row for the listing, or on
         which it was listed and not the day before (or the reverse), takes the old value away and adds
-        the new one (a listing's value: its scope's latest counters at or before the day)."""
+        the new one (a listing's value: its scope's latest counters at or before the day).
+
+        A counter row's day has the row itself as its new value and the row before it (the latest
+        before the day) as its old one: a window over the counters, not a search for each. A day on
+        which the listing came or went without a counter row (a few) has the latest row before it as
+        both."""
         span = last - base
         moved = ((1 << (span + 1)) - 1) & ~1  # bits 1..span: the batch's days
         con = self.con
-        # written out before the ASOF joins read it twice (inlined, the planner joins it badly)
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE hf_replay_events AS
-                WITH single AS (
-                    SELECT scope_no, model_no, key_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
-                ),
-                candidates AS (
-                    SELECT s.scope_no, s.model_no, s.key_no, s.listed, c.day_no - {base} AS off
-                    FROM hf_replay_changes c JOIN single s USING (scope_no, model_no)
-                    UNION
-                    SELECT scope_no, model_no, key_no, listed, off
-                    FROM (SELECT *, unnest(range(1, {span + 1})) AS off FROM single
-                          WHERE xor(listed, listed << 1) & {moved} <> 0)
-                    WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
-                )
-                SELECT scope_no, model_no, key_no, ({base} + off)::INTEGER AS day_no,
-                       (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
-                FROM candidates"""
-        )
-        # the counters the batch's days can see, written out once: read by the ASOF joins here and by
-        # the multi models' listings
+        # the counters the batch's days can see, written out once: read here, by the multi models'
+        # listings and by a full-Hub day's top 100
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_replay_counters AS "
             "SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes"
@@ -273,35 +324,59 @@ class Replay:
         # in hf_daily_downloads_from's inner ASOF join); a counter row that left the downloads as they
         # were (likes, trending) changes nothing and gives no rows
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_delta AS
-               WITH valued AS (
-                   SELECT e.day_no, e.key_no,
-                          e.listed_now AND n.model_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d,
-                          n.downloads_all_time AS now_all,
-                          e.listed_before AND b.model_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
-                          b.downloads_all_time AS before_all
-                   FROM hf_replay_events e
-                   ASOF LEFT JOIN hf_replay_counters n
-                     ON n.scope_no = e.scope_no AND n.model_no = e.model_no AND e.day_no >= n.day_no
-                   ASOF LEFT JOIN hf_replay_counters b
-                     ON b.scope_no = e.scope_no AND b.model_no = e.model_no AND e.day_no > b.day_no
-               ),
-               changed AS (
-                   SELECT * FROM valued
-                   WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
-                              AND now_all IS NOT DISTINCT FROM before_all)
-               )
-               SELECT day_no, key_no, 1 AS sign, now_30d AS downloads_30d, now_all AS downloads_all_time
-               FROM changed WHERE has_now
-               UNION ALL
-               SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_delta AS
+                WITH single AS (
+                    SELECT scope_no, model_no, profile_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
+                ),
+                counted AS (   -- each counter row of the batch and the one before it
+                    SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
+                           lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
+                           lag(downloads_all_time) OVER w AS before_all
+                    FROM hf_replay_counters
+                    WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)
+                    QUALIFY day_no > {base}
+                ),
+                transitions AS (   -- listed and not the day before, or the reverse, without a counter row
+                    SELECT scope_no, model_no, profile_no, ({base} + off)::INTEGER AS day_no,
+                           (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
+                    FROM (SELECT *, unnest(range(1, {span + 1})) AS off FROM single
+                          WHERE xor(listed, listed << 1) & {moved} <> 0)
+                    WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
+                ),
+                valued AS (
+                    SELECT c.day_no, s.profile_no,
+                           (s.listed >> (c.day_no - {base})) & 1 = 1 AS has_now, c.downloads_30d AS now_30d,
+                           c.downloads_all_time AS now_all,
+                           (s.listed >> (c.day_no - {base} - 1)) & 1 = 1 AND c.had_before AS has_before,
+                           c.before_30d, c.before_all
+                    FROM counted c JOIN single s USING (scope_no, model_no)
+                    UNION ALL
+                    SELECT day_no, profile_no, listed_now, v.downloads_30d, v.downloads_all_time,
+                           listed_before, v.downloads_30d, v.downloads_all_time
+                    FROM (SELECT t.day_no, t.profile_no, t.listed_now, t.listed_before,
+                                 arg_max({{'downloads_30d': c.downloads_30d, 'downloads_all_time': c.downloads_all_time}},
+                                         c.day_no) AS v
+                          FROM (FROM transitions ANTI JOIN hf_replay_changes USING (scope_no, model_no, day_no)) t
+                          JOIN hf_replay_counters c
+                            ON c.scope_no = t.scope_no AND c.model_no = t.model_no AND c.day_no < t.day_no
+                          GROUP BY t.scope_no, t.model_no, t.day_no, t.profile_no, t.listed_now, t.listed_before)
+                ),
+                changed AS (
+                    SELECT * FROM valued
+                    WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
+                               AND now_all IS NOT DISTINCT FROM before_all)
+                )
+                {_net("changed")}"""
         )
-        con.execute("DROP TABLE hf_replay_events")
 
     def _multi_delta(self, base: int, last: int) -> None:
         """Add to hf_replay_delta the other models' changes, from their rows made by hf_daily_downloads_from
         for the day before the batch and each of its days. Their rows with a top rank are the sets' top rows."""
         con = self.con
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE hf_replay_multi_models AS "
+            "SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no)"
+        )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_rows AS
                 WITH listed AS (
@@ -309,12 +384,12 @@ class Replay:
                     FROM internal.hf_listings l
                     JOIN hf_replay_snapshots s USING (snapshot_id)
                     WHERE s.day_no >= {base} AND s.day_no <= {last}
-                      AND l.model_no IN (SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no))
+                      AND l.model_no IN (SELECT model_no FROM hf_replay_multi_models)
                 ),
                 {OBSERVED} AS (
                     SELECT l.*, c.downloads_30d, c.downloads_all_time
                     FROM listed l
-                    ASOF JOIN hf_replay_counters c
+                    ASOF JOIN (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
                       ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.day_no >= c.day_no
                 )
                 SELECT r.*, d.day_no, k.key_no
@@ -335,13 +410,11 @@ class Replay:
                       ON b.key_no = n.key_no AND b.day_no + 1 = n.day_no
                 ),
                 changed AS (
-                    SELECT * FROM paired
+                    SELECT p.*, f.profile_no FROM paired p JOIN hf_replay_key_profile f USING (key_no)
                     WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
                                AND now_all IS NOT DISTINCT FROM before_all)
                 )
-                SELECT day_no, key_no, 1, now_30d, now_all FROM changed WHERE has_now
-                UNION ALL
-                SELECT day_no, key_no, -1, before_30d, before_all FROM changed WHERE has_before"""
+                {_net("changed")}"""
         )
 
     def _sums(self, name: str, groups: str, base: int, last: int) -> None:
