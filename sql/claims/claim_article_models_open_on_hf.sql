@@ -27,12 +27,42 @@ latest AS (
 articles AS (
     SELECT row_number() OVER (ORDER BY model) AS row_no, * FROM ref.article_models
 ),
+pattern_parts AS (   -- id_pattern without its (?i) flag and ^ anchor, and without a leading optional group
+    SELECT model, ci, anchored AND p3 = p2 AS anchored, p1, p3,
+           regexp_extract(p3, '^[A-Za-z0-9_-]*') AS run
+    FROM (SELECT *, regexp_replace(p2, '^\([^()\\]*\)[?*]', '') AS p3
+          FROM (SELECT *, starts_with(p1, '^') AS anchored, CASE WHEN starts_with(p1, '^') THEN substr(p1, 2) ELSE p1 END AS p2
+                FROM (SELECT model, starts_with(id_pattern, '(?i)') AS ci,
+                             CASE WHEN starts_with(id_pattern, '(?i)') THEN substr(id_pattern, 5) ELSE id_pattern END AS p1
+                      FROM ref.article_models)))
+),
+patterns AS (   -- a literal that every repo name the pattern matches contains (at its start when anchored): its
+                -- leading plain characters, minus one a quantifier makes optional; '' (no pre-filter) when the
+                -- pattern has an alternation outside parentheses, a class or an escaped parenthesis
+    SELECT model, ci, anchored,
+           CASE WHEN contains(regexp_replace(regexp_replace(regexp_replace(p1, '\([^()]*\)', '', 'g'),
+                                                            '\([^()]*\)', '', 'g'), '\([^()]*\)', '', 'g'), '|')
+                     OR regexp_matches(p1, '[\[\]]|\\[()]') OR run = '' THEN ''
+                WHEN substr(p3, length(run) + 1, 1) IN ('?', '*', '{') THEN left(run, length(run) - 1)
+                ELSE run END AS literal
+    FROM pattern_parts
+),
 repos AS (
     SELECT a.model AS article_model, i.model_key, i.canonical_id, m.created_at, m.safetensors_total, m.gated
     FROM articles a
-    JOIN internal.hf_ids i ON lower(i.namespace) = lower(a.namespace) AND regexp_matches(i.repo_name, a.id_pattern)
+    JOIN patterns p USING (model)
+    JOIN internal.hf_ids i ON lower(i.namespace) = lower(a.namespace)
     JOIN hf_models m ON m.model_id = i.model_id
-    WHERE as_of_date IS NULL OR m.first_seen <= CAST(as_of_date AS DATE)
+    WHERE (as_of_date IS NULL OR m.first_seen <= CAST(as_of_date AS DATE))
+      -- the regexp is compiled anew for every row (its pattern is a column): the literal is tested first (an
+      -- ASCII name only: (?i) folds a few non-ASCII letters to ASCII ones; Hub repo names are ASCII)
+      AND CASE WHEN p.literal = '' OR strlen(i.repo_name) <> length(i.repo_name)
+                    OR CASE WHEN p.anchored
+                            THEN starts_with(CASE WHEN p.ci THEN lower(i.repo_name) ELSE i.repo_name END,
+                                             CASE WHEN p.ci THEN lower(p.literal) ELSE p.literal END)
+                            ELSE contains(CASE WHEN p.ci THEN lower(i.repo_name) ELSE i.repo_name END,
+                                          CASE WHEN p.ci THEN lower(p.literal) ELSE p.literal END) END
+               THEN regexp_matches(i.repo_name, a.id_pattern) ELSE false END
 ),
 repo_seen AS (   -- the last day a listing carried each repo (hf_models.last_seen, renamed ids merged)
     SELECT r.model_key, max(m.last_seen) AS last_seen
