@@ -1,6 +1,7 @@
--- claim_cn_41_of_top100_from(rankings, as_of_date, asked_week): claim_cn_41_of_top100 reading the OpenRouter rankings from the
--- table or CTE named `rankings` (a string: the rows of or_weekly_rankings_at(as_of_date)), so that
--- claims_at computes them once for every OpenRouter claim. What it answers: "41 of the world's top 100 AI models are Chinese"
+-- claim_cn_41_of_top100_from(rankings, as_of_date, asked_week): claim_cn_41_of_top100 (the same rows),
+-- reading the OpenRouter rankings from the table or CTE named `rankings` (a string; the rows of
+-- or_weekly_rankings_at(as_of_date)), so that claims_at computes them once for all the OpenRouter claims.
+-- What it answers: "41 of the world's top 100 AI models are Chinese"
 -- (a survey, spring 2025; kind count_top_k over several lists), on three lists:
 --   * the Hub's top 100 by 30-day downloads, all models (a 'top_downloads:N' listing, N >= 100, or a
 --     full-Hub day);

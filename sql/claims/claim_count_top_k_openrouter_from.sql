@@ -1,6 +1,7 @@
--- claim_count_top_k_openrouter_from(rankings, as_of_date, asked_week): claim_count_top_k_openrouter reading the OpenRouter rankings from the
--- table or CTE named `rankings` (a string: the rows of or_weekly_rankings_at(as_of_date)), so that
--- claims_at computes them once for every OpenRouter claim. What it answers: every claim of kind 'count_top_k' whose list is
+-- claim_count_top_k_openrouter_from(rankings, as_of_date, asked_week): claim_count_top_k_openrouter (the same
+-- rows), reading the OpenRouter rankings from the table or CTE named `rankings` (a string; the rows of
+-- or_weekly_rankings_at(as_of_date)), so that claims_at computes them once for all the OpenRouter claims.
+-- What it answers: every claim of kind 'count_top_k' whose list is
 -- one OpenRouter ranking ("<count> of the top <k> OpenRouter models by tokens in <category> are made
 -- in <country>"). Parameters: list=openrouter:<category> ('all', 'programming', ...); k; count;
 -- country; apps=<app category> (optional: also a row on the top k apps of that category, which cannot

@@ -1,6 +1,7 @@
--- claim_top_maker_openrouter_from(rankings, as_of_date, asked_week): claim_top_maker_openrouter reading the OpenRouter rankings from the
--- table or CTE named `rankings` (a string: the rows of or_weekly_rankings_at(as_of_date)), so that
--- claims_at computes them once for every OpenRouter claim. What it answers: every claim of kind 'top_maker' ("<maker> is
+-- claim_top_maker_openrouter_from(rankings, as_of_date, asked_week): claim_top_maker_openrouter (the same
+-- rows), reading the OpenRouter rankings from the table or CTE named `rankings` (a string; the rows of
+-- or_weekly_rankings_at(as_of_date)), so that claims_at computes them once for all the OpenRouter claims.
+-- What it answers: every claim of kind 'top_maker' ("<maker> is
 -- OpenRouter's most-used maker"): the organisation with the most tokens in a week's ranking.
 -- Parameters: list=openrouter:<category>; maker=<organisation of organisations.csv>.
 -- Tokens outside the week's top 50 (the 'other' row) and tokens of models whose maker is unknown

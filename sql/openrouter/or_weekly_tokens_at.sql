@@ -100,7 +100,8 @@ candidates AS (
     SELECT * FROM from_weeks UNION ALL SELECT * FROM from_days
 ),
 bases AS (   -- per week, the basis chosen: a complete one first, then a weekly bucket before summed days
-    SELECT category, week_start, arg_max(basis, CASE WHEN complete THEN 2 ELSE 0 END + CASE WHEN basis = 'week' THEN 1 ELSE 0 END) AS basis
+    SELECT category, week_start,
+           arg_max(basis, CASE WHEN complete THEN 2 ELSE 0 END + CASE WHEN basis = 'week' THEN 1 ELSE 0 END) AS basis
     FROM (SELECT category, week_start, 'week' AS basis, days = 7 AS complete FROM weekly_days
           UNION ALL
           SELECT category, week_start, 'days', days = 7 FROM day_counts)
