@@ -41,13 +41,18 @@ ranked AS (   -- each chosen day's top 100 lists, from the day's roll-up (hf_top
 ranked_all AS (   -- the Hub-wide top 100 (a full-Hub day ranks every model itself)
     SELECT when_no, snapshot_date, model_key, model_id, downloads_30d FROM ranked WHERE list = 'all'
 ),
-day_models AS MATERIALIZED (   -- the collected models of a chosen day that is not a full-Hub day
+day_models AS MATERIALIZED (   -- the collected models of a chosen day that is not a full-Hub day (every model
+                                -- of it; no model at all when there is no such day: nothing is read then)
     SELECT d.snapshot_date, d.model_key, d.model_id, d.downloads_30d
     FROM hf_daily_downloads_for(coalesce((SELECT list(DISTINCT snapshot_date) FROM snapshot
-                                          WHERE NOT coalesce(full_hub, false)), []::DATE[]), NULL) d
+                                          WHERE NOT coalesce(full_hub, false)), []::DATE[]),
+                                CASE WHEN NOT EXISTS (SELECT 1 FROM snapshot WHERE NOT coalesce(full_hub, false))
+                                     THEN []::VARCHAR[] END) d
 ),
-language AS (   -- the language models (a key once: cheaper than their countries)
-    SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model
+language AS (   -- the language models among them (a key once: cheaper than their countries); none read on
+                 -- full-Hub days (the join stops at once when day_models is empty)
+    SELECT DISTINCT model_key FROM internal.hf_attribution
+    WHERE language_model AND model_key IN (SELECT model_key FROM day_models)
 ),
 ranked_lm AS (   -- the top 100 language models among the collected models (a full-Hub day's from its roll-up)
     SELECT when_no, snapshot_date, model_key, model_id, downloads_30d FROM ranked WHERE list = 'language'
