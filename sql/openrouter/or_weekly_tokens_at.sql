@@ -23,9 +23,9 @@ WITH pulls AS (
     WHERE dataset = 'rankings-daily' AND period IN ('day', 'week')
       AND (as_of_date IS NULL OR timezone('UTC', as_of) < CAST(as_of_date AS DATE) + INTERVAL 1 DAY)
 ),
-bucket_pulls AS (
-    SELECT DISTINCT p.period, p.category, r.bucket_date, p.pull_id, p.as_of, p.estimated, p.end_date
-    FROM or_rankings r
+bucket_pulls AS (   -- each pull's buckets with rows (the pairs first: the pull's columns join a few rows)
+    SELECT p.period, p.category, r.bucket_date, p.pull_id, p.as_of, p.estimated, p.end_date, p.fetched_at
+    FROM (SELECT DISTINCT pull_id, bucket_date FROM or_rankings) r
     JOIN pulls p USING (pull_id)
 ),
 newest AS (
@@ -43,9 +43,9 @@ asked_days AS (   -- the days some main daily pull asked for, with rows or not
     FROM pulls WHERE period = 'day' AND category IS NULL
 ),
 filled_days AS (  -- the days with rows in the main daily series, and the UTC day their rows first arrived
-    SELECT r.bucket_date AS day, min(CAST(timezone('UTC', p.fetched_at) AS DATE)) AS filled_on
-    FROM or_rankings r JOIN pulls p USING (pull_id)
-    WHERE p.period = 'day' AND p.category IS NULL
+    SELECT bucket_date AS day, min(CAST(timezone('UTC', fetched_at) AS DATE)) AS filled_on
+    FROM bucket_pulls
+    WHERE period = 'day' AND category IS NULL
     GROUP BY 1
 ),
 week_fetched AS (  -- per category and week: the UTC day its weekly bucket was last fetched with rows
@@ -99,10 +99,16 @@ from_days AS (
 candidates AS (
     SELECT * FROM from_weeks UNION ALL SELECT * FROM from_days
 ),
-chosen AS (   -- per week: a complete basis first, then a weekly bucket before summed days
-    SELECT * FROM candidates
-    QUALIFY dense_rank() OVER (PARTITION BY category, week_start
-                               ORDER BY complete DESC, basis = 'week' DESC) = 1
+bases AS (   -- per week, the basis chosen: a complete one first, then a weekly bucket before summed days
+    SELECT category, week_start,
+           arg_max(basis, CASE WHEN complete THEN 2 ELSE 0 END + CASE WHEN basis = 'week' THEN 1 ELSE 0 END) AS basis
+    FROM (SELECT category, week_start, 'week' AS basis, days = 7 AS complete FROM weekly_days
+          UNION ALL
+          SELECT category, week_start, 'days', days = 7 FROM day_counts)
+    GROUP BY category, week_start
+),
+chosen AS (   -- (decided per week, not per row: the same rows as a rank over every row of the week)
+    SELECT c.* FROM candidates c SEMI JOIN bases b USING (category, week_start, basis)
 )
 SELECT category, week_start, model_permaslug, total_tokens,
        sum(total_tokens) OVER (PARTITION BY category, week_start) AS week_total_tokens,

@@ -3,38 +3,14 @@
 --   * variants_merged = false: one row per permaslug as OpenRouter ranks them (':free' apart).
 --   * variants_merged = true: the variants of one model summed (only variants that made the top 50
 --     of a bucket are in the data) and ranked again.
+-- One half of or_weekly_rankings_at (which makes both from one reading of the rankings).
 -- 'other' (everything outside the top 50) is not ranked but counts in share's denominator.
 -- Columns: category, week_start, rank, model_permaslug (model_slug when merged), variants (the
 -- permaslugs summed), author, organisation, country, mapped_by, total_tokens, share (of all the week's
 -- tokens), week_total_tokens, basis, days (of the week's seven, the days stored), complete (all seven
 -- days stored, as or_weekly_tokens_at decides), estimated, as_of, citation.
 CREATE OR REPLACE MACRO or_weekly_top_models_at(as_of_date := NULL, variants_merged := false) AS TABLE
-WITH weekly AS (
-    SELECT * FROM or_weekly_tokens_at(as_of_date)
-),
-models AS (
-    SELECT w.*, a.model_slug, a.author, a.organisation, a.country, a.mapped_by
-    FROM weekly w
-    JOIN or_model_attribution a USING (model_permaslug)
-    WHERE w.model_permaslug <> 'other'
-),
-grouped AS (
-    SELECT category, week_start,
-           CASE WHEN variants_merged THEN model_slug ELSE model_permaslug END AS model_permaslug,
-           list_sort(list(model_permaslug)) AS variants,
-           any_value(author) AS author, any_value(organisation) AS organisation, any_value(country) AS country,
-           any_value(mapped_by) AS mapped_by,
-           sum(total_tokens) AS total_tokens,
-           any_value(week_total_tokens) AS week_total_tokens,
-           any_value(basis) AS basis, any_value(days) AS days, any_value(complete) AS complete,
-           any_value(estimated) AS estimated, any_value(as_of) AS as_of, any_value(citation) AS citation
-    FROM models
-    GROUP BY category, week_start, CASE WHEN variants_merged THEN model_slug ELSE model_permaslug END
-)
-SELECT category, week_start,
-       row_number() OVER (PARTITION BY category, week_start ORDER BY total_tokens DESC, model_permaslug) AS rank,
-       model_permaslug, variants, author, organisation, country, mapped_by, total_tokens,
-       CAST(total_tokens AS DOUBLE) / nullif(CAST(week_total_tokens AS DOUBLE), 0) AS share,
-       week_total_tokens, basis, days, complete, estimated, as_of, citation
-FROM grouped;
+SELECT * EXCLUDE (merged)
+FROM or_weekly_rankings_at(as_of_date)
+WHERE merged = variants_merged;
 COMMENT ON MACRO TABLE or_weekly_top_models_at IS 'or_weekly_top_models_at(as_of_date, variants_merged): each ISO week''s ranking of OpenRouter models by tokens, with who made them (or_model_attribution), as known on as_of_date (NULL = everything)';
