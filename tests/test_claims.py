@@ -650,6 +650,13 @@ def test_article_models_counted_on_the_newest_day_known_then(db):
     assert (
         measured(date(2026, 4, 5)) == "published: 2 repo(s) since 2025-01-15; 150 downloads in 30 days, 7,000 all-time"
     )
+    # both repos were created the same moment: the first repo named is the first id, every time (it
+    # alternated between runs when the tie was left to the aggregate), in the claim and in the report
+    mimo = next(r for r in latest(db, "article_models_open_on_hf") if r["scope"].startswith("Hugging Face Hub; MiMo "))
+    assert "First repo: XiaomiMiMo/MiMo-7B-Base (created 2025-01-15)" in mimo["detail"]
+    assert query(db, "SELECT first_repo FROM report_article_models(NULL) WHERE model = 'MiMo'") == [
+        ("XiaomiMiMo/MiMo-7B-Base",)
+    ]
 
 
 # ---- nothing after --as-of; full-Hub days; claims as data ---------------------------------------

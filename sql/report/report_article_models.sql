@@ -6,21 +6,12 @@ CREATE OR REPLACE MACRO report_article_models(as_of_date := NULL) AS TABLE
 WITH articles AS (
     SELECT * FROM ref.article_models
 ),
-ids AS (   -- the articles' namespaces first: the patterns then run on a few thousand ids, not every id
-    SELECT i.* FROM internal.hf_ids i
-    WHERE lower(i.namespace) IN (SELECT lower(namespace) FROM articles)
-),
-repos AS (
-    SELECT a.model, i.canonical_id, m.created_at
-    FROM articles a
-    JOIN ids i ON lower(i.namespace) = lower(a.namespace)
-    JOIN hf_models m ON m.model_id = i.model_id
-    WHERE regexp_matches(i.repo_name, a.id_pattern)
-      AND (as_of_date IS NULL OR m.first_seen <= CAST(as_of_date AS DATE))
+repos AS (   -- the repos matching each model's namespace and pattern (shared with the claim)
+    SELECT model, canonical_id, created_at FROM article_model_repos(as_of_date)
 ),
 firsts AS (
     SELECT model, count(DISTINCT canonical_id) AS repos, CAST(min(created_at) AS DATE) AS first_release,
-           arg_min(canonical_id, created_at) AS first_repo
+           arg_min(canonical_id, row(created_at, canonical_id)) FILTER (WHERE created_at IS NOT NULL) AS first_repo
     FROM repos
     GROUP BY model
 )
