@@ -178,11 +178,25 @@ class Replay:
             f"FROM hf_replay_factor_{name}"
             for name, (groups, _) in FACTORS.items()
         )
+        # Each key's multiset of factor rows is named by fixed-size sums of two independent 64-bit hashes
+        # of its rows (and their count): an aggregate that spills, where a list of strings per key sorted
+        # by a rank needed more than COLLECTOR_DB_MEMORY (1GB) for the 2.5 million keys of a full-Hub
+        # store. Two different multisets share a name only if both 128 hash bits collide: for the few
+        # thousand distinct profiles, a chance of about 1e-31.
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE hf_replay_key_profile AS
-                SELECT key_no, dense_rank() OVER (ORDER BY sig)::INTEGER AS profile_no
-                FROM (SELECT key_no, list_sort(list(row_sig)) AS sig FROM ({signature}) GROUP BY key_no)"""
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_key_sig AS
+                SELECT key_no, count(*) AS n, sum(hash(row_sig)::HUGEINT) AS h1,
+                       sum(hash(row_sig || chr(31))::HUGEINT) AS h2
+                FROM ({signature}) GROUP BY key_no"""
         )
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE hf_replay_key_profile AS
+               SELECT k.key_no, p.profile_no
+               FROM hf_replay_key_sig k
+               JOIN (SELECT n, h1, h2, row_number() OVER (ORDER BY n, h1, h2)::INTEGER AS profile_no
+                     FROM (SELECT DISTINCT n, h1, h2 FROM hf_replay_key_sig)) p USING (n, h1, h2)"""
+        )
+        con.execute("DROP TABLE hf_replay_key_sig")
         for name in FACTORS:
             # each profile's factor rows: those of one of its keys (all its keys have the same)
             con.execute(
