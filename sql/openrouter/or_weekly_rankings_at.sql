@@ -15,19 +15,13 @@ WITH models AS MATERIALIZED (   -- read twice: per variant and merged
     JOIN or_model_attribution a USING (model_permaslug)
     WHERE w.model_permaslug <> 'other'
 ),
-grouped AS (
-    SELECT false AS merged, category, week_start, model_permaslug,
-           list_sort(list(model_permaslug)) AS variants,
-           any_value(author) AS author, any_value(organisation) AS organisation, any_value(country) AS country,
-           any_value(mapped_by) AS mapped_by,
-           sum(total_tokens) AS total_tokens,
-           any_value(week_total_tokens) AS week_total_tokens,
-           any_value(basis) AS basis, any_value(days) AS days, any_value(complete) AS complete,
-           any_value(estimated) AS estimated, any_value(as_of) AS as_of, any_value(citation) AS citation
-    FROM models
-    GROUP BY category, week_start, model_permaslug
+keyed AS (   -- every row twice: under its variant (merged = false) and under its model (merged = true)
+    SELECT false AS merged, model_permaslug AS ranked_as, * FROM models
     UNION ALL
-    SELECT true AS merged, category, week_start, model_slug AS model_permaslug,
+    SELECT true AS merged, model_slug AS ranked_as, * FROM models
+),
+grouped AS (
+    SELECT merged, category, week_start, ranked_as AS model_permaslug,
            list_sort(list(model_permaslug)) AS variants,
            any_value(author) AS author, any_value(organisation) AS organisation, any_value(country) AS country,
            any_value(mapped_by) AS mapped_by,
@@ -35,8 +29,8 @@ grouped AS (
            any_value(week_total_tokens) AS week_total_tokens,
            any_value(basis) AS basis, any_value(days) AS days, any_value(complete) AS complete,
            any_value(estimated) AS estimated, any_value(as_of) AS as_of, any_value(citation) AS citation
-    FROM models
-    GROUP BY category, week_start, model_slug
+    FROM keyed
+    GROUP BY merged, category, week_start, ranked_as
 )
 SELECT merged, category, week_start,
        row_number() OVER (PARTITION BY merged, category, week_start ORDER BY total_tokens DESC, model_permaslug) AS rank,
