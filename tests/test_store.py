@@ -185,3 +185,20 @@ def test_two_stores_open_at_once_in_one_process_each_see_only_their_own(tmp_path
     for path in (first, second):
         code = f"import duckdb; duckdb.connect({str(path)!r}).execute('SELECT 1')"
         assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_a_read_inside_a_write_keeps_the_writes_memory_bound(db, monkeypatch):
+    """Memory settings belong to the process's shared DuckDB instance: a read opened while a write is
+    open in this process must not lift the write's COLLECTOR_DB_MEMORY bound."""
+    monkeypatch.setenv("COLLECTOR_DB_MEMORY", "300MB")
+
+    def limit(con) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    with store.writer(db) as outer:
+        bound = limit(outer)
+        with store.reader(db) as inner:
+            inner.execute("SELECT count(*) FROM runs").fetchone()
+        assert limit(outer) == bound
+    with store.reader(db) as alone:  # no write open: a read has DuckDB's default again
+        assert limit(alone) != bound

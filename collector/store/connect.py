@@ -188,8 +188,11 @@ def _open(path: Path, read_only: bool, sandboxed: bool) -> tuple[duckdb.DuckDBPy
         con.execute("SET TimeZone = 'UTC'")
         with _HOST.lock:
             if read_only:
-                con.execute("RESET memory_limit")
-                con.execute("RESET preserve_insertion_order")
+                # the settings are the instance's: a read beside a write in this process (nested, or
+                # sharing its attachment) keeps the write's bound
+                if not any(not held[1] for held in _HOST.attached.values()):
+                    con.execute("RESET memory_limit")
+                    con.execute("RESET preserve_insertion_order")
             else:
                 # Bounded memory for writes (a 1M-model snapshot spills instead of growing:
                 # bench/hf_ingest.py measures it). Row order carries no meaning here: ranks are columns.

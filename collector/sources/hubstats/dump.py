@@ -130,7 +130,7 @@ def _col(found: dict, name: str, expr: str | None = None, null_type: str = "VARC
     return (expr or f'"{name}"') if name in found and not pa.types.is_null(found[name]) else f"NULL::{null_type}"
 
 
-def _iso(found: dict, name: str) -> str:
+def _timestamp(found: dict, name: str) -> str:
     if name not in found or pa.types.is_null(found[name]):
         return "NULL::VARCHAR"
     if pa.types.is_timestamp(found[name]):
@@ -206,8 +206,8 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
                     SELECT id AS model_id,
                            coalesce({_col(found, "author")}, CASE WHEN contains(id, '/') THEN split_part(id, '/', 1) END)
                                AS author,
-                           {_iso(found, "createdAt")} AS created_at,
-                           {_iso(found, "lastModified")} AS last_modified,
+                           {_timestamp(found, "createdAt")} AS created_at,
+                           {_timestamp(found, "lastModified")} AS last_modified,
                            {_col(found, "pipeline_tag")} AS pipeline_tag,
                            {_col(found, "library_name")} AS library_name,
                            {_col(found, "tags", null_type="VARCHAR[]")}::VARCHAR[] AS tags,
