@@ -244,11 +244,8 @@ def test_the_replay_keeps_each_days_figures_from_the_day_before(
         )[0][0]
         assert single >= 3  # the someone/ models and THUDM/chatglm3-6b take the single listings' path
     if scopes is WITH_FULL_HUB:
-        lists = {
-            (r[1], r[0] in full)
-            for r in alone["internal.hf_rollup_top100"]
-            for full in [{d for (d,) in _query(db, "SELECT snapshot_date FROM hf_snapshots WHERE scope = 'full_hub'")}]
-        }
+        full = {d for (d,) in _query(db, "SELECT snapshot_date FROM hf_snapshots WHERE scope = 'full_hub'")}
+        lists = {(r[1], r[0] in full) for r in alone["internal.hf_rollup_top100"]}
         assert lists == {("all", True), ("language", True), ("all", False)}  # both kinds of day, both lists
     monkeypatch.setattr(rollups, "BATCH_DAYS", batch_days)
     with store.writer(db) as con:
