@@ -249,3 +249,25 @@ def test_the_pacer_is_asked_before_and_told_after_every_attempt():
 )
 def test_error_detail_is_the_servers_own_reason_on_one_line(body, detail):
     assert error_detail(Fetched(500, {}, body)) == detail
+
+
+def test_the_certificates_are_loaded_once_and_follow_ssl_cert_file(monkeypatch, tmp_path):
+    import shutil
+    import ssl
+
+    import certifi
+
+    from collector.core.http import tls_context
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    default = tls_context()
+    assert tls_context() is default  # one load per process, not one per client
+    assert default.verify_mode == ssl.CERT_REQUIRED and default.cert_store_stats()["x509_ca"] > 0
+    bundle = tmp_path / "ca.pem"
+    shutil.copyfile(certifi.where(), bundle)
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))  # as httpx honours it
+    assert tls_context() is not default
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "absent.pem"))
+    with pytest.raises(FileNotFoundError):
+        tls_context()

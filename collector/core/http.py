@@ -6,8 +6,11 @@ Works with any httpx-style response (`status_code`, `headers`, `content`), so th
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import re
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +27,23 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RATELIMIT = re.compile(r'"(?P<name>[^"]+)"\s*;\s*r\s*=\s*(?P<r>\d+)\s*;\s*t\s*=\s*(?P<t>\d+)')
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=cafile, capath=capath)
+
+
+def tls_context() -> ssl.SSLContext:
+    """The certificates httpx would trust (SSL_CERT_FILE, else SSL_CERT_DIR, else certifi's bundle),
+    loaded once per process: loading them costs about 50 ms, and every OpenRouter run makes a client."""
+    if os.environ.get("SSL_CERT_FILE"):
+        return _tls_context(os.environ["SSL_CERT_FILE"], None)
+    if os.environ.get("SSL_CERT_DIR"):
+        return _tls_context(None, os.environ["SSL_CERT_DIR"])
+    import certifi
+
+    return _tls_context(certifi.where(), None)
 
 
 class Pacer(Protocol):

@@ -110,16 +110,20 @@ def weekly_shares(path: Path, rows: list[tuple], title: str, footnote: str, ylab
         ys = [100 * series.get(w, 0.0) for w in weeks]
         style = {"linestyle": ":", "color": "grey"} if name == "all others" else {}
         (line,) = ax.plot(xs, ys, label=name, **style)
-        for x, y, week in zip(xs, ys, weeks, strict=True):
-            filled = complete[week]
-            ax.plot(
-                [x],
-                [y],
-                marker="o",
-                markersize=4,
-                color=line.get_color(),
-                markerfacecolor=line.get_color() if filled else "white",
-            )
+        # the points in two artists per series (complete weeks filled, partial ones hollow), not one
+        # per point: a year of weeks times eight series was most of the export's drawing time
+        for filled in (True, False):
+            points = [(x, y) for x, y, week in zip(xs, ys, weeks, strict=True) if complete[week] == filled]
+            if points:
+                ax.plot(
+                    [x for x, _ in points],
+                    [y for _, y in points],
+                    linestyle="none",
+                    marker="o",
+                    markersize=4,
+                    color=line.get_color(),
+                    markerfacecolor=line.get_color() if filled else "white",
+                )
     step = max(1, len(weeks) // 12)  # at most ~12 labels; every week still has its tick
     ax.set_xticks(xs)
     ax.set_xticklabels(

@@ -12,7 +12,7 @@ import httpx
 import orjson
 
 from collector import __version__
-from collector.core import settings
+from collector.core import http, settings
 from collector.core.errors import CollectorError
 from collector.core.http import Fetched, MinIntervalPacer, RequestStats, RetryPolicy, error_detail, read_bounded, send
 from collector.core.secrets import secret
@@ -92,6 +92,7 @@ class OpenRouterClient:
         self.http = httpx.Client(
             timeout=httpx.Timeout(read_timeout, connect=min(15.0, read_timeout)),
             headers={"User-Agent": f"collector/{__version__}"},
+            verify=http.tls_context(),
         )
         self.path_prefix = urlsplit(self.base_url).path.rstrip("/")
 
