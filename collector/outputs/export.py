@@ -24,7 +24,7 @@ from collector.app.runner import JobResult, Run
 from collector.core import clock
 from collector.core.errors import CollectorError, ConfigError
 from collector.core.weeks import last_complete_week, week_label
-from collector.store import Store, scalar
+from collector.store import Store
 
 OPENROUTER_CITATION = "Source: OpenRouter (openrouter.ai/rankings), as of {as_of}."
 LICENCE = (
@@ -81,19 +81,21 @@ REPORTS = (
 )
 
 
-def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        scalar(
-            con,
-            "SELECT count(*) FROM (SELECT view_name AS n FROM duckdb_views() WHERE database_name = current_database() "
+def _present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The views and table macros of the store, read once per export (each look at duckdb_functions()
+    lists every built-in function too)."""
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
             "UNION ALL SELECT function_name FROM duckdb_functions() "
-            "WHERE function_type = 'table_macro' AND database_name = current_database()) WHERE n = ?",
-            [name],
-        )
-    )
+            "WHERE function_type = 'table_macro' AND database_name = current_database()"
+        ).fetchall()
+    }
 
 
-def _write_csv(path: Path, cursor) -> int:
+def _write_csv(path: Path, cursor) -> tuple[int, str | None]:
+    """The rows as CSV; their count and their newest `as_of` (ISO text; None without such a column)."""
     header = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -103,7 +105,19 @@ def _write_csv(path: Path, cursor) -> int:
             writer.writerow(
                 ["" if v is None else (v.isoformat() if isinstance(v, (date, datetime)) else v) for v in row]
             )
-    return len(rows)
+    return len(rows), _newest_as_of(header, rows)
+
+
+def _newest_as_of(header: list[str], rows: list[tuple]) -> str | None:
+    if "as_of" not in header:
+        return None
+    i = header.index("as_of")
+    # the views' as_of is ISO text (fmt_utc) or a timestamp: both compare in time order
+    values = [row[i] for row in rows if row[i] is not None]
+    if not values:
+        return None
+    value = max(values)
+    return value if isinstance(value, str) else value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _claims_sql(con) -> str:
@@ -118,16 +132,6 @@ def _claims_sql(con) -> str:
     # As known on the Monday after the week: a week's OpenRouter buckets are published once it has ended,
     # so "as of Sunday" would leave out the very week being exported.
     return f"SELECT * FROM claims_at({names[0]} := $known_on, {names[1]} := $monday)"
-
-
-def _as_of(con, sql: str, params: dict) -> str | None:
-    try:
-        value = con.execute(f"SELECT max(as_of) FROM ({sql})", params).fetchone()[0]
-    except duckdb.Error:
-        return None
-    if value is None:
-        return None
-    return value if isinstance(value, str) else value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -> tuple[Path, dict]:
@@ -162,10 +166,11 @@ def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -
     }
     try:
         with store.reader() as con:
+            present = _present(con)
             for report in REPORTS:
                 path = staging / report.file
                 entry: dict = {"source": report.source}
-                if not _exists(con, report.view):
+                if report.view not in present:
                     entry["rows"] = 0
                     entry["note"] = (
                         f"{report.view} is not in this database (views are created by the first collect run)"
@@ -174,15 +179,14 @@ def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -
                 else:
                     sql = report.sql or _claims_sql(con)
                     used = {k: v for k, v in params.items() if f"${k}" in sql}  # DuckDB rejects unused ones
-                    entry["rows"] = _write_csv(path, con.execute(sql, used))
+                    entry["rows"], as_of = _write_csv(path, con.execute(sql, used))
                     if entry["rows"] == 0:
                         entry["note"] = "no data in scope for this week"
                     if report.source in ("hf", "openrouter"):
-                        as_of = _as_of(con, sql, used)
                         current = manifest["as_of"][report.source]
                         manifest["as_of"][report.source] = max(filter(None, [current, as_of]), default=None)
                 manifest["reports"][report.file] = entry
-            _charts(con, staging, monday, sunday, manifest)
+            _charts(con, staging, monday, sunday, manifest, present)
         data_reports = [entry for name, entry in manifest["reports"].items() if name != "claims.csv"]
         manifest["empty"] = all(entry.get("rows", 0) == 0 for entry in data_reports)
         if manifest["empty"]:
@@ -220,12 +224,12 @@ def export_week(store: Store, out: Path, monday: date, *, force: bool = False) -
     return target, manifest
 
 
-def _charts(con, staging: Path, monday: date, sunday: date, manifest: dict) -> None:
+def _charts(con, staging: Path, monday: date, sunday: date, manifest: dict, present: set[str]) -> None:
     from collector.outputs import charts  # matplotlib: only when an export runs
 
     hf_note = f"Hugging Face Hub, 30-day downloads of the models collected, as of {manifest['as_of']['hf'] or 'n/a'}"
     rows = []
-    if _exists(con, "hf_downloads_by_country"):
+    if "hf_downloads_by_country" in present:
         rows = con.execute(
             "SELECT snapshot_date, country, share_30d FROM hf_downloads_by_country "
             "WHERE snapshot_date <= $sunday AND scope = 'with derivatives' ORDER BY 1",
@@ -239,7 +243,7 @@ def _charts(con, staging: Path, monday: date, sunday: date, manifest: dict) -> N
         "% of 30-day downloads",
     )
     rows = []
-    if _exists(con, "or_token_share_by_country"):
+    if "or_token_share_by_country" in present:
         has_category = "category" in [c[0] for c in con.execute("DESCRIBE or_token_share_by_country").fetchall()]
         where = "week_start <= $monday" + (" AND category = 'all'" if has_category else "")
         rows = con.execute(
@@ -255,7 +259,7 @@ def _charts(con, staging: Path, monday: date, sunday: date, manifest: dict) -> N
         "% of the week's tokens",
     )
     rows = []
-    if _exists(con, "hf_downloads_by_family"):
+    if "hf_downloads_by_family" in present:
         rows = con.execute(
             "SELECT snapshot_date, family, scope, downloads_30d FROM hf_downloads_by_family "
             "WHERE snapshot_date <= $sunday AND family IN ('Qwen', 'Llama') ORDER BY 1",
