@@ -83,10 +83,13 @@ def test_default_path_comes_from_the_environment(collected, monkeypatch):
         collector.open(collected.parent / "none.duckdb").claims()
 
 
-def test_the_reports_charts_as_altair_charts(db):
+def test_the_reports_charts_as_altair_charts(db, tmp_path_factory):
+    import shutil
+
+    from tests.seed import shared_template
     from tests.test_report import history
 
-    history(db)
+    shutil.copyfile(shared_template(tmp_path_factory, "report-history", history), db)  # built once a session
     charts = collector.open(db).charts()
     assert {"llama", "or_top20", "prices"} <= set(charts)
     spec = charts["llama"].to_dict(validate=False)

@@ -5,14 +5,17 @@ in .artifacts/ for a person to look at."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import query
-from tests.seed import seeded
+from tests.conftest import call_cli, isolate, query
+from tests.seed import seeded, shared_template
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / ".artifacts"
@@ -85,65 +88,93 @@ CUT_TEXTS = """svgs => svgs.flatMap(svg => {
 })"""
 
 
-def open_page(page_path: Path, screenshot: Path | None = None, width: int = 1280) -> dict:
-    """Load the page offline in Chromium; what a person would see, as data."""
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module's pages (each page gets a context of its own)."""
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (scripts/check installs Debian's package when it can)")
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def open_page(browser, page_path: Path, screenshot: Path | None = None, width: int = 1280) -> dict:
+    """Load the page offline in Chromium; what a person would see, as data."""
     problems: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(offline=True, viewport={"width": width, "height": 900})
-            page = context.new_page()
-            page.on(
-                "console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
-            )
-            page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-            page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
-            page.goto(page_path.as_uri())
-            page.wait_for_function("document.body.dataset.ready", timeout=20_000)
-            seen = {
-                "ready": page.evaluate("document.body.dataset.ready"),
-                "text": page.inner_text("body"),
-                "sections": page.eval_on_selector_all("section.claim", "es => es.map(e => e.id)"),
-                "charts": page.eval_on_selector_all(
-                    ".chart",
-                    "es => es.map(e => { const g = e.querySelector('svg'); const r = g ? g.getBoundingClientRect() "
-                    ": {width: 0, height: 0}; return [e.dataset.chart, r.width, r.height]; })",
-                ),
-                "page_width": page.evaluate("document.documentElement.scrollWidth"),
-                "viewport_width": page.evaluate("window.innerWidth"),
-                # what a chart would cut: each text of its svg (title, subtitle, axis labels, legend)
-                # sticking out of the svg's box, or a chart wider than the screen
-                "cut": page.eval_on_selector_all(".chart svg", CUT_TEXTS),
-                # the right edge of each verdict cell: on a phone, none is hidden in a box scrolled sideways
-                "verdict_right": page.eval_on_selector_all(
-                    "td.verdict", "es => es.map(e => e.getBoundingClientRect().right)"
-                ),
-            }
-            if screenshot:
-                screenshot.parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(screenshot), full_page=True)
-        finally:
-            browser.close()
+    context = browser.new_context(offline=True, viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+        page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+        page.goto(page_path.as_uri())
+        page.wait_for_function("document.body.dataset.ready", timeout=20_000)
+        seen = {
+            "ready": page.evaluate("document.body.dataset.ready"),
+            "text": page.inner_text("body"),
+            "sections": page.eval_on_selector_all("section.claim", "es => es.map(e => e.id)"),
+            "charts": page.eval_on_selector_all(
+                ".chart",
+                "es => es.map(e => { const g = e.querySelector('svg'); const r = g ? g.getBoundingClientRect() "
+                ": {width: 0, height: 0}; return [e.dataset.chart, r.width, r.height]; })",
+            ),
+            "page_width": page.evaluate("document.documentElement.scrollWidth"),
+            "viewport_width": page.evaluate("window.innerWidth"),
+            # what a chart would cut: each text of its svg (title, subtitle, axis labels, legend)
+            # sticking out of the svg's box, or a chart wider than the screen
+            "cut": page.eval_on_selector_all(".chart svg", CUT_TEXTS),
+            # the right edge of each verdict cell: on a phone, none is hidden in a box scrolled sideways
+            "verdict_right": page.eval_on_selector_all(
+                "td.verdict", "es => es.map(e => e.getBoundingClientRect().right)"
+            ),
+        }
+        if screenshot:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        context.close()
     seen["problems"] = problems
     seen["requests"] = requests
     return seen
 
 
-def test_the_page_in_a_real_browser(run, db, tmp_path):
-    history(db)
-    out = tmp_path / "report.html"
-    result = run("--db", str(db), "report", "--out", str(out))
-    assert result.code == 0, result.err
-    assert "6 charts" in result.err  # + qwq (no series) and article models (no repo seeded): said, not drawn
-    seen = open_page(out, ARTIFACTS / "report.png")
+@dataclass
+class Report:
+    db: Path  # a copy of the history store (read it; copy it again to write)
+    page: Path
+    code: int
+    err: str
+
+
+@pytest.fixture(scope="module")
+def history_report(tmp_path_factory) -> Report:
+    """`collector report` run once per module on a copy of the history store (built once per session):
+    the tests below read the same page in different ways."""
+    template = shared_template(tmp_path_factory, "report-history", history)
+    folder = tmp_path_factory.mktemp("history-report")
+    db = folder / "adoption.duckdb"
+    shutil.copyfile(template, db)
+    page = folder / "report.html"
+    err = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stderr(err):
+        isolate(mp, folder)
+        code = call_cli("--db", str(db), "report", "--out", str(page))
+    return Report(db, page, code, err.getvalue())
+
+
+def test_the_page_in_a_real_browser(history_report, browser):
+    assert history_report.code == 0, history_report.err
+    assert "6 charts" in history_report.err  # + qwq (no series) and article models (no repo seeded): said, not drawn
+    seen = open_page(browser, history_report.page, ARTIFACTS / "report.png")
     assert seen["ready"] == "1"
     assert seen["problems"] == [] and seen["requests"] == []
     assert seen["cut"] == []
-    claim_ids = [r[0] for r in query(db, "SELECT claim_id FROM ref.claims")]
+    claim_ids = [r[0] for r in query(history_report.db, "SELECT claim_id FROM ref.claims")]
     assert sorted(seen["sections"]) == sorted(claim_ids)
     drawn = {key: (w, h) for key, w, h in seen["charts"]}
     assert set(drawn) == {"llama", "china_hub", "or_top20", "hub_top100", "prices", "qwen_llama"}
@@ -157,11 +188,9 @@ def test_the_page_in_a_real_browser(run, db, tmp_path):
     assert "Source: Hugging Face Hub API and hub-stats dumps, as of 2025-11-03T07:00:00Z." in text
 
 
-def test_the_page_fits_a_phone(run, db, tmp_path):
-    history(db)
-    out = tmp_path / "report.html"
-    assert run("--db", str(db), "report", "--out", str(out)).code == 0
-    seen = open_page(out, ARTIFACTS / "report-phone.png", width=390)
+def test_the_page_fits_a_phone(history_report, browser):
+    assert history_report.code == 0, history_report.err
+    seen = open_page(browser, history_report.page, ARTIFACTS / "report-phone.png", width=390)
     assert seen["problems"] == []
     assert seen["page_width"] <= 390  # no sideways scrolling: tables scroll in their own box
     assert len(seen["charts"]) == 6 and all(0 < w <= 390 and h > 150 for _, w, h in seen["charts"])
@@ -175,28 +204,27 @@ def test_the_page_fits_a_phone(run, db, tmp_path):
     assert "CC BY 4.0" in text
 
 
-def test_little_history_says_so_and_still_renders(run, db, tmp_path):
+def test_little_history_says_so_and_still_renders(run, db, tmp_path, browser):
     with seeded(db):
         pass
     out = tmp_path / "report.html"
     result = run("--db", str(db), "report", "--out", str(out))
     assert result.code == 0, result.err
     assert "0 charts" in result.err and "with nothing to draw yet" in result.err
-    seen = open_page(out)
+    seen = open_page(browser, out)
     assert seen["ready"] == "1" and seen["problems"] == []
     assert "This store holds 0 Hub snapshot days and 0 OpenRouter weeks" in seen["text"]
     assert "collector import hub-stats" in seen["text"]
 
 
-def test_the_file_is_self_contained_and_the_specs_valid(run, db, tmp_path):
+def test_the_file_is_self_contained_and_the_specs_valid(history_report):
     import altair as alt
 
     from collector.outputs.report import data, page
     from collector.store import Store
 
-    history(db)
-    out = tmp_path / "report.html"
-    assert run("--db", str(db), "report", "--out", str(out)).code == 0
+    assert history_report.code == 0, history_report.err
+    out, db = history_report.page, history_report.db
     html = out.read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=|@import|url\(http", html)
     assert out.stat().st_size < 2_000_000
@@ -217,11 +245,11 @@ def test_the_file_is_self_contained_and_the_specs_valid(run, db, tmp_path):
             assert len(rules) == 1
 
 
-def test_as_of_keeps_later_data_out(run, db, tmp_path):
+def test_as_of_keeps_later_data_out(run, db, tmp_path, history_report):
     from collector.outputs.report import data
     from collector.store import Store
 
-    history(db)
+    shutil.copyfile(history_report.db, db)
     from datetime import date
 
     report = data.gather(Store(db), date(2025, 3, 20))

@@ -41,6 +41,26 @@ def test_load_order_lists_every_file_once(monkeypatch, tmp_path):
         views.load_order()
 
 
+def test_what_the_views_are_built_from_is_read_again_when_a_file_changes(monkeypatch, tmp_path):
+    """The digest every command's first connection compares is remembered while no view file or
+    reference CSV changes, and follows any change to them."""
+    import shutil
+
+    root = tmp_path / "sql"
+    shutil.copytree(views.sql_root(), root)
+    monkeypatch.setattr(views, "sql_root", lambda: root)
+    first = views.built_from()
+    assert views.built_from() is first and first.version == views.content_version()
+    assert "claims" in first.views and "claims_at" in first.objects - first.views
+    with (root / "claims" / "claims.sql").open("a") as fh:
+        fh.write("-- edited\n")
+    edited = views.built_from()
+    assert edited.version != first.version and edited.version == views.content_version()
+    (root / "claims" / "extra.sql").write_text("-- extra\nCREATE OR REPLACE MACRO extra() AS 1;\n")
+    with pytest.raises(RuntimeError, match=r"not listed \['claims/extra.sql'\]"):
+        views.built_from()
+
+
 def test_every_user_view_carries_a_comment_and_show_tables_hides_internals(empty_store):
     db = empty_store  # what Store.prepare() makes, copied from the template
     con = duckdb.connect(str(db), read_only=True)

@@ -10,7 +10,9 @@ collector/sql/ (pyproject.toml), so an installed collector reads its own views.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -71,6 +73,63 @@ def files() -> list[tuple[str, str]]:
     return [(name, root.joinpath(name).read_text(encoding="utf-8")) for name in load_order()]
 
 
+# (sql root, the files' sizes and times) -> what they declare: every command's first connection
+# asks, and reading, hashing and parsing the few dozen files costs more than looking at their times
+_BUILT_FROM: dict[tuple, BuiltFrom] = {}
+
+
+@dataclass(frozen=True)
+class BuiltFrom:
+    files: list[tuple[str, str]]  # (name, text) in load order
+    version: str  # content_version()
+    views: frozenset[str]  # the views they create
+    objects: frozenset[str]  # the views and macros
+
+
+def _stamps(folder: str, suffixes: tuple[str, ...], into: list) -> None:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    _stamps(entry.path, suffixes, into)
+            elif entry.name.endswith(suffixes):
+                st = entry.stat()
+                into.append((entry.path, st.st_size, st.st_mtime_ns))
+
+
+def _stamp(root: Traversable) -> tuple | None:
+    """What changes when a view file or a reference CSV does (None where they are not plain files)."""
+    if not isinstance(root, Path):
+        return None
+    stamps: list = []
+    try:
+        _stamps(str(root), (".sql", ".txt"), stamps)
+        _stamps(str(reference.REFERENCE_DIR), (".csv",), stamps)
+    except OSError:
+        return None
+    return tuple(sorted(stamps))
+
+
+def built_from() -> BuiltFrom:
+    """files(), their content_version() and what they declare, remembered while no file changes."""
+    root = sql_root()
+    stamp = _stamp(root)
+    key = (str(root), stamp)
+    if stamp is not None and key in _BUILT_FROM:
+        return _BUILT_FROM[key]
+    view_files = files()
+    found = BuiltFrom(
+        view_files,
+        content_version(view_files),
+        frozenset(declared_objects(view_files, macros=False)),
+        frozenset(declared_objects(view_files)),
+    )
+    if stamp is not None:
+        _BUILT_FROM.clear()
+        _BUILT_FROM[key] = found
+    return found
+
+
 def content_version(view_files: list[tuple[str, str]] | None = None) -> str:
     """A digest of sql/ (in load order) and of the reference CSVs: what the derived part is built from."""
     digest = hashlib.sha256()
@@ -99,8 +158,8 @@ def present_objects(con: duckdb.DuckDBPyConnection, *, macros: bool = True) -> s
     return {r[0] for r in con.execute(sql).fetchall()}
 
 
-def _missing(con: duckdb.DuckDBPyConnection, view_files: list[tuple[str, str]], thorough: bool) -> set[str]:
-    return declared_objects(view_files, macros=thorough) - present_objects(con, macros=thorough)
+def _missing(con: duckdb.DuckDBPyConnection, built: BuiltFrom, thorough: bool) -> set[str]:
+    return set(built.objects if thorough else built.views) - present_objects(con, macros=thorough)
 
 
 def state(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
@@ -117,17 +176,17 @@ def set_state(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the views and reference tables were built from this collector's sql/ and CSVs."""
-    view_files = files()
-    return state(con, "views_version") == content_version(view_files) and not _missing(con, view_files, False)
+    built = built_from()
+    return state(con, "views_version") == built.version and not _missing(con, built, False)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, *, force: bool = False, thorough: bool = False) -> bool:
     """Reload the reference tables and (re)create every view and macro, in one transaction, when what
     they are built from changed, a view is missing (`thorough`: a macro too), or `force`. Returns whether
     anything was done."""
-    view_files = files()
-    version = content_version(view_files)
-    if not force and state(con, "views_version") == version and not _missing(con, view_files, thorough):
+    built = built_from()
+    view_files, version = built.files, built.version
+    if not force and state(con, "views_version") == version and not _missing(con, built, thorough):
         return False
     con.execute("BEGIN TRANSACTION")
     try:
