@@ -132,17 +132,21 @@ def unregister(name: str) -> None:
     _JOBS.pop(name, None)
 
 
-def _load_builtin() -> None:
+def _load_builtin() -> list[str]:
+    names = []
     for entry in BUILTIN:
         module, attr = entry.split(":")
         job = getattr(importlib.import_module(module), attr)
         _JOBS.setdefault(job.name, job)
+        names.append(job.name)
+    return names
 
 
 def jobs() -> dict[str, Job]:
-    """Every registered job by name (the built-in ones first, in `collect all` order)."""
-    _load_builtin()
-    return dict(_JOBS)
+    """Every registered job by name (the built-in ones first, in `collect all` order, whether or not
+    another job was registered before they were loaded)."""
+    builtin = _load_builtin()
+    return {name: _JOBS[name] for name in builtin} | {n: j for n, j in _JOBS.items() if n not in builtin}
 
 
 def get(name: str) -> Job:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from collector import reference
 from collector.app.registry import Job, Option
@@ -13,13 +14,12 @@ from collector.app.runner import JobResult, Run
 from collector.core import clock
 from collector.core.errors import CollectorError
 from collector.core.secrets import redact_url
-from collector.sources.hf import client as hf_client
-from collector.sources.hf import commit as hf_commit
-from collector.sources.hf import rollups
-from collector.sources.hf.pages import RawPages, ScopeCounts, stage_pages
-from collector.sources.hf.parse import HfStage
 from collector.sources.hf.scopes import PAGE_SIZE, Scope
 from collector.store import Store
+
+if TYPE_CHECKING:
+    from collector.sources.hf.client import HubClient
+    from collector.sources.hf.pages import ScopeCounts
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,16 @@ def collect_hf(
     page_size: int = PAGE_SIZE,
     namespaces: list[str] | None = None,
     progress: Callable[[str], None] | None = None,
-    client: hf_client.HubClient | None = None,
+    client: HubClient | None = None,
 ) -> JobResult:
+    # the client (huggingface_hub, httpx2) and the staging (pyarrow) are imported when a Hub run
+    # starts, not by every command that builds the CLI from the registry (a third of its start-up)
+    from collector.sources.hf import client as hf_client
+    from collector.sources.hf import commit as hf_commit
+    from collector.sources.hf import rollups
+    from collector.sources.hf.pages import RawPages, stage_pages
+    from collector.sources.hf.parse import HfStage
+
     if namespaces is None:
         namespaces = reference.hf_namespaces_to_collect(path=orgs)
     scopes = [Scope.author(ns, page_size) for ns in namespaces]
@@ -99,6 +107,8 @@ def collect_hf(
 
 
 def _counts(counts: dict[str, ScopeCounts], scope: str) -> ScopeCounts:
+    from collector.sources.hf.pages import ScopeCounts
+
     return counts.get(scope) or ScopeCounts()
 
 

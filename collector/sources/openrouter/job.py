@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from collector.app.registry import Job, Option
 from collector.app.runner import JobResult, Run
@@ -17,12 +18,12 @@ from collector.core import clock, weeks
 from collector.core.errors import ConfigError
 from collector.core.progress import step
 from collector.core.secrets import redact_url
-from collector.core.staging import ParquetStage
-from collector.sources.openrouter import client as or_client
-from collector.sources.openrouter import commit as or_commit
-from collector.sources.openrouter import fetch, parse, plan
+from collector.sources.openrouter import plan
 from collector.store import Store
 from collector.store.status import ranges
+
+if TYPE_CHECKING:
+    from collector.sources.openrouter.client import OpenRouterClient
 
 
 def collect_openrouter(
@@ -31,8 +32,14 @@ def collect_openrouter(
     since: date | None = None,
     restate_days: int = plan.DEFAULT_RESTATE_DAYS,
     progress: Callable[[str], None] | None = None,
-    client: or_client.OpenRouterClient | None = None,
+    client: OpenRouterClient | None = None,
 ) -> JobResult:
+    # httpx and pyarrow (the staging) come in when a run starts, not with every command (as for the Hub)
+    from collector.core.staging import ParquetStage
+    from collector.sources.openrouter import client as or_client
+    from collector.sources.openrouter import commit as or_commit
+    from collector.sources.openrouter import fetch, parse
+
     day = clock.today()
     last = plan.last_completed_day(day)
     notes: list[str] = []
