@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from collector.core import cancel
-from collector.core.errors import CollectorError
+from collector.core.errors import CollectorError, ConfigError
 from collector.core.http import (
     Fetched,
     FixedWindowPacer,
@@ -269,5 +269,11 @@ def test_the_certificates_are_loaded_once_and_follow_ssl_cert_file(monkeypatch, 
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))  # as httpx honours it
     assert tls_context() is not default
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "absent.pem"))
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(
+        ConfigError, match=r"SSL_CERT_FILE=.*absent.pem: cannot load certificates from it \(No such file"
+    ):
+        tls_context()
+    (tmp_path / "junk.pem").write_text("not a certificate\n")
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "junk.pem"))
+    with pytest.raises(ConfigError, match=r"SSL_CERT_FILE=.*junk.pem: cannot load certificates"):
         tls_context()

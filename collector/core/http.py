@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import orjson
 
 from collector.core import cancel, clock, settings
-from collector.core.errors import CollectorError
+from collector.core.errors import CollectorError, ConfigError
 from collector.core.secrets import redact
 
 log = logging.getLogger(__name__)
@@ -36,11 +36,19 @@ def _tls_context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
 
 def tls_context() -> ssl.SSLContext:
     """The certificates httpx would trust (SSL_CERT_FILE, else SSL_CERT_DIR, else certifi's bundle),
-    loaded once per process: loading them costs about 50 ms, and every OpenRouter run makes a client."""
-    if os.environ.get("SSL_CERT_FILE"):
-        return _tls_context(os.environ["SSL_CERT_FILE"], None)
-    if os.environ.get("SSL_CERT_DIR"):
-        return _tls_context(None, os.environ["SSL_CERT_DIR"])
+    loaded once per process: loading them costs about 50 ms, and every OpenRouter run makes a client.
+    Certificates that cannot be loaded are a ConfigError naming the variable."""
+    for name, as_file in (("SSL_CERT_FILE", True), ("SSL_CERT_DIR", False)):
+        value = os.environ.get(name)
+        if value:
+            try:
+                return _tls_context(value, None) if as_file else _tls_context(None, value)
+            except (OSError, ssl.SSLError) as exc:
+                reason = getattr(exc, "strerror", None) or str(exc)
+                raise ConfigError(
+                    f"{name}={value}: cannot load certificates from it ({reason}): "
+                    f"point it at a PEM {'bundle' if as_file else 'folder'} or unset it"
+                ) from exc
     import certifi
 
     return _tls_context(certifi.where(), None)
