@@ -440,4 +440,9 @@ def seeded(db: Path) -> Iterator[Seed]:
         empty_store(db)
     with store.writer(db) as con:
         yield Seed(con)
-        rollups.reattribute(con)  # what a Hub commit does for its day, for every seeded day
+        # what a Hub commit does for its day, for every seeded day (a store with no Hub rows at all
+        # has nothing to attribute or roll up: the claims miss nothing, and the first Hub write does it)
+        if con.execute(
+            "SELECT EXISTS (FROM hf_snapshots) OR EXISTS (FROM hf_models) OR EXISTS (FROM hf_lineage)"
+        ).fetchone()[0]:
+            rollups.reattribute(con)
