@@ -11,6 +11,8 @@ import time
 from datetime import UTC
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import query, release_stores
 from tests.fakes.server import Reply
 from tests.seed import empty_store as empty_store_at
@@ -68,6 +70,7 @@ def write_schedule(tmp_path: Path, orgs: Path, cron: str = "15 2 * * *") -> Path
     return path
 
 
+@pytest.mark.usefixtures("empty_store")  # a prepared store: the child does not build the views
 def test_sigterm_mid_run_commits_nothing_and_rerun_completes(run, hub, db, orgs, tmp_path):
     write_schedule(tmp_path, orgs)
     release = hold_first_page(hub)
@@ -90,6 +93,7 @@ def test_sigterm_mid_run_commits_nothing_and_rerun_completes(run, hub, db, orgs,
     ]
 
 
+@pytest.mark.usefixtures("empty_store")  # a prepared store: the child does not build the views
 def test_scheduler_catches_up_then_stops_cleanly_on_sigterm(hub, db, orgs, tmp_path):
     """Started at 06:00 after a missed 02:15 run: it runs the job once at start; SIGTERM during
     that job stops the scheduler after the job rolled back."""
@@ -109,6 +113,7 @@ def test_scheduler_catches_up_then_stops_cleanly_on_sigterm(hub, db, orgs, tmp_p
     assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
 
 
+@pytest.mark.usefixtures("empty_store")  # a prepared store: the child does not build the views
 def test_scheduler_runs_a_due_job_and_logs_start_and_end(hub, db, orgs, tmp_path):
     config = write_schedule(tmp_path, orgs)
     proc = subprocess.Popen(
@@ -149,6 +154,7 @@ def test_two_writers_at_once_both_finish_without_duplicates(hub, db, orgs):
     ) == [(0,)]
 
 
+@pytest.mark.usefixtures("empty_store")  # a prepared store: the child does not build the views
 def test_readers_open_the_store_while_a_run_fetches(run, hub, db, orgs):
     assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0  # a first run
     release = hold_first_page(hub)  # the writer stays mid-fetch until both readers are done
@@ -177,6 +183,7 @@ def test_readers_open_the_store_while_a_run_fetches(run, hub, db, orgs):
     assert writer.returncode == 0
 
 
+@pytest.mark.usefixtures("empty_store")  # a prepared store: the child does not build the views
 def test_sql_command_formats_and_refuses_writes(run, hub, db, orgs):
     assert run("--db", str(db), "collect", "hf", "--orgs", str(orgs), "--top", "0").code == 0
     table = run("--db", str(db), "sql", "SELECT scope, model_count FROM hf_snapshots ORDER BY scope")
@@ -192,6 +199,7 @@ def test_sql_command_formats_and_refuses_writes(run, hub, db, orgs):
     assert bad.code == 1 and "Parser Error" in bad.err
 
 
+@pytest.mark.usefixtures("empty_store")  # a prepared store: the child does not build the views
 def test_a_second_scheduler_on_the_same_db_is_refused(hub, db, orgs, tmp_path):
     config = tmp_path / "schedules.yaml"
     config.write_text(f"jobs:\n  hf:\n    cron: '15 2 1 1 *'\n    top: 0\n    orgs: {orgs}\n")  # not due: idle
@@ -237,6 +245,7 @@ def test_a_run_crossing_utc_midnight_is_the_day_it_started(run, hub, db, orgs, m
     assert query(db, "SELECT DISTINCT last_seen::VARCHAR FROM hf_models") == [("2026-05-01",)]
 
 
+@pytest.mark.usefixtures("empty_store")  # a prepared store: the child does not build the views
 def test_ctrl_c_stops_at_a_safe_point(hub, db, orgs, tmp_path):
     release = hold_first_page(hub)
     cmd = cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0")
@@ -250,6 +259,7 @@ def test_ctrl_c_stops_at_a_safe_point(hub, db, orgs, tmp_path):
     assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]
 
 
+@pytest.mark.usefixtures("empty_store")  # a prepared store: the child does not build the views
 def test_second_ctrl_c_forces_the_stop(hub, db, orgs, tmp_path):
     release = hold_first_page(hub)  # a response that does not come while the test runs
     cmd = cli(db, "collect", "hf", "--orgs", str(orgs), "--top", "0")
