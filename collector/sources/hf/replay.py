@@ -12,8 +12,10 @@ group's sums and, for a batch of days, works out only the rows that can differ f
     each scope and model's latest counters and the batch's own counter rows);
   * every other model (listed by several scopes or under several ids, or in a Hub-wide top N, whose
     rank the set's cut-off reads: `multi`, a few percent) gets its rows from hf_daily_downloads_from,
-    the macro that makes a day's rows for the after-commit path too, for the day before the batch and
-    every day of it.
+    the macro that makes a day's rows for the after-commit path too, on the days its row can have
+    moved (a counter row or a listing come or gone for one of its ids, or the day's snapshots
+    finished in another order: `_multi_moved`) and the day before each, and on the days it is in a
+    top N listing (the sets' top rows); on its other days its row is the day before's.
 
 Each changed row becomes the new value added and the old one taken away (`delta`), summed as integers
 per day and profile (the keys with the same factor rows: family, organisation, weight, language flag;
@@ -309,6 +311,8 @@ class Replay:
             "hf_replay_pairs",
             "hf_replay_multi",
             "hf_replay_multi_models",
+            "hf_replay_multi_moved",
+            "hf_replay_multi_needed",
             "hf_replay_delta",
             "hf_replay_profile_delta",
         ):
@@ -383,13 +387,79 @@ class Replay:
                 {_net("changed")}"""
         )
 
+    def _multi_moved(self, base: int, last: int) -> None:
+        """hf_replay_multi_moved: the batch days (key_no, day_no) on which a model of hf_replay_multi can
+        have another row than the day before; on the others its row is the day before's, and only
+        these are made and compared (most days, most of these models keep their counters).
+
+        A model's row on a day is the counters of the listing that wins among its listings (by
+        hf_daily_downloads_from's order: a current id before a renamed one, then the snapshot's as_of
+        and id), each listing's counters being its scope's latest counter row at or before the day.
+        So the row can differ from the day before's only on a day with a counter row for one of its
+        ids in some scope, on a day one of its (scope, id) listings came or went, or on a day whose
+        snapshots finished in another order than the day before's (or a scope listed twice on
+        either day, which the bits per day cannot tell apart): every model then."""
+        span = last - base
+        moved = ((1 << (span + 1)) - 1) & ~1  # bits 1..span: the batch's days
+        con = self.con
+        orders = con.execute(
+            "SELECT day_no, list(scope_no ORDER BY as_of, snapshot_id) FROM hf_replay_snapshots "
+            "WHERE day_no >= $base AND day_no <= $last GROUP BY day_no ORDER BY day_no",
+            {"base": base, "last": last},
+        ).fetchall()
+        reordered = [
+            day
+            for (day, order), (before_day, before) in zip(orders, [(None, None), *orders], strict=False)
+            if day > base
+            and (
+                before_day != day - 1
+                or order != before
+                or len(set(order)) < len(order)
+                or len(set(before)) < len(before)
+            )
+        ]
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_moved AS
+                SELECT DISTINCT key_no, day_no::INTEGER AS day_no FROM (
+                    SELECT k.key_no, c.day_no
+                    FROM hf_replay_changes c JOIN hf_replay_keys k USING (model_no)
+                    SEMI JOIN hf_replay_multi m USING (key_no)
+                    UNION ALL
+                    SELECT key_no, {base} + off
+                    FROM (SELECT key_no, listed, unnest(range(1, {span + 1})) AS off
+                          FROM hf_replay_pairs SEMI JOIN hf_replay_multi USING (key_no)
+                          WHERE xor(listed, listed << 1) & {moved} <> 0)
+                    WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
+                    UNION ALL
+                    SELECT key_no, unnest($reordered::INTEGER[]) FROM hf_replay_multi
+                )""",
+            {"reordered": reordered},
+        )
+
     def _multi_delta(self, base: int, last: int) -> None:
         """Add to hf_replay_delta the other models' changes, from their rows made by hf_daily_downloads_from
         for the day before the batch and each of its days. Their rows with a top rank are the sets' top rows."""
         con = self.con
+        self._multi_moved(base, last)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_replay_multi_models AS "
             "SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no)"
+        )
+        # the rows made: each moved day and the day before it, and the days a model is in a top N
+        # listing (the sets' top rows and the top 100 read them), for each of the key's ids
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_needed AS
+                SELECT k.model_no, n.day_no
+                FROM (SELECT key_no, day_no FROM hf_replay_multi_moved
+                      UNION
+                      SELECT key_no, day_no - 1 FROM hf_replay_multi_moved
+                      UNION
+                      SELECT k.key_no, s.day_no
+                      FROM internal.hf_listings l
+                      JOIN hf_replay_snapshots s USING (snapshot_id)
+                      JOIN hf_replay_keys k USING (model_no)
+                      WHERE s.top AND s.day_no > {base} AND s.day_no <= {last}) n
+                JOIN hf_replay_keys k USING (key_no)"""
         )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_rows AS
@@ -397,8 +467,8 @@ class Replay:
                     SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of, l.rank, l.model_no
                     FROM internal.hf_listings l
                     JOIN hf_replay_snapshots s USING (snapshot_id)
+                    SEMI JOIN hf_replay_multi_needed n ON n.model_no = l.model_no AND n.day_no = s.day_no
                     WHERE s.day_no >= {base} AND s.day_no <= {last}
-                      AND l.model_no IN (SELECT model_no FROM hf_replay_multi_models)
                 ),
                 {OBSERVED} AS (
                     SELECT l.*, c.downloads_30d, c.downloads_all_time
@@ -419,8 +489,9 @@ class Replay:
                            n.key_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d, n.downloads_all_time AS now_all,
                            b.key_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
                            b.downloads_all_time AS before_all
-                    FROM (SELECT * FROM hf_replay_multi_rows WHERE day_no > {base}) n
-                    FULL JOIN (SELECT * FROM hf_replay_multi_rows WHERE day_no < {last}) b
+                    FROM (FROM hf_replay_multi_rows SEMI JOIN hf_replay_multi_moved USING (key_no, day_no)) n
+                    FULL JOIN (FROM hf_replay_multi_rows r
+                               SEMI JOIN hf_replay_multi_moved m ON m.key_no = r.key_no AND m.day_no = r.day_no + 1) b
                       ON b.key_no = n.key_no AND b.day_no + 1 = n.day_no
                 ),
                 changed AS (
