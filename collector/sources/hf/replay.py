@@ -265,11 +265,10 @@ class Replay:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_pairs AS
                SELECT p.*, k.key_no, f.profile_no
-               FROM (SELECT s.scope_no, l.model_no, bit_or(1::BIGINT << (s.day_no - $base)) AS listed,
-                            count(*) AS listings, bool_or(s.top) AS top
+               FROM (SELECT s.scope_no, l.model_no, bit_or(s.bit) AS listed, count(*) AS listings, bool_or(s.top) AS top
                      FROM internal.hf_listings l
-                     JOIN hf_replay_snapshots s USING (snapshot_id)
-                     WHERE s.day_no >= $base AND s.day_no <= $last
+                     JOIN (SELECT snapshot_id, scope_no, top, 1::BIGINT << (day_no - $base) AS bit FROM hf_replay_snapshots
+                           WHERE day_no >= $base AND day_no <= $last) s USING (snapshot_id)
                      GROUP BY s.scope_no, l.model_no) p
                JOIN hf_replay_keys k USING (model_no)
                JOIN hf_replay_key_profile f USING (key_no)""",
@@ -293,17 +292,10 @@ class Replay:
             self._sums(name, groups, base, last)
         self._write(days)
         # the counters state after the batch: each scope and model's newest row (rows of a scope and
-        # model are at most one a day, and the batch's days are all later than the state's; the struct
-        # keeps NULL counters, which arg_max of a bare column would skip)
+        # model are at most one a day, and the batch's days are all later than the state's)
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
-               SELECT * FROM hf_replay_state ANTI JOIN hf_replay_changes USING (scope_no, model_no)
-               UNION ALL
-               SELECT scope_no, model_no, day_no, v.downloads_30d, v.downloads_all_time
-               FROM (SELECT scope_no, model_no, max(day_no) AS day_no,
-                            arg_max({'downloads_30d': downloads_30d, 'downloads_all_time': downloads_all_time}, day_no) AS v
-                     FROM hf_replay_changes
-                     GROUP BY scope_no, model_no)"""
+               SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time FROM hf_replay_counters WHERE newest"""
         )
         for table in (
             "hf_replay_changes",
@@ -333,10 +325,15 @@ class Replay:
         moved = ((1 << (span + 1)) - 1) & ~1  # bits 1..span: the batch's days
         con = self.con
         # the counters the batch's days can see, written out once: read here, by the multi models'
-        # listings and by a full-Hub day's top 100
+        # listings and by a full-Hub day's top 100; each with the scope and model's row before it
+        # and whether it is the newest (the state after the batch), from one window
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE hf_replay_counters AS "
-            "SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes"
+            """CREATE OR REPLACE TEMP TABLE hf_replay_counters AS
+               SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
+                      lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
+                      lag(downloads_all_time) OVER w AS before_all, lead(day_no) OVER w IS NULL AS newest
+               FROM (SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes)
+               WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)"""
         )
         # the value on the day and on the day before (a listing without any counter row has none, as
         # in hf_daily_downloads_from's inner ASOF join); a counter row that left the downloads as they
@@ -347,19 +344,17 @@ class Replay:
                     SELECT scope_no, model_no, profile_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
                 ),
                 counted AS (   -- each counter row of the batch and the one before it
-                    SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
-                           lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
-                           lag(downloads_all_time) OVER w AS before_all
-                    FROM hf_replay_counters
-                    WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)
-                    QUALIFY day_no > {base}
+                    SELECT * FROM hf_replay_counters WHERE day_no > {base}
                 ),
-                transitions AS (   -- listed and not the day before, or the reverse, without a counter row
+                transitions AS MATERIALIZED (   -- listed and not the day before, or the reverse (a few)
                     SELECT scope_no, model_no, profile_no, ({base} + off)::INTEGER AS day_no,
                            (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
                     FROM (SELECT *, unnest(range(1, {span + 1})) AS off FROM single
                           WHERE xor(listed, listed << 1) & {moved} <> 0)
                     WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
+                ),
+                transition_counters AS (   -- their listings' counter rows (found by a hash of the few transitions)
+                    FROM hf_replay_counters SEMI JOIN transitions USING (scope_no, model_no)
                 ),
                 valued AS (
                     SELECT c.day_no, s.profile_no,
@@ -374,8 +369,9 @@ class Replay:
                     FROM (SELECT t.day_no, t.profile_no, t.listed_now, t.listed_before,
                                  arg_max({{'downloads_30d': c.downloads_30d, 'downloads_all_time': c.downloads_all_time}},
                                          c.day_no) AS v
-                          FROM (FROM transitions ANTI JOIN hf_replay_changes USING (scope_no, model_no, day_no)) t
-                          JOIN hf_replay_counters c
+                          -- those without a counter row on the day
+                          FROM (FROM transitions ANTI JOIN transition_counters USING (scope_no, model_no, day_no)) t
+                          JOIN transition_counters c
                             ON c.scope_no = t.scope_no AND c.model_no = t.model_no AND c.day_no < t.day_no
                           GROUP BY t.scope_no, t.model_no, t.day_no, t.profile_no, t.listed_now, t.listed_before)
                 ),
@@ -384,7 +380,12 @@ class Replay:
                     WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
                                AND now_all IS NOT DISTINCT FROM before_all)
                 )
-                {_net("changed")}"""
+                -- summed per day and profile at once (integers: PROFILE_DELTA's sums of these sums are
+                -- the same), a few thousand rows instead of every changed listing
+                SELECT day_no, profile_no, sum(models) AS models, sum(n30) AS n30, sum(s30) AS s30,
+                       sum(nall) AS nall, sum(sall) AS sall
+                FROM ({_net("changed")})
+                GROUP BY ALL"""
         )
 
     def _multi_moved(self, base: int, last: int) -> None:
@@ -422,8 +423,8 @@ class Replay:
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_moved AS
                 SELECT DISTINCT key_no, day_no::INTEGER AS day_no FROM (
                     SELECT k.key_no, c.day_no
-                    FROM hf_replay_changes c JOIN hf_replay_keys k USING (model_no)
-                    SEMI JOIN hf_replay_multi m USING (key_no)
+                    FROM (FROM hf_replay_changes SEMI JOIN hf_replay_multi_models USING (model_no)) c
+                    JOIN hf_replay_keys k USING (model_no)
                     UNION ALL
                     SELECT key_no, {base} + off
                     FROM (SELECT key_no, listed, unnest(range(1, {span + 1})) AS off
@@ -440,11 +441,11 @@ class Replay:
         """Add to hf_replay_delta the other models' changes, from their rows made by hf_daily_downloads_from
         for the day before the batch and each of its days. Their rows with a top rank are the sets' top rows."""
         con = self.con
-        self._multi_moved(base, last)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_replay_multi_models AS "
             "SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no)"
         )
+        self._multi_moved(base, last)
         # the rows made: each moved day and the day before it, and the days a model is in a top N
         # listing (the sets' top rows and the top 100 read them), for each of the key's ids
         con.execute(
