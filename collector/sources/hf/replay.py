@@ -307,7 +307,7 @@ class Replay:
         # model are at most one a day, and the batch's days are all later than the state's)
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
-               SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time FROM hf_replay_counters WHERE newest"""
+               SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time FROM hf_replay_counters WHERE until IS NULL"""
         )
         for table in (
             "hf_replay_changes",
@@ -338,12 +338,12 @@ class Replay:
         con = self.con
         # the counters the batch's days can see, written out once: read here, by the multi models'
         # listings and by a full-Hub day's top 100; each with the scope and model's row before it
-        # and whether it is the newest (the state after the batch), from one window
+        # and the day of the row after it (none: the newest, the state after the batch), from one window
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_counters AS
                SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
                       lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
-                      lag(downloads_all_time) OVER w AS before_all, lead(day_no) OVER w IS NULL AS newest
+                      lag(downloads_all_time) OVER w AS before_all, lead(day_no) OVER w AS until
                FROM (SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes)
                WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)"""
         )
@@ -484,8 +484,9 @@ class Replay:
                 {OBSERVED} AS (
                     SELECT l.*, c.downloads_30d, c.downloads_all_time
                     FROM listed l
-                    ASOF JOIN (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
-                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.day_no >= c.day_no
+                    JOIN (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
+                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no
+                     AND l.day_no >= c.day_no AND (l.day_no < c.until OR c.until IS NULL)
                 )
                 SELECT r.*, d.day_no, k.key_no
                 FROM hf_daily_downloads_from('{OBSERVED}') r
