@@ -456,6 +456,19 @@ class Replay:
             "SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no)"
         )
         self._multi_moved(base, last)
+        # The snapshots whose listings are read (the others' are the pairs' bits: a scope's only
+        # snapshot of a day, not a top N, lists a pair that day if its bit is set, and its rank is
+        # never read): the top N listings, whose ranks are, and a scope's several snapshots of a day.
+        # By their ids, so that the scan reads only their row groups.
+        read = [
+            r[0]
+            for r in con.execute(
+                """SELECT snapshot_id FROM hf_replay_snapshots WHERE day_no >= $base AND day_no <= $last
+                   QUALIFY top OR count(*) OVER (PARTITION BY scope_no, day_no) > 1 ORDER BY 1""",
+                {"base": base, "last": last},
+            ).fetchall()
+        ]
+        in_read = f"l.snapshot_id IN ({', '.join(str(int(i)) for i in read)})" if read else "false"
         # the rows made: each moved day and the day before it, and the days a model is in a top N
         # listing (the sets' top rows and the top 100 read them), for each of the key's ids
         con.execute(
@@ -469,17 +482,25 @@ class Replay:
                       FROM internal.hf_listings l
                       JOIN hf_replay_snapshots s USING (snapshot_id)
                       JOIN hf_replay_keys k USING (model_no)
-                      WHERE s.top AND s.day_no > {base} AND s.day_no <= {last}) n
+                      WHERE {in_read} AND s.top AND s.day_no > {base} AND s.day_no <= {last}) n
                 JOIN hf_replay_keys k USING (key_no)"""
         )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_rows AS
                 WITH listed AS (
+                    SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of,
+                           NULL::INTEGER AS rank, p.model_no
+                    FROM hf_replay_multi_needed n
+                    JOIN hf_replay_pairs p USING (model_no)
+                    JOIN hf_replay_snapshots s ON s.scope_no = p.scope_no AND s.day_no = n.day_no
+                    WHERE (p.listed >> (n.day_no - {base})) & 1 = 1
+                      AND NOT list_contains($read, s.snapshot_id)
+                    UNION ALL
                     SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of, l.rank, l.model_no
                     FROM internal.hf_listings l
                     JOIN hf_replay_snapshots s USING (snapshot_id)
                     SEMI JOIN hf_replay_multi_needed n ON n.model_no = l.model_no AND n.day_no = s.day_no
-                    WHERE s.day_no >= {base} AND s.day_no <= {last}
+                    WHERE {in_read} AND s.day_no >= {base} AND s.day_no <= {last}
                 ),
                 {OBSERVED} AS (
                     SELECT l.*, c.downloads_30d, c.downloads_all_time
@@ -491,7 +512,8 @@ class Replay:
                 SELECT r.*, d.day_no, k.key_no
                 FROM hf_daily_downloads_from('{OBSERVED}') r
                 JOIN hf_replay_days d USING (snapshot_date)
-                JOIN hf_replay_key_names k USING (model_key)"""
+                JOIN hf_replay_key_names k USING (model_key)""",
+            {"read": read},
         )
         # a day's row against the day before's, both from the macro: only the rows that differ count
         con.execute(
