@@ -8,8 +8,9 @@ group's sums and, for a batch of days, works out only the rows that can differ f
 
   * a model listed once (one scope, one id: `single`) has that listing's counters, which change only
     on a day with a counter row for it (internal.hf_counters keeps changes only) or when it is listed
-    or dropped; its old and new values come from the counters (an ASOF join over the replay's state of
-    each scope and model's latest counters and the batch's own counter rows);
+    or dropped; its old and new values come from the counters (a window over the replay's state of
+    each scope and model's latest counters and the batch's own counter rows: each row and the one
+    before it);
   * every other model (listed by several scopes or under several ids, or in a Hub-wide top N, whose
     rank the set's cut-off reads: `multi`, a few percent) gets its rows from hf_daily_downloads_from,
     the macro that makes a day's rows for the after-commit path too, on the days its row can have
@@ -264,12 +265,22 @@ class Replay:
             raise ValueError(f"the replay takes the snapshot days in order, without gaps: {days}")
         base, last = self.last_day, numbers[-1]
         window = {"base": base, "last": last}
+        # the counters the batch's days can see (the state before it and its own counter rows), written
+        # out once: read by both deltas and by a full-Hub day's top 100; each row with the scope and
+        # model's row before it and the day of the row after it (none: the newest, the state after the
+        # batch), from one window
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_changes AS
-               SELECT s.scope_no, c.model_no, s.day_no, c.downloads_30d, c.downloads_all_time
-               FROM internal.hf_counters c
-               JOIN hf_replay_snapshots s USING (snapshot_id)
-               WHERE s.day_no > $base AND s.day_no <= $last""",
+            """CREATE OR REPLACE TEMP TABLE hf_replay_counters AS
+               SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
+                      lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
+                      lag(downloads_all_time) OVER w AS before_all, lead(day_no) OVER w AS until
+               FROM (SELECT * FROM hf_replay_state
+                     UNION ALL
+                     SELECT s.scope_no, c.model_no, s.day_no, c.downloads_30d, c.downloads_all_time
+                     FROM internal.hf_counters c
+                     JOIN hf_replay_snapshots s USING (snapshot_id)
+                     WHERE s.day_no > $base AND s.day_no <= $last)
+               WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)""",
             window,
         )
         # each scope and model listed in the window (the day before the batch and its days): a bit per
@@ -310,7 +321,6 @@ class Replay:
                SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time FROM hf_replay_counters WHERE until IS NULL"""
         )
         for table in (
-            "hf_replay_changes",
             "hf_replay_counters",
             "hf_replay_pairs",
             "hf_replay_multi",
@@ -336,17 +346,6 @@ class Replay:
         span = last - base
         moved = ((1 << (span + 1)) - 1) & ~1  # bits 1..span: the batch's days
         con = self.con
-        # the counters the batch's days can see, written out once: read here, by the multi models'
-        # listings and by a full-Hub day's top 100; each with the scope and model's row before it
-        # and the day of the row after it (none: the newest, the state after the batch), from one window
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_counters AS
-               SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
-                      lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
-                      lag(downloads_all_time) OVER w AS before_all, lead(day_no) OVER w AS until
-               FROM (SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes)
-               WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)"""
-        )
         # the value on the day and on the day before (a listing without any counter row has none, as
         # in hf_daily_downloads_from's inner ASOF join); a counter row that left the downloads as they
         # were (likes, trending) changes nothing and gives no rows
@@ -434,8 +433,9 @@ class Replay:
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_moved AS
                 SELECT DISTINCT key_no, day_no::INTEGER AS day_no FROM (
                     SELECT k.key_no, c.day_no
-                    FROM (FROM hf_replay_changes SEMI JOIN hf_replay_multi_models USING (model_no)) c
+                    FROM (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
                     JOIN hf_replay_keys k USING (model_no)
+                    WHERE c.day_no > {base}
                     UNION ALL
                     SELECT key_no, {base} + off
                     FROM (SELECT key_no, listed, unnest({_moves(span)}) AS off
