@@ -15,8 +15,9 @@ group's sums and, for a batch of days, works out only the rows that can differ f
     rank the set's cut-off reads: `multi`, a few percent) gets its rows from hf_daily_downloads_from,
     the macro that makes a day's rows for the after-commit path too, on the days its row can have
     moved (a counter row or a listing come or gone for one of its ids, or the day's snapshots
-    finished in another order: `_multi_moved`) and the day before each, and on the days it is in a
-    top N listing (the sets' top rows); on its other days its row is the day before's.
+    finished in another order: `_multi_moved`), on the day before the batch, and on the days it is
+    in a top N listing (the sets' top rows); on its other days its row is the day before's, so a
+    moved day's old row is the one of the model's moved day before it (or of the day before the batch).
 
 Each changed row becomes the new value added and the old one taken away (`delta`), summed as integers
 per day and profile (the keys with the same factor rows: family, organisation, weight, language flag;
@@ -431,7 +432,10 @@ class Replay:
         ]
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_moved AS
-                SELECT DISTINCT key_no, day_no::INTEGER AS day_no FROM (
+                -- each with the model's moved day before it (or the day before the batch), whose row
+                -- is the one of the day before (none moved in between)
+                SELECT key_no, day_no, coalesce(lag(day_no) OVER (PARTITION BY key_no ORDER BY day_no), {base}) AS since
+                FROM (SELECT DISTINCT key_no, day_no::INTEGER AS day_no FROM (
                     SELECT k.key_no, c.day_no
                     FROM (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
                     JOIN hf_replay_keys k USING (model_no)
@@ -443,13 +447,14 @@ class Replay:
                           WHERE xor(listed, listed << 1) & {moved} <> 0)
                     UNION ALL
                     SELECT key_no, unnest($reordered::INTEGER[]) FROM hf_replay_multi
-                )""",
+                ))""",
             {"reordered": reordered},
         )
 
     def _multi_delta(self, base: int, last: int) -> None:
         """Add to hf_replay_delta the other models' changes, from their rows made by hf_daily_downloads_from
-        for the day before the batch and each of its days. Their rows with a top rank are the sets' top rows."""
+        on their moved days (each against the row of the moved day before it, or of the day before the
+        batch). Their rows with a top rank are the sets' top rows."""
         con = self.con
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_replay_multi_models AS "
@@ -469,14 +474,15 @@ class Replay:
             ).fetchall()
         ]
         in_read = f"l.snapshot_id IN ({', '.join(str(int(i)) for i in read)})" if read else "false"
-        # the rows made: each moved day and the day before it, and the days a model is in a top N
-        # listing (the sets' top rows and the top 100 read them), for each of the key's ids
+        # the rows made: each moved day and the one before it (the day before the batch for the first),
+        # whose row the day before the moved day has, and the days a model is in a top N listing (the
+        # sets' top rows and the top 100 read them), for each of the key's ids
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_needed AS
                 SELECT k.model_no, n.day_no
                 FROM (SELECT key_no, day_no FROM hf_replay_multi_moved
                       UNION
-                      SELECT key_no, day_no - 1 FROM hf_replay_multi_moved
+                      SELECT key_no, since FROM hf_replay_multi_moved
                       UNION
                       SELECT k.key_no, s.day_no
                       FROM internal.hf_listings l
@@ -519,14 +525,13 @@ class Replay:
         con.execute(
             f"""INSERT INTO hf_replay_delta
                 WITH paired AS (
-                    SELECT coalesce(n.day_no, b.day_no + 1) AS day_no, coalesce(n.key_no, b.key_no) AS key_no,
+                    SELECT m.day_no, m.key_no,
                            n.key_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d, n.downloads_all_time AS now_all,
                            b.key_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
                            b.downloads_all_time AS before_all
-                    FROM (FROM hf_replay_multi_rows SEMI JOIN hf_replay_multi_moved USING (key_no, day_no)) n
-                    FULL JOIN (FROM hf_replay_multi_rows r
-                               SEMI JOIN hf_replay_multi_moved m ON m.key_no = r.key_no AND m.day_no = r.day_no + 1) b
-                      ON b.key_no = n.key_no AND b.day_no + 1 = n.day_no
+                    FROM hf_replay_multi_moved m
+                    LEFT JOIN hf_replay_multi_rows n ON n.key_no = m.key_no AND n.day_no = m.day_no
+                    LEFT JOIN hf_replay_multi_rows b ON b.key_no = m.key_no AND b.day_no = m.since
                 ),
                 changed AS (
                     SELECT p.*, f.profile_no FROM paired p JOIN hf_replay_key_profile f USING (key_no)
