@@ -253,6 +253,42 @@ def test_the_replay_keeps_each_days_figures_from_the_day_before(
     assert _rollups(db) == alone
 
 
+@pytest.mark.parametrize("batch_days", [1, 4, 31])
+def test_a_model_listed_twice_takes_the_listing_that_finished_last_each_day(tmp_path, monkeypatch, batch_days):
+    """A model listed by two scopes with other counters in each has the counters of the listing that
+    finished last that day: when the scopes finish in another order than the day before, or a scope
+    listed twice in a day lists it in its second listing one day and not the next, its row changes
+    with no counter row written and no (scope, model) listing come or gone, and the replay (which
+    makes a model's row again only on the days something of it moved) must see it."""
+    db = tmp_path / "store.duckdb"
+    store.Store(db).prepare()
+    flipped = {DAYS[2], DAYS[3], DAYS[6], DAYS[9]}  # the author's listing finishes last on these days
+    # the coverage scope crawled twice, before and after the author's: the model in its second listing
+    # on the first day, not on the second (the days finish in the same order of scopes)
+    rerun = {DAYS[7]: True, DAYS[8]: False}
+    llama, qwen = ("meta-llama/Llama-3.1-8B", 200, 2000), ("Qwen/Qwen2.5-7B", 50, 500)
+    with store.writer(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        _metadata(con)
+        for day in DAYS:
+            author, coverage = (2, 1) if day in flipped else (1, 0) if day in rerun else (1, 2)
+            _append(con, _snapshot(con, "author:meta-llama", day, author), [("meta-llama/Llama-3.1-8B", 100, 1000)])
+            _append(con, _snapshot(con, "coverage_min_downloads:0", day, coverage), [llama, qwen])
+            if day in rerun:
+                _append(
+                    con, _snapshot(con, "coverage_min_downloads:0", day, 3), [llama, qwen] if rerun[day] else [qwen]
+                )
+        con.execute("COMMIT")
+    alone = _each_day_on_its_own(db)
+    rows = [r for r in alone["internal.hf_rollup_family"] if r[1:3] == ("Llama", "first-party")]
+    last = [100 if day in flipped or rerun.get(day) is False else 200 for day in DAYS]  # the last listing's
+    assert [r[4] for r in rows] == last
+    monkeypatch.setattr(rollups, "BATCH_DAYS", batch_days)
+    with store.writer(db) as con:
+        rollups.reattribute(con)
+    assert _rollups(db) == alone
+
+
 def test_the_replay_takes_the_days_in_order(tmp_path, tmp_path_factory):
     db = tmp_path / "store.duckdb"
     _history(tmp_path_factory, db)

@@ -8,12 +8,16 @@ group's sums and, for a batch of days, works out only the rows that can differ f
 
   * a model listed once (one scope, one id: `single`) has that listing's counters, which change only
     on a day with a counter row for it (internal.hf_counters keeps changes only) or when it is listed
-    or dropped; its old and new values come from the counters (an ASOF join over the replay's state of
-    each scope and model's latest counters and the batch's own counter rows);
+    or dropped; its old and new values come from the counters (a window over the replay's state of
+    each scope and model's latest counters and the batch's own counter rows: each row and the one
+    before it);
   * every other model (listed by several scopes or under several ids, or in a Hub-wide top N, whose
     rank the set's cut-off reads: `multi`, a few percent) gets its rows from hf_daily_downloads_from,
-    the macro that makes a day's rows for the after-commit path too, for the day before the batch and
-    every day of it.
+    the macro that makes a day's rows for the after-commit path too, on the days its row can have
+    moved (a counter row or a listing come or gone for one of its ids, or the day's snapshots
+    finished in another order: `_multi_moved`), on the day before the batch, and on the days it is
+    in a top N listing (the sets' top rows); on its other days its row is the day before's, so a
+    moved day's old row is the one of the model's moved day before it (or of the day before the batch).
 
 Each changed row becomes the new value added and the old one taken away (`delta`), summed as integers
 per day and profile (the keys with the same factor rows: family, organisation, weight, language flag;
@@ -100,6 +104,18 @@ def _net(changed: str) -> str:
     return (
         f"SELECT day_no::INTEGER AS day_no, profile_no, has_now::INTEGER - has_before::INTEGER AS models, {', '.join(parts)} "
         f"FROM {changed} WHERE has_now OR has_before"
+    )
+
+
+def _moves(span: int) -> str:
+    """The offsets (1 to `span`) of the days on which a row's `listed` bits (bit 0: the day before the
+    batch) differ from the day before, as a list to unnest: a listing that came or went once (most of
+    those that moved at all; every one on a replay's first day) is one bit, found by counting the bits
+    below it, instead of testing each day."""
+    x = f"(xor(listed, listed << 1) & {((1 << (span + 1)) - 1) & ~1})"
+    return (
+        f"CASE WHEN {x} = 0 THEN []::BIGINT[] WHEN {x} & ({x} - 1) = 0 THEN [bit_count({x} - 1)::BIGINT] "
+        f"ELSE list_filter(range(1, {span + 1}), off -> ({x} >> off) & 1 = 1) END"
     )
 
 
@@ -250,12 +266,22 @@ class Replay:
             raise ValueError(f"the replay takes the snapshot days in order, without gaps: {days}")
         base, last = self.last_day, numbers[-1]
         window = {"base": base, "last": last}
+        # the counters the batch's days can see (the state before it and its own counter rows), written
+        # out once: read by both deltas and by a full-Hub day's top 100; each row with the scope and
+        # model's row before it and the day of the row after it (none: the newest, the state after the
+        # batch), from one window
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE hf_replay_changes AS
-               SELECT s.scope_no, c.model_no, s.day_no, c.downloads_30d, c.downloads_all_time
-               FROM internal.hf_counters c
-               JOIN hf_replay_snapshots s USING (snapshot_id)
-               WHERE s.day_no > $base AND s.day_no <= $last""",
+            """CREATE OR REPLACE TEMP TABLE hf_replay_counters AS
+               SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
+                      lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
+                      lag(downloads_all_time) OVER w AS before_all, lead(day_no) OVER w AS until
+               FROM (SELECT * FROM hf_replay_state
+                     UNION ALL
+                     SELECT s.scope_no, c.model_no, s.day_no, c.downloads_30d, c.downloads_all_time
+                     FROM internal.hf_counters c
+                     JOIN hf_replay_snapshots s USING (snapshot_id)
+                     WHERE s.day_no > $base AND s.day_no <= $last)
+               WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)""",
             window,
         )
         # each scope and model listed in the window (the day before the batch and its days): a bit per
@@ -263,11 +289,10 @@ class Replay:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_pairs AS
                SELECT p.*, k.key_no, f.profile_no
-               FROM (SELECT s.scope_no, l.model_no, bit_or(1::BIGINT << (s.day_no - $base)) AS listed,
-                            count(*) AS listings, bool_or(s.top) AS top
+               FROM (SELECT s.scope_no, l.model_no, bit_or(s.bit) AS listed, count(*) AS listings, bool_or(s.top) AS top
                      FROM internal.hf_listings l
-                     JOIN hf_replay_snapshots s USING (snapshot_id)
-                     WHERE s.day_no >= $base AND s.day_no <= $last
+                     JOIN (SELECT snapshot_id, scope_no, top, 1::BIGINT << (day_no - $base) AS bit FROM hf_replay_snapshots
+                           WHERE day_no >= $base AND day_no <= $last) s USING (snapshot_id)
                      GROUP BY s.scope_no, l.model_no) p
                JOIN hf_replay_keys k USING (model_no)
                JOIN hf_replay_key_profile f USING (key_no)""",
@@ -291,24 +316,18 @@ class Replay:
             self._sums(name, groups, base, last)
         self._write(days)
         # the counters state after the batch: each scope and model's newest row (rows of a scope and
-        # model are at most one a day, and the batch's days are all later than the state's; the struct
-        # keeps NULL counters, which arg_max of a bare column would skip)
+        # model are at most one a day, and the batch's days are all later than the state's)
         con.execute(
             """CREATE OR REPLACE TEMP TABLE hf_replay_state AS
-               SELECT * FROM hf_replay_state ANTI JOIN hf_replay_changes USING (scope_no, model_no)
-               UNION ALL
-               SELECT scope_no, model_no, day_no, v.downloads_30d, v.downloads_all_time
-               FROM (SELECT scope_no, model_no, max(day_no) AS day_no,
-                            arg_max({'downloads_30d': downloads_30d, 'downloads_all_time': downloads_all_time}, day_no) AS v
-                     FROM hf_replay_changes
-                     GROUP BY scope_no, model_no)"""
+               SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time FROM hf_replay_counters WHERE until IS NULL"""
         )
         for table in (
-            "hf_replay_changes",
             "hf_replay_counters",
             "hf_replay_pairs",
             "hf_replay_multi",
             "hf_replay_multi_models",
+            "hf_replay_multi_moved",
+            "hf_replay_multi_needed",
             "hf_replay_delta",
             "hf_replay_profile_delta",
         ):
@@ -328,12 +347,6 @@ class Replay:
         span = last - base
         moved = ((1 << (span + 1)) - 1) & ~1  # bits 1..span: the batch's days
         con = self.con
-        # the counters the batch's days can see, written out once: read here, by the multi models'
-        # listings and by a full-Hub day's top 100
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE hf_replay_counters AS "
-            "SELECT * FROM hf_replay_state UNION ALL SELECT * FROM hf_replay_changes"
-        )
         # the value on the day and on the day before (a listing without any counter row has none, as
         # in hf_daily_downloads_from's inner ASOF join); a counter row that left the downloads as they
         # were (likes, trending) changes nothing and gives no rows
@@ -343,19 +356,16 @@ class Replay:
                     SELECT scope_no, model_no, profile_no, listed FROM hf_replay_pairs ANTI JOIN hf_replay_multi USING (key_no)
                 ),
                 counted AS (   -- each counter row of the batch and the one before it
-                    SELECT scope_no, model_no, day_no, downloads_30d, downloads_all_time,
-                           lag(day_no) OVER w IS NOT NULL AS had_before, lag(downloads_30d) OVER w AS before_30d,
-                           lag(downloads_all_time) OVER w AS before_all
-                    FROM hf_replay_counters
-                    WINDOW w AS (PARTITION BY scope_no, model_no ORDER BY day_no)
-                    QUALIFY day_no > {base}
+                    SELECT * FROM hf_replay_counters WHERE day_no > {base}
                 ),
-                transitions AS (   -- listed and not the day before, or the reverse, without a counter row
+                transitions AS MATERIALIZED (   -- listed and not the day before, or the reverse (a few)
                     SELECT scope_no, model_no, profile_no, ({base} + off)::INTEGER AS day_no,
                            (listed >> off) & 1 = 1 AS listed_now, (listed >> (off - 1)) & 1 = 1 AS listed_before
-                    FROM (SELECT *, unnest(range(1, {span + 1})) AS off FROM single
+                    FROM (SELECT *, unnest({_moves(span)}) AS off FROM single
                           WHERE xor(listed, listed << 1) & {moved} <> 0)
-                    WHERE (listed >> off) & 1 <> (listed >> (off - 1)) & 1
+                ),
+                transition_counters AS (   -- their listings' counter rows (found by a hash of the few transitions)
+                    FROM hf_replay_counters SEMI JOIN transitions USING (scope_no, model_no)
                 ),
                 valued AS (
                     SELECT c.day_no, s.profile_no,
@@ -370,8 +380,9 @@ class Replay:
                     FROM (SELECT t.day_no, t.profile_no, t.listed_now, t.listed_before,
                                  arg_max({{'downloads_30d': c.downloads_30d, 'downloads_all_time': c.downloads_all_time}},
                                          c.day_no) AS v
-                          FROM (FROM transitions ANTI JOIN hf_replay_changes USING (scope_no, model_no, day_no)) t
-                          JOIN hf_replay_counters c
+                          -- those without a counter row on the day
+                          FROM (FROM transitions ANTI JOIN transition_counters USING (scope_no, model_no, day_no)) t
+                          JOIN transition_counters c
                             ON c.scope_no = t.scope_no AND c.model_no = t.model_no AND c.day_no < t.day_no
                           GROUP BY t.scope_no, t.model_no, t.day_no, t.profile_no, t.listed_now, t.listed_before)
                 ),
@@ -380,48 +391,147 @@ class Replay:
                     WHERE NOT (has_now AND has_before AND now_30d IS NOT DISTINCT FROM before_30d
                                AND now_all IS NOT DISTINCT FROM before_all)
                 )
-                {_net("changed")}"""
+                -- summed per day and profile at once (integers: PROFILE_DELTA's sums of these sums are
+                -- the same), a few thousand rows instead of every changed listing
+                SELECT day_no, profile_no, sum(models) AS models, sum(n30) AS n30, sum(s30) AS s30,
+                       sum(nall) AS nall, sum(sall) AS sall
+                FROM ({_net("changed")})
+                GROUP BY ALL"""
+        )
+
+    def _multi_moved(self, base: int, last: int) -> None:
+        """hf_replay_multi_moved: the batch days (key_no, day_no) on which a model of hf_replay_multi can
+        have another row than the day before; on the others its row is the day before's, and only
+        these are made and compared (most days, most of these models keep their counters).
+
+        A model's row on a day is the counters of the listing that wins among its listings (by
+        hf_daily_downloads_from's order: a current id before a renamed one, then the snapshot's as_of
+        and id), each listing's counters being its scope's latest counter row at or before the day.
+        So the row can differ from the day before's only on a day with a counter row for one of its
+        ids in some scope, on a day one of its (scope, id) listings came or went, or on a day whose
+        snapshots finished in another order than the day before's (or a scope listed twice on
+        either day, which the bits per day cannot tell apart): every model then."""
+        span = last - base
+        moved = ((1 << (span + 1)) - 1) & ~1  # bits 1..span: the batch's days
+        con = self.con
+        orders = con.execute(
+            "SELECT day_no, list(scope_no ORDER BY as_of, snapshot_id) FROM hf_replay_snapshots "
+            "WHERE day_no >= $base AND day_no <= $last GROUP BY day_no ORDER BY day_no",
+            {"base": base, "last": last},
+        ).fetchall()
+        reordered = [
+            day
+            for (day, order), (before_day, before) in zip(orders, [(None, None), *orders], strict=False)
+            if day > base
+            and (
+                before_day != day - 1
+                or order != before
+                or len(set(order)) < len(order)
+                or len(set(before)) < len(before)
+            )
+        ]
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_moved AS
+                -- each with the model's moved day before it (or the day before the batch), whose row
+                -- is the one of the day before (none moved in between)
+                SELECT key_no, day_no, coalesce(lag(day_no) OVER (PARTITION BY key_no ORDER BY day_no), {base}) AS since
+                FROM (SELECT DISTINCT key_no, day_no::INTEGER AS day_no FROM (
+                    SELECT k.key_no, c.day_no
+                    FROM (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
+                    JOIN hf_replay_keys k USING (model_no)
+                    WHERE c.day_no > {base}
+                    UNION ALL
+                    SELECT key_no, {base} + off
+                    FROM (SELECT key_no, listed, unnest({_moves(span)}) AS off
+                          FROM hf_replay_pairs SEMI JOIN hf_replay_multi USING (key_no)
+                          WHERE xor(listed, listed << 1) & {moved} <> 0)
+                    UNION ALL
+                    SELECT key_no, unnest($reordered::INTEGER[]) FROM hf_replay_multi
+                ))""",
+            {"reordered": reordered},
         )
 
     def _multi_delta(self, base: int, last: int) -> None:
         """Add to hf_replay_delta the other models' changes, from their rows made by hf_daily_downloads_from
-        for the day before the batch and each of its days. Their rows with a top rank are the sets' top rows."""
+        on their moved days (each against the row of the moved day before it, or of the day before the
+        batch). Their rows with a top rank are the sets' top rows."""
         con = self.con
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_replay_multi_models AS "
             "SELECT model_no FROM hf_replay_keys SEMI JOIN hf_replay_multi USING (key_no)"
         )
+        self._multi_moved(base, last)
+        # The snapshots whose listings are read (the others' are the pairs' bits: a scope's only
+        # snapshot of a day, not a top N, lists a pair that day if its bit is set, and its rank is
+        # never read): the top N listings, whose ranks are, and a scope's several snapshots of a day.
+        # By their ids, so that the scan reads only their row groups.
+        read = [
+            r[0]
+            for r in con.execute(
+                """SELECT snapshot_id FROM hf_replay_snapshots WHERE day_no >= $base AND day_no <= $last
+                   QUALIFY top OR count(*) OVER (PARTITION BY scope_no, day_no) > 1 ORDER BY 1""",
+                {"base": base, "last": last},
+            ).fetchall()
+        ]
+        in_read = f"l.snapshot_id IN ({', '.join(str(int(i)) for i in read)})" if read else "false"
+        # the rows made: each moved day and the one before it (the day before the batch for the first),
+        # whose row the day before the moved day has, and the days a model is in a top N listing (the
+        # sets' top rows and the top 100 read them), for each of the key's ids
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_needed AS
+                SELECT k.model_no, n.day_no
+                FROM (SELECT key_no, day_no FROM hf_replay_multi_moved
+                      UNION
+                      SELECT key_no, since FROM hf_replay_multi_moved
+                      UNION
+                      SELECT k.key_no, s.day_no
+                      FROM internal.hf_listings l
+                      JOIN hf_replay_snapshots s USING (snapshot_id)
+                      JOIN hf_replay_keys k USING (model_no)
+                      WHERE {in_read} AND s.top AND s.day_no > {base} AND s.day_no <= {last}) n
+                JOIN hf_replay_keys k USING (key_no)"""
+        )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE hf_replay_multi_rows AS
                 WITH listed AS (
+                    SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of,
+                           NULL::INTEGER AS rank, p.model_no
+                    FROM hf_replay_multi_needed n
+                    JOIN hf_replay_pairs p USING (model_no)
+                    JOIN hf_replay_snapshots s ON s.scope_no = p.scope_no AND s.day_no = n.day_no
+                    WHERE (p.listed >> (n.day_no - {base})) & 1 = 1
+                      AND NOT list_contains($read, s.snapshot_id)
+                    UNION ALL
                     SELECT s.snapshot_id, s.snapshot_date, s.scope, s.scope_no, s.day_no, s.as_of, l.rank, l.model_no
                     FROM internal.hf_listings l
                     JOIN hf_replay_snapshots s USING (snapshot_id)
-                    WHERE s.day_no >= {base} AND s.day_no <= {last}
-                      AND l.model_no IN (SELECT model_no FROM hf_replay_multi_models)
+                    SEMI JOIN hf_replay_multi_needed n ON n.model_no = l.model_no AND n.day_no = s.day_no
+                    WHERE {in_read} AND s.day_no >= {base} AND s.day_no <= {last}
                 ),
                 {OBSERVED} AS (
                     SELECT l.*, c.downloads_30d, c.downloads_all_time
                     FROM listed l
-                    ASOF JOIN (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
-                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no AND l.day_no >= c.day_no
+                    JOIN (FROM hf_replay_counters SEMI JOIN hf_replay_multi_models USING (model_no)) c
+                      ON c.scope_no = l.scope_no AND c.model_no = l.model_no
+                     AND l.day_no >= c.day_no AND (l.day_no < c.until OR c.until IS NULL)
                 )
                 SELECT r.*, d.day_no, k.key_no
                 FROM hf_daily_downloads_from('{OBSERVED}') r
                 JOIN hf_replay_days d USING (snapshot_date)
-                JOIN hf_replay_key_names k USING (model_key)"""
+                JOIN hf_replay_key_names k USING (model_key)""",
+            {"read": read},
         )
         # a day's row against the day before's, both from the macro: only the rows that differ count
         con.execute(
             f"""INSERT INTO hf_replay_delta
                 WITH paired AS (
-                    SELECT coalesce(n.day_no, b.day_no + 1) AS day_no, coalesce(n.key_no, b.key_no) AS key_no,
+                    SELECT m.day_no, m.key_no,
                            n.key_no IS NOT NULL AS has_now, n.downloads_30d AS now_30d, n.downloads_all_time AS now_all,
                            b.key_no IS NOT NULL AS has_before, b.downloads_30d AS before_30d,
                            b.downloads_all_time AS before_all
-                    FROM (SELECT * FROM hf_replay_multi_rows WHERE day_no > {base}) n
-                    FULL JOIN (SELECT * FROM hf_replay_multi_rows WHERE day_no < {last}) b
-                      ON b.key_no = n.key_no AND b.day_no + 1 = n.day_no
+                    FROM hf_replay_multi_moved m
+                    LEFT JOIN hf_replay_multi_rows n ON n.key_no = m.key_no AND n.day_no = m.day_no
+                    LEFT JOIN hf_replay_multi_rows b ON b.key_no = m.key_no AND b.day_no = m.since
                 ),
                 changed AS (
                     SELECT p.*, f.profile_no FROM paired p JOIN hf_replay_key_profile f USING (key_no)
