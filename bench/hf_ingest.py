@@ -85,7 +85,7 @@ def main() -> None:
         # after HF_ENDPOINT: huggingface_hub reads it at import
         from collector.sources.hf import client as hf_client
         from collector.sources.hf import commit as hf_commit
-        from collector.sources.hf import job as hf_job
+        from collector.sources.hf import pages as hf_pages
         from collector.sources.hf import rollups
         from collector.sources.hf.job import collect_hf
         from collector.store import Store
@@ -99,17 +99,17 @@ def main() -> None:
                 os.environ["COLLECTOR_NOW"] = day
                 client = hf_client.HubClient()
                 m = Measured()
-                original = hf_commit.commit, rollups.after_commit, hf_job.stage_pages
+                original = hf_commit.commit, rollups.after_commit, hf_pages.stage_pages
                 hf_commit.commit = timed(original[0], m.commit)
                 rollups.after_commit = timed(original[1], m.rollups)
-                hf_job.stage_pages = timed(original[2], m.stage)
+                hf_pages.stage_pages = timed(original[2], m.stage)
                 server_before, wall, cpu = cpu_seconds(server.pid), time.perf_counter(), cpu_now()
                 try:
                     result = collect_hf(
                         Store(db), top=args.models, namespaces=[], page_size=args.page_size, client=client
                     )
                 finally:
-                    hf_commit.commit, rollups.after_commit, hf_job.stage_pages = original
+                    hf_commit.commit, rollups.after_commit, hf_pages.stage_pages = original
                 m.total = Phase(time.perf_counter() - wall, cpu_now() - cpu)
                 m.server_cpu = cpu_seconds(server.pid) - server_before
                 m.rows = result.row_counts["hf_model_downloads"]
