@@ -73,9 +73,10 @@ def files() -> list[tuple[str, str]]:
     return [(name, root.joinpath(name).read_text(encoding="utf-8")) for name in load_order()]
 
 
-# (sql root, the files' sizes and times) -> what they declare: every command's first connection
-# asks, and reading, hashing and parsing the few dozen files costs more than looking at their times
-_BUILT_FROM: dict[tuple, BuiltFrom] = {}
+# ((sql root, the files' sizes and times), what they declare), of the last look: every command's
+# first connection asks, and reading, hashing and parsing the few dozen files costs more than
+# looking at their times
+_last: tuple[tuple, BuiltFrom] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,12 @@ def _stamp(root: Traversable) -> tuple | None:
 
 def built_from() -> BuiltFrom:
     """files(), their content_version() and what they declare, remembered while no file changes."""
+    global _last
     root = sql_root()
     stamp = _stamp(root)
     key = (str(root), stamp)
-    if stamp is not None and key in _BUILT_FROM:
-        return _BUILT_FROM[key]
+    if stamp is not None and _last is not None and _last[0] == key:
+        return _last[1]
     view_files = files()
     found = BuiltFrom(
         view_files,
@@ -125,8 +127,7 @@ def built_from() -> BuiltFrom:
         frozenset(declared_objects(view_files)),
     )
     if stamp is not None:
-        _BUILT_FROM.clear()
-        _BUILT_FROM[key] = found
+        _last = (key, found)
     return found
 
 
