@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -56,16 +57,21 @@ def fake_hub_process(*server_args: str) -> Iterator[subprocess.Popen]:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,
     )
+    home = None
     try:
         wait_for(port)
         os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{port}"
-        os.environ.setdefault("HF_HOME", tempfile.mkdtemp(prefix="bench-hf-home-"))
+        if "HF_HOME" not in os.environ:  # a throwaway cache, removed with the server (not left in /tmp)
+            home = os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="bench-hf-home-")
         os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
         os.environ.pop("HF_TOKEN", None)
         yield server
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if home is not None:
+            os.environ.pop("HF_HOME", None)
+            shutil.rmtree(home, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -24,15 +24,16 @@ os.environ["OPENROUTER_BASE_URL"] = "http://127.0.0.1:9/api/v1"
 def _temp_root_in_memory() -> None:
     """The tests' folders (tmp_path) in /dev/shm when it is a roomy tmpfs: every DuckDB commit and
     checkpoint waits for fsync, which costs 5 to 20 ms a time on this machine's disk and next to
-    nothing in memory; the suite commits thousands of times. A run takes about 300 MB there (pytest
-    keeps the last three). PYTEST_DEBUG_TEMPROOT (pytest's own setting) chooses another root."""
+    nothing in memory; the suite commits thousands of times. A run takes about 3 GB there while it
+    lasts, hence the 6 GB free asked; only the failed tests' folders stay after it (pyproject.toml).
+    PYTEST_DEBUG_TEMPROOT (pytest's own setting) chooses another root."""
     if "PYTEST_DEBUG_TEMPROOT" in os.environ:
         return
     try:
         free = os.statvfs("/dev/shm")
     except OSError:
         return
-    if free.f_bavail * free.f_frsize >= 4 * 2**30 and os.access("/dev/shm", os.W_OK):
+    if free.f_bavail * free.f_frsize >= 6 * 2**30 and os.access("/dev/shm", os.W_OK):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
 
 
