@@ -99,6 +99,15 @@ class Store:
             if not checkpoint and self._wal_bytes() > WAL_KEPT_BYTES:
                 con.execute("CHECKPOINT")
 
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """The store kept attached for writes that follow one another with nothing to wait for
+        between them (a snapshot's commit and its roll-ups): the writers inside share one attachment,
+        so the file is opened (its catalog read, its log replayed) once and checkpointed once, when
+        the block ends. Never around a network wait: it holds the file's lock."""
+        with opened(self.path):
+            yield
+
     def _wal_bytes(self) -> int:
         try:
             return self.path.with_name(self.path.name + ".wal").stat().st_size

@@ -3,6 +3,7 @@ model down to a download threshold; then, after the snapshot's commit, the day's
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -66,7 +67,10 @@ def collect_hf(
         "authenticated": bool(client.token),
         "snapshot_date": day.isoformat(),
     }
-    with Run(store, "collect hf", "hf", params, requests=lambda: client.stats.requests) as run:
+    with (
+        contextlib.ExitStack() as hold,
+        Run(store, "collect hf", "hf", params, requests=lambda: client.stats.requests) as run,
+    ):
         stage = HfStage(run.staging)
         raw = RawPages(run.staging / "pages")
         results = [hf_client.fetch_scope(client, scope, raw, n, progress) for n, scope in enumerate(scopes)]
@@ -86,9 +90,10 @@ def collect_hf(
         for r in results:
             r.models, r.duplicates = _counts(counts, r.scope).models, _counts(counts, r.scope).duplicates
             log.debug("%s: %d models in %d pages", r.scope, r.models, r.pages)
-        # the roll-ups write right after: the checkpoint is theirs
+        # the commit and the roll-ups right after it share one attachment of the store
+        hold.enter_context(store.held())
         counts = run.commit(lambda con: hf_commit.commit(con, stage, results, run.run_id, day), then_more=True)
-    rollups.after_commit_or_say(store, day, "collect hf", progress)
+        rollups.after_commit_or_say(store, day, "collect hf", progress)
     result = run.result(counts)
     empty = sorted(s.scope.removeprefix("author:") for s in results if s.scope.startswith("author:") and not s.models)
     if empty:

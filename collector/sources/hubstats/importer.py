@@ -5,6 +5,7 @@ rolled up like any Hub day. Importing a day again replaces that day's `full_hub`
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def import_file(
         "dataset": origin.dataset,
         "revision": origin.revision,
     }
-    with Run(store, RUN_NAME, "hf", params) as run:
+    with contextlib.ExitStack() as hold, Run(store, RUN_NAME, "hf", params) as run:
         if progress:
             progress(f"{day}: reading {origin.describe()}")
         staged, info = stage(path, run.staging, store.path)
@@ -96,9 +97,11 @@ def import_file(
 
         if progress:
             progress(f"{day}: storing {info.models:,} models")
-        counts = run.commit(write, then_more=roll_up)  # the roll-ups write right after: the checkpoint is theirs
-    if roll_up:
-        rollups.after_commit_or_say(store, day, "import hub-stats", progress)
+        if roll_up:  # the commit and the roll-ups right after it share one attachment of the store
+            hold.enter_context(store.held())
+        counts = run.commit(write, then_more=roll_up)
+        if roll_up:
+            rollups.after_commit_or_say(store, day, "import hub-stats", progress)
     result = run.result(counts)
     if info.duplicates:
         result.notes.append(f"{info.duplicates:,} repeated ids kept once")
