@@ -18,6 +18,12 @@ from __future__ import annotations
 from datetime import date
 
 COUNTERS = "downloads_30d, downloads_all_time, likes, trending_score"
+# The order counter rows are written in (every insert selects snapshot_id, model_no, then COUNTERS):
+# within a snapshot by all-time downloads, not by model number. Neighbouring rows then hold close
+# values, which DuckDB's bit-packing stores in fewer bits: on a year of 300,000 models a day, 6.7
+# bytes a counter row instead of 11.2 (the model numbers take 2.6 instead of 1.0, the four counters
+# 4.1 instead of 10.2). Nothing reads the order: every reader joins on model_no.
+ROW_ORDER = "ORDER BY 1, 4, 3, 2"
 
 
 def append(con, rows_sql: str, params: dict | list | None = None) -> int:
@@ -87,7 +93,7 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
         {"scopes": rewrite + patch},
     )
     con.execute(
-        f"INSERT INTO internal.hf_counters SELECT snapshot_id, model_no, {COUNTERS} FROM hf_changed ORDER BY snapshot_id, model_no"
+        f"INSERT INTO internal.hf_counters SELECT snapshot_id, model_no, {COUNTERS} FROM hf_changed {ROW_ORDER}"
     )
     written += con.execute("SELECT count(*) FROM hf_changed").fetchone()[0]
     # the cached latest row: a plain insert for a scope and model seen for the first time (a first run
@@ -155,12 +161,12 @@ def _insert_before(con, scope: str) -> int:
     )
     run(
         f"""INSERT INTO internal.hf_counters
-            SELECT $new, model_no, {COUNTERS} FROM hf_patch WHERE changed ORDER BY model_no"""
+            SELECT $new, model_no, {COUNTERS} FROM hf_patch WHERE changed {ROW_ORDER}"""
     )
     run(
         f"""INSERT INTO internal.hf_counters
             SELECT $next, model_no, {", ".join(f"before.{c}" for c in COUNTERS.split(", "))}
-            FROM hf_patch WHERE changed AND had_before AND NOT next_has_row ORDER BY model_no"""
+            FROM hf_patch WHERE changed AND had_before AND NOT next_has_row {ROW_ORDER}"""
     )
     run(
         """DELETE FROM internal.hf_counters WHERE snapshot_id = $next
@@ -267,7 +273,7 @@ def _delete_before(con, scope: str, day: date) -> None:
     )
     con.execute(
         f"""INSERT INTO internal.hf_counters
-            SELECT $next, model_no, {COUNTERS} FROM hf_patch WHERE NOT next_has_row ORDER BY model_no""",
+            SELECT $next, model_no, {COUNTERS} FROM hf_patch WHERE NOT next_has_row {ROW_ORDER}""",
         {"next": following},
     )
     con.execute(
@@ -336,7 +342,7 @@ def _encode(con, scopes: list[str]) -> None:
             FROM (SELECT *, lag(row({COUNTERS})) OVER w AS previous, row_number() OVER w AS nth
                   FROM hf_full WINDOW w AS (PARTITION BY scope, model_no ORDER BY snapshot_date, snapshot_id))
             WHERE nth = 1 OR previous IS DISTINCT FROM row({COUNTERS})
-            ORDER BY snapshot_id, model_no"""
+            {ROW_ORDER}"""
     )
     con.execute("DROP TABLE hf_full")
     rebuild_state(con, scopes)
