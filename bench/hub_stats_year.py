@@ -10,13 +10,15 @@ lastModified changes about once a month.
 
     .venv/bin/python -m bench.hub_stats_year [--models 300000] [--days 60] [--keep PATH]
 
-A year of a 2.5-million-model Hub is 900 million model-days; this bench imports `--days` days (60 or
-more) of a smaller Hub and extrapolates: the store's size after the last day, plus the days still
-missing to a year at the size each day added over the second half of the run (the steady state: the
-first days carry the once-only costs, ids and metadata), over models x 365. The per-model-day figure
-does not depend on the Hub's size (every table grows with the models, none with their square). The
-day's roll-ups (a few hundred rows of figures a day) are not computed here; they are not part of the
-counters' storage.
+A year of a 2.5-million-model Hub is 900 million model-days; this bench imports `--days` days of
+a Hub of `--models` and extrapolates two ways: the file as the imports leave it (its size after the
+last day, plus the days still missing to a year at what each day of the second half added), and the
+file compacted (`collector compact`, run on a copy after half the days and after the last: the
+second half's growth per day, carried on to a year). Each day's commit writes whole blocks of 256 KB
+per table it touches, so at a small Hub the per-model-day figures carry a fixed cost per day that
+a full Hub spreads over 25 times more models: measure at `--models 2500000` for the full-Hub figure
+(14 days take about 15 minutes). The day's roll-ups (a few hundred rows of figures a day) are not
+computed here; they are not part of the counters' storage.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def main() -> None:
     gen = duckdb.connect()
     prepare_dump_tables(gen, args.models)
     sizes: list[int] = []
+    compacted: dict[int, int] = {}  # days imported -> the size of a compacted copy of the store then
     model_days = 0
     commit_seconds: list[float] = []
     try:
@@ -69,6 +72,8 @@ def main() -> None:
             dump.unlink()
             model_days += result.row_counts["hf_model_downloads"]
             sizes.append(db.stat().st_size)
+            if d + 1 in (args.days // 2, args.days):
+                compacted[d + 1] = compacted_size(db, work)
             if d % 10 == 0 or d == args.days - 1:
                 print(
                     f"day {d + 1:>3} ({day}): {result.row_counts['hf_counters']:>8,} counter rows, "
@@ -96,6 +101,18 @@ def main() -> None:
             f"  a year, extrapolated: {year / 1e6:,.0f} MB, {year / (args.models * 365):.2f} bytes per model-day "
             "(target: at most 3)"
         )
+        first, last = sorted(compacted)
+        grown = (compacted[last] - compacted[first]) / (last - first)
+        compact_year = compacted[last] + grown * (365 - args.days)
+        print(
+            f"  compacted (`collector compact`, on a copy) after {first} days {compacted[first] / 1e6:,.0f} MB, after "
+            f"{last} days {compacted[last] / 1e6:,.0f} MB: each day added {grown / 1e6:.1f} MB "
+            f"({grown / (model_days / args.days):.2f} bytes per model-day)"
+        )
+        print(
+            f"  a year, compacted, extrapolated: {compact_year / 1e6:,.0f} MB, "
+            f"{compact_year / (args.models * 365):.2f} bytes per model-day (target: at most 3)"
+        )
         print(f"  rows: {', '.join(f'{t} {n:,}' for t, n in rows.items())}")
         commit_seconds.sort()
         print(
@@ -104,6 +121,19 @@ def main() -> None:
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def compacted_size(db: Path, work: Path) -> int:
+    """The size of the store once compacted, measured on a copy (the import goes on with the original)."""
+    from collector.store import Store
+    from collector.store.compact import compact
+
+    copy = work / "compacted.duckdb"
+    shutil.copyfile(db, copy)
+    try:
+        return compact(Store(copy)).after_bytes
+    finally:
+        copy.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

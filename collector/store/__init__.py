@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from collector.store import migrations, runs, views
+from collector.store.compact import space as compact_space
 from collector.store.connect import db_path, opened, scalar
 from collector.store.status import status as _status
 
@@ -161,6 +162,7 @@ class Store:
             info = _status(con)
             info["schema_version"] = migrations.schema_version(con)
             info["views_current"] = views.is_current(con)
+            info["free_bytes"] = compact_space(con)[1]  # space DuckDB holds for reuse (`collector compact`)
         return {"path": str(self.path), "size_bytes": self.path.stat().st_size, **info}
 
 
