@@ -23,7 +23,8 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
         )
     counter_rows = storage.append(
         con,
-        """SELECT h.snapshot_id, d.model_id, d.rank, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score
+        f"""SELECT h.snapshot_id, d.model_id, d.rank, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score,
+                  {"d.model_no" if stage.numbered else "NULL::INTEGER AS model_no"}
            FROM read_parquet($dl) d JOIN hf_snapshots h ON h.scope = d.scope AND h.snapshot_date = $day AND h.run_id = $run""",
         {"dl": files["dl"], "day": day, "run": run_id},
     )
@@ -66,31 +67,37 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
     con.execute("INSERT INTO hf_models BY NAME SELECT * EXCLUDE (is_new, stored) FROM written_models")
     for table in ("compared_models", "written_models"):
         con.execute(f"DROP TABLE {table}")
+    # One join of the staged and the stored edges (2.3 million each for a full Hub): each staged edge
+    # with its stored row's id, if any.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_edges AS SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)",
+        """CREATE OR REPLACE TEMP TABLE compared_edges AS
+           SELECT s.child_id, s.parent_id, s.relation, t.rowid AS stored, t.first_seen, t.last_seen
+           FROM (SELECT DISTINCT child_id, parent_id, relation FROM read_parquet($ln)) s
+           LEFT JOIN hf_lineage t ON t.child_id = s.child_id AND t.parent_id = s.parent_id AND t.relation = s.relation""",
         {"ln": files["ln"]},
     )
     # the edges not stored before: their children are touched (the after-commit step re-attributes
     # from them), and their ids are numbered now (the listing's were by storage.append; an edge's ids
     # were numbered when it was first stored), so that the after-commit step need not look for
     # unnumbered ids in every table
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE new_edges AS SELECT * FROM staged_edges "
-        "ANTI JOIN hf_lineage USING (child_id, parent_id, relation)"
+    con.execute("INSERT INTO internal.hf_touched SELECT DISTINCT child_id FROM compared_edges WHERE stored IS NULL")
+    storage.register_ids(
+        con,
+        "SELECT child_id AS model_id FROM compared_edges WHERE stored IS NULL "
+        "UNION SELECT parent_id FROM compared_edges WHERE stored IS NULL",
     )
-    con.execute("INSERT INTO internal.hf_touched SELECT DISTINCT child_id FROM new_edges")
-    storage.register_ids(con, "SELECT child_id AS model_id FROM new_edges UNION SELECT parent_id FROM new_edges")
-    con.execute("DROP TABLE new_edges")
+    # the stored edges seen again widen their span (only where it grows: most were seen the day before)
     con.execute(
-        """MERGE INTO hf_lineage AS t
-           USING staged_edges AS s
-           ON t.child_id = s.child_id AND t.parent_id = s.parent_id AND t.relation = s.relation
-           WHEN MATCHED THEN UPDATE SET first_seen = least(t.first_seen, $day), last_seen = greatest(t.last_seen, $day)
-           WHEN NOT MATCHED THEN INSERT (child_id, parent_id, relation, first_seen, last_seen)
-               VALUES (s.child_id, s.parent_id, s.relation, $day, $day)""",
+        """UPDATE hf_lineage AS t SET first_seen = least(t.first_seen, $day), last_seen = greatest(t.last_seen, $day)
+           WHERE t.rowid IN (SELECT stored FROM compared_edges WHERE first_seen > $day OR last_seen < $day)""",
         {"day": day},
     )
-    con.execute("DROP TABLE staged_edges")
+    con.execute(
+        """INSERT INTO hf_lineage (child_id, parent_id, relation, first_seen, last_seen)
+           SELECT child_id, parent_id, relation, $day, $day FROM compared_edges WHERE stored IS NULL""",
+        {"day": day},
+    )
+    con.execute("DROP TABLE compared_edges")
     return {
         "hf_snapshots": len(scopes),
         "hf_model_downloads": stage.downloads.rows,

@@ -62,6 +62,10 @@ class HfStage:
         self.downloads = ParquetStage(directory / "downloads.parquet", DOWNLOADS_SCHEMA)
         self.models = ParquetStage(directory / "models.parquet", MODELS_SCHEMA)
         self.lineage = ParquetStage(directory / "lineage.parquet", LINEAGE_SCHEMA)
+        # whether the downloads file has a `model_no` column: the store's number of each id it had
+        # numbered when the rows were staged (NULL for a new id), so the commit joins only the new
+        # ids with the store's 2.5 million (a dump's staging reads the numbers anyway, for its ranks)
+        self.numbered = False
 
     def close(self) -> None:
         for stage in (self.downloads, self.models, self.lineage):

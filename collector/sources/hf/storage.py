@@ -29,16 +29,24 @@ ROW_ORDER = "ORDER BY 1, 4, 3, 2"
 def append(con, rows_sql: str, params: dict | list | None = None) -> int:
     """Store listings given as a query (constant SQL written by this project, never fetched text)
     with the columns snapshot_id, model_id, rank, downloads_30d, downloads_all_time, likes,
-    trending_score; their snapshots are already in hf_snapshots. Returns the counter rows written."""
+    trending_score and, optionally, model_no (the id's number when the staging knew it, else NULL);
+    their snapshots are already in hf_snapshots. Returns the counter rows written."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE hf_new_raw AS {rows_sql}", params)
+    if "model_no" not in {d[0] for d in con.execute("SELECT * FROM hf_new_raw LIMIT 0").description}:
+        con.execute("ALTER TABLE hf_new_raw ADD COLUMN model_no INTEGER")
+    # A number never changes once given: only the rows staged without one are joined with the ids.
     numbered = f"""CREATE OR REPLACE TEMP TABLE hf_new AS
+            SELECT n.snapshot_id, s.scope, s.snapshot_date, n.model_no, n.rank, {_cols("n")}
+            FROM hf_new_raw n JOIN hf_snapshots s USING (snapshot_id) WHERE n.model_no IS NOT NULL
+            UNION ALL
             SELECT n.snapshot_id, s.scope, s.snapshot_date, k.model_no, n.rank, {_cols("n")}
-            FROM hf_new_raw n JOIN hf_snapshots s USING (snapshot_id) LEFT JOIN internal.hf_model_keys k USING (model_id)"""
+            FROM (SELECT * FROM hf_new_raw WHERE model_no IS NULL) n JOIN hf_snapshots s USING (snapshot_id)
+            LEFT JOIN internal.hf_model_keys k USING (model_id)"""
     # Most ids were numbered on an earlier day: one join finds their numbers, and only when some are
     # new are they numbered and the rows joined again.
     con.execute(numbered)
     if con.execute("SELECT count(*) FROM hf_new WHERE model_no IS NULL").fetchone()[0]:
-        register_ids(con, "SELECT model_id FROM hf_new_raw")
+        register_ids(con, "SELECT model_id FROM hf_new_raw WHERE model_no IS NULL")
         con.execute(numbered)
     con.execute("DROP TABLE hf_new_raw")
     con.execute(

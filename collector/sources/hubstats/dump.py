@@ -192,12 +192,13 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
                     WITH d AS (SELECT id AS model_id, {counters} FROM {src} {dedup})
                     SELECT '{SCOPE}' AS scope,
                            row_number() OVER (ORDER BY k.model_no IS NULL, k.model_no, d.model_id)::INTEGER AS rank,
-                           d.model_id, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score
+                           d.model_id, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score, k.model_no
                     FROM d LEFT JOIN keys k USING (model_id)
                 ) TO '{_quote(str(hf.downloads.path))}' (FORMAT parquet, COMPRESSION uncompressed)""",
             params,
         )
         hf.downloads.rows = models
+        hf.numbered = True
         gated = _col(found, "gated")
         if "gated" in found and pa.types.is_boolean(found["gated"]):
             gated = "CASE WHEN gated THEN 'true' WHEN NOT gated THEN 'false' END"
