@@ -378,8 +378,10 @@ def refresh(obj: Context, rollups: bool) -> None:
       collector refresh
       collector refresh --rollups
     """
+    from collector.app.runner import require_store
     from collector.sources.hf import rollups as hf_rollups
 
+    require_store(obj.store)  # it brings an existing store up to date; `collect` makes a new one
     changed = obj.store.prepare(thorough=True)
     click.echo("reference data and views: " + ("rebuilt" if changed else "already current"))
     progress = obj.progress()

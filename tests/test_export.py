@@ -187,6 +187,18 @@ def test_default_week_and_empty_store(run, db, tmp_path):
     assert (out / "2026-W17" / "qwen_vs_llama.png").read_bytes().startswith(PNG)
 
 
+@pytest.mark.parametrize("command", [("export",), ("run", "export")])
+def test_no_database_is_refused_not_created_and_exported_empty(run, tmp_path, command):
+    db = tmp_path / "missing" / "none.duckdb"
+    out = tmp_path / "exports"
+    result = run("--db", str(db), *command, *(["--out", str(out)] if command == ("export",) else []))
+    assert (
+        result.code == 1
+        and result.err == f"error: no database at {db}: run `collector collect hf` first or pass --db PATH\n"
+    )
+    assert not (tmp_path / "missing").exists() and not out.exists()
+
+
 @pytest.mark.parametrize(
     "week, message",
     [

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from collector.app.registry import Job, Option
-from collector.app.runner import JobResult, Run
+from collector.app.runner import JobResult, Run, require_store
 from collector.core import clock
 from collector.core.errors import CollectorError, ConfigError
 from collector.core.weeks import last_complete_week, week_label
@@ -313,6 +313,7 @@ def export_job(
     """The `export` job: the given week (its Monday), or the last complete ISO week, recorded in `runs`."""
     monday = week or last_complete_week(clock.today())
     check_week(monday)
+    require_store(store)  # no database: refused, not created empty and exported as 0 rows
     if not store.writable():
         # The exports are the output: a read-only store is exported all the same, only not recorded.
         started = time.monotonic()
