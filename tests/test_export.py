@@ -203,7 +203,7 @@ def test_no_database_is_refused_not_created_and_exported_empty(run, tmp_path, co
     "week, message",
     [
         ("2026-18", "expected an ISO week YYYY-Www"),
-        ("2026-W54", "week 54 does not exist in 2026"),
+        ("2026-W54", "error: --week '2026-W54': week 54 does not exist in 2026\n"),  # the flag named once
         ("2026-W18", "not complete yet"),
     ],
 )

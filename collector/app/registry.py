@@ -72,7 +72,7 @@ class Option:
                 raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}") from None
         if self.kind == "week":
             try:
-                return weeks.parse_week(str(value))
+                return weeks.parse_week(str(value), option="")  # named once, by the caller
             except ConfigError as exc:
                 raise ValueError(str(exc)) from None
         if self.kind == "path":
