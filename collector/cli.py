@@ -22,7 +22,7 @@ from collector.app.runner import JobResult
 from collector.core import cancel, settings
 from collector.core.errors import CollectorError
 from collector.core.progress import Progress
-from collector.core.weeks import parse_day, parse_week, week_label
+from collector.core.weeks import parse_as_of, parse_day, parse_week, week_label
 from collector.store import Store, db_path
 
 log = logging.getLogger("collector")
@@ -439,11 +439,12 @@ def claims(obj: Context, fmt: str, as_of: str | None, week: str | None, detail: 
       collector claims --format json --as-of 2025-11-10 --week 2025-W44
       duckdb data/adoption.duckdb -c "SELECT claim_id, verdict FROM claims"
     """
+    from collector.core import clock
     from collector.outputs import claims as report
     from collector.outputs import formats
 
     fmt = formats.parse_format(fmt)
-    day = parse_day(as_of) if as_of else None
+    day = parse_as_of(as_of, clock.today()) if as_of else None
     monday = parse_week(week) if week else None
     rows = report.fetch(obj.store, day, monday)
     extra = report.context(obj.store) if fmt == "table" else {}
@@ -477,9 +478,10 @@ def report_cmd(obj: Context, as_of: str | None, out: Path) -> None:
       collector report
       collector report --as-of 2025-11-10 --out claims-2025-11-10.html
     """
+    from collector.core import clock
     from collector.outputs.report import write_report
 
-    day = parse_day(as_of) if as_of else None
+    day = parse_as_of(as_of, clock.today()) if as_of else None
     result = write_report(obj.store, out, day)
     empty = f", {result.empty_charts} with nothing to draw yet" if result.empty_charts else ""
     log.info(

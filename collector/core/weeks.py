@@ -35,6 +35,18 @@ def parse_day(value: str, option: str = "--as-of") -> date:
         raise ConfigError(f"{option} {value!r}: expected a date YYYY-MM-DD, e.g. 2025-11-01") from None
 
 
+def parse_as_of(value: str, today: date, option: str = "--as-of") -> date:
+    """An --as-of day, refused (ConfigError, exit 2) after `today` (UTC): nothing is known then yet,
+    as `export --week` refuses a week that has not ended."""
+    day = parse_day(value, option)
+    if day > today:
+        raise ConfigError(
+            f"{option} {day} is after today ({today} UTC): nothing is known on that date yet "
+            "(leave it out for everything stored)"
+        )
+    return day
+
+
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

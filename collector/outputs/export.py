@@ -304,7 +304,10 @@ def check_week(monday: date) -> None:
     """A week can be exported once it has ended (ConfigError before any run is opened)."""
     sunday = monday + timedelta(days=6)
     if sunday >= clock.today():
-        raise ConfigError(f"week {week_label(monday)} is not complete yet (it ends {sunday}): export a past week")
+        raise ConfigError(
+            f"week {week_label(monday)} is not complete yet (it ends {sunday}; today is {clock.today()} UTC): "
+            "export a past week"
+        )
 
 
 def export_job(
