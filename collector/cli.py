@@ -602,10 +602,10 @@ def import_hub_stats(
         days = []
         for file in files:
             if not file.is_file():
-                raise CollectorError(f"{file}: no such file")
+                raise ConfigError(f"{file}: no such file")
             found = parse_day(day, "--date") if day else dump.day_from_name(file)
             if found is None:
-                raise CollectorError(
+                raise ConfigError(
                     f"{file}: no YYYY-MM-DD in its name to say which UTC day it is: give --date YYYY-MM-DD"
                 )
             days.append(found)

@@ -205,7 +205,9 @@ def test_importing_the_same_day_again_replaces_it_and_adds_no_rows(run, db, tmp_
 def test_the_date_comes_from_the_option_else_the_file_name(run, db, tmp_path):
     path = write_dump(tmp_path, 0, name="dump.parquet")
     bad = run("--db", str(db), "import", "hub-stats", str(path))
-    assert bad.code == 1 and bad.err.count("\n") == 1 and "--date" in bad.err and "Traceback" not in bad.err
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "--date" in bad.err and "Traceback" not in bad.err
+    missing = run("--db", str(db), "import", "hub-stats", str(tmp_path / "none_2025-10-31.parquet"))
+    assert missing.code == 2 and missing.err == f"error: {tmp_path / 'none_2025-10-31.parquet'}: no such file\n"
     good = run("--db", str(db), "import", "hub-stats", str(path), "--date", "2025-10-31")
     assert good.code == 0, good.err
     assert query(db, "SELECT snapshot_date FROM hf_snapshots") == [(date(2025, 10, 31),)]
