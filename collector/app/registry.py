@@ -98,6 +98,9 @@ class Job:
     collect_command: bool = True  # a `collector collect <name>` command (exports have their own)
     description: str = ""
     examples: tuple[str, ...] = field(default_factory=tuple)
+    # keyword arguments `collector run` and the scheduler add to `run` (not options: what an unattended
+    # run needs, e.g. the export's "an existing export of the week is nothing to do")
+    scheduled: dict[str, Any] = field(default_factory=dict)
 
     def settings(self, given: dict[str, Any], *, prefix: str = "") -> dict[str, Any]:
         """Validated settings with defaults filled in; every problem at once as a ConfigError (exit 2).

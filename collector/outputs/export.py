@@ -1,7 +1,8 @@
 """The weekly export: one folder per ISO week (`exports/2026-W20/`) with a CSV per report, PNG charts
 and a manifest (manifest.json + README.md: as_of per source, row counts, checksums, citation and
 licence). Read-only on the database; written to a temporary folder and renamed into place, so a
-reader never sees half an export; an existing week is refused unless --force.
+reader never sees half an export; an existing week is refused unless --force (for `collector run
+export` and the scheduler, an existing export of the week is nothing to do: an ok run).
 """
 
 from __future__ import annotations
@@ -311,12 +312,23 @@ def check_week(monday: date) -> None:
 
 
 def export_job(
-    store: Store, *, out: Path = Path("exports"), week: date | None = None, force: bool = False, progress=None
+    store: Store,
+    *,
+    out: Path = Path("exports"),
+    week: date | None = None,
+    force: bool = False,
+    existing_ok: bool = False,
+    progress=None,
 ) -> JobResult:
-    """The `export` job: the given week (its Monday), or the last complete ISO week, recorded in `runs`."""
+    """The `export` job: the given week (its Monday), or the last complete ISO week, recorded in `runs`.
+    `existing_ok` (`collector run export`, the scheduler): a complete export of the week already there
+    is nothing to do, an ok run, never overwritten; by hand (`collector export`) it is refused."""
     monday = week or last_complete_week(clock.today())
     check_week(monday)
     require_store(store)  # no database: refused, not created empty and exported as 0 rows
+    target = out / week_label(monday)
+    if existing_ok and not force and (target / "manifest.json").is_file():  # the manifest is written last
+        return _already_exported(store, target, {"week": week_label(monday), "out": str(out), "force": force})
     if not store.writable():
         # The exports are the output: a read-only store is exported all the same, only not recorded.
         started = time.monotonic()
@@ -340,6 +352,20 @@ def export_job(
     return result
 
 
+def _already_exported(store: Store, target: Path, params: dict) -> JobResult:
+    message = f"export of {target.name} already exists at {target}: nothing to do"
+    if not store.writable():
+        result = JobResult(
+            "export", 0, "ok", notes=["nothing to do", "not recorded in runs (the database is read-only)"]
+        )
+    else:
+        with Run(store, "export", "export", params) as run:
+            run.commit(lambda con: {"note": message})  # an ok run (the scheduler's catch-up reads it)
+        result = run.result({}, notes=["nothing to do"])
+    result.stdout.append(message)
+    return result
+
+
 JOB = Job(
     name="export",
     run_name="export",
@@ -353,4 +379,5 @@ JOB = Job(
     ),
     collect_command=False,
     examples=("collector export", "collector export --week 2026-W20 --out /srv/exports"),
+    scheduled={"existing_ok": True},
 )
