@@ -194,7 +194,10 @@ def test_run_export_of_a_week_already_exported_is_nothing_to_do(run, empty_store
     before = (target / "manifest.json").read_bytes()
     result = run("--db", str(db), "run", "export")  # then the scheduler's path
     assert result.code == 0, result.err
-    assert result.out == f"export of 2026-W17 already exists at {Path('exports') / '2026-W17'}: nothing to do\n"
+    assert result.err.startswith("export: ok (run 2) ") and result.out == ""
+    assert result.err.endswith(
+        f"; export of 2026-W17 already exists at {Path('exports') / '2026-W17'}: nothing to do\n"
+    )
     assert (target / "manifest.json").read_bytes() == before
     last = query(db, "SELECT status, error, row_counts FROM runs WHERE job = 'export' ORDER BY run_id DESC LIMIT 1")
     assert last[0][:2] == ("ok", None) and "nothing to do" in last[0][2]

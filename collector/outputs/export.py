@@ -353,17 +353,14 @@ def export_job(
 
 
 def _already_exported(store: Store, target: Path, params: dict) -> JobResult:
+    """The week's export is there already: an ok run saying so (in the summary line, which the
+    scheduler logs), nothing written."""
     message = f"export of {target.name} already exists at {target}: nothing to do"
     if not store.writable():
-        result = JobResult(
-            "export", 0, "ok", notes=["nothing to do", "not recorded in runs (the database is read-only)"]
-        )
-    else:
-        with Run(store, "export", "export", params) as run:
-            run.commit(lambda con: {"note": message})  # an ok run (the scheduler's catch-up reads it)
-        result = run.result({}, notes=["nothing to do"])
-    result.stdout.append(message)
-    return result
+        return JobResult("export", 0, "ok", notes=[message, "not recorded in runs (the database is read-only)"])
+    with Run(store, "export", "export", params) as run:
+        run.commit(lambda con: {"note": message})  # an ok run (the scheduler's catch-up reads it)
+    return run.result({}, notes=[message])
 
 
 JOB = Job(
