@@ -22,7 +22,7 @@ from collector.app.runner import JobResult
 from collector.core import cancel, settings
 from collector.core.errors import CollectorError
 from collector.core.progress import Progress
-from collector.core.weeks import parse_day, parse_week, week_label
+from collector.core.weeks import parse_as_of, parse_day, parse_week, week_label
 from collector.store import Store, db_path
 
 log = logging.getLogger("collector")
@@ -383,8 +383,10 @@ def refresh(obj: Context, rollups: bool) -> None:
       collector refresh
       collector refresh --rollups
     """
+    from collector.app.runner import require_store
     from collector.sources.hf import rollups as hf_rollups
 
+    require_store(obj.store)  # it brings an existing store up to date; `collect` makes a new one
     changed = obj.store.prepare(thorough=True)
     click.echo("reference data and views: " + ("rebuilt" if changed else "already current"))
     progress = obj.progress()
@@ -467,11 +469,12 @@ def claims(obj: Context, fmt: str, as_of: str | None, week: str | None, detail: 
       collector claims --format json --as-of 2025-11-10 --week 2025-W44
       duckdb data/adoption.duckdb -c "SELECT claim_id, verdict FROM claims"
     """
+    from collector.core import clock
     from collector.outputs import claims as report
     from collector.outputs import formats
 
     fmt = formats.parse_format(fmt)
-    day = parse_day(as_of) if as_of else None
+    day = parse_as_of(as_of, clock.today()) if as_of else None
     monday = parse_week(week) if week else None
     rows = report.fetch(obj.store, day, monday)
     extra = report.context(obj.store) if fmt == "table" else {}
@@ -505,9 +508,10 @@ def report_cmd(obj: Context, as_of: str | None, out: Path) -> None:
       collector report
       collector report --as-of 2025-11-10 --out claims-2025-11-10.html
     """
+    from collector.core import clock
     from collector.outputs.report import write_report
 
-    day = parse_day(as_of) if as_of else None
+    day = parse_as_of(as_of, clock.today()) if as_of else None
     result = write_report(obj.store, out, day)
     empty = f", {result.empty_charts} with nothing to draw yet" if result.empty_charts else ""
     log.info(
@@ -628,10 +632,10 @@ def import_hub_stats(
         days = []
         for file in files:
             if not file.is_file():
-                raise CollectorError(f"{file}: no such file")
+                raise ConfigError(f"{file}: no such file")
             found = parse_day(day, "--date") if day else dump.day_from_name(file)
             if found is None:
-                raise CollectorError(
+                raise ConfigError(
                     f"{file}: no YYYY-MM-DD in its name to say which UTC day it is: give --date YYYY-MM-DD"
                 )
             days.append(found)

@@ -214,6 +214,7 @@ def test_summary_line_names_the_minority_and_cuts_the_majority():
         (["--week", "2025-W53"], "week 53 does not exist in 2025"),
         (["--as-of", "2025-13-01"], "--as-of '2025-13-01': expected a date YYYY-MM-DD"),
         (["--as-of", "yesterday"], "--as-of 'yesterday'"),
+        (["--as-of", "2030-01-01"], "--as-of 2030-01-01 is after today (2026-05-01 UTC): nothing is known on"),
         (["--format", "xml"], "--format 'xml': expected one of table, csv, json, markdown"),
     ],
 )

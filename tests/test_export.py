@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from collector.outputs import charts, export
-from tests.conftest import ORGS_CSV, call_cli, hub_models, isolate
+from tests.conftest import ORGS_CSV, call_cli, hub_models, isolate, query
 from tests.fakes.hub import FakeHub
 from tests.fakes.openrouter import KEY, FakeOpenRouter, demo_models, sample_data
 from tests.seed import shared_template
@@ -187,11 +187,47 @@ def test_default_week_and_empty_store(run, db, tmp_path):
     assert (out / "2026-W17" / "qwen_vs_llama.png").read_bytes().startswith(PNG)
 
 
+def test_run_export_of_a_week_already_exported_is_nothing_to_do(run, empty_store, tmp_path):
+    db = empty_store
+    target = tmp_path / "exports" / "2026-W17"  # the working folder; today 2026-05-01: last complete week W17
+    assert run("--db", str(db), "export").code == 0  # by hand first
+    before = (target / "manifest.json").read_bytes()
+    result = run("--db", str(db), "run", "export")  # then the scheduler's path
+    assert result.code == 0, result.err
+    assert result.err.startswith("export: ok (run 2) ") and result.out == ""
+    assert result.err.endswith(
+        f"; export of 2026-W17 already exists at {Path('exports') / '2026-W17'}: nothing to do\n"
+    )
+    assert (target / "manifest.json").read_bytes() == before
+    last = query(db, "SELECT status, error, row_counts FROM runs WHERE job = 'export' ORDER BY run_id DESC LIMIT 1")
+    assert last[0][:2] == ("ok", None) and "nothing to do" in last[0][2]
+    again = run("--db", str(db), "export")  # by hand it is still refused without --force
+    assert again.code == 1 and "already exists" in again.err and "--force" in again.err
+
+
+def test_run_export_never_takes_a_folder_without_a_manifest_for_an_export(run, empty_store, tmp_path):
+    (tmp_path / "exports" / "2026-W17").mkdir(parents=True)
+    result = run("--db", str(empty_store), "run", "export")
+    assert result.code == 1 and "already exists" in result.err
+
+
+@pytest.mark.parametrize("command", [("export",), ("run", "export")])
+def test_no_database_is_refused_not_created_and_exported_empty(run, tmp_path, command):
+    db = tmp_path / "missing" / "none.duckdb"
+    out = tmp_path / "exports"
+    result = run("--db", str(db), *command, *(["--out", str(out)] if command == ("export",) else []))
+    assert (
+        result.code == 1
+        and result.err == f"error: no database at {db}: run `collector collect hf` first or pass --db PATH\n"
+    )
+    assert not (tmp_path / "missing").exists() and not out.exists()
+
+
 @pytest.mark.parametrize(
     "week, message",
     [
         ("2026-18", "expected an ISO week YYYY-Www"),
-        ("2026-W54", "week 54 does not exist in 2026"),
+        ("2026-W54", "error: --week '2026-W54': week 54 does not exist in 2026\n"),  # the flag named once
         ("2026-W18", "not complete yet"),
     ],
 )

@@ -205,7 +205,9 @@ def test_importing_the_same_day_again_replaces_it_and_adds_no_rows(run, db, tmp_
 def test_the_date_comes_from_the_option_else_the_file_name(run, db, tmp_path):
     path = write_dump(tmp_path, 0, name="dump.parquet")
     bad = run("--db", str(db), "import", "hub-stats", str(path))
-    assert bad.code == 1 and bad.err.count("\n") == 1 and "--date" in bad.err and "Traceback" not in bad.err
+    assert bad.code == 2 and bad.err.count("\n") == 1 and "--date" in bad.err and "Traceback" not in bad.err
+    missing = run("--db", str(db), "import", "hub-stats", str(tmp_path / "none_2025-10-31.parquet"))
+    assert missing.code == 2 and missing.err == f"error: {tmp_path / 'none_2025-10-31.parquet'}: no such file\n"
     good = run("--db", str(db), "import", "hub-stats", str(path), "--date", "2025-10-31")
     assert good.code == 0, good.err
     assert query(db, "SELECT snapshot_date FROM hf_snapshots") == [(date(2025, 10, 31),)]
@@ -516,3 +518,34 @@ def test_the_same_metadata_has_the_same_hash_from_the_api_and_from_a_dump(run, d
     assert api_qwen == dump_qwen  # the same timestamps, the same hash
     assert api_qwen[2] == datetime(2025, 1, 1, tzinfo=UTC)
     assert api_other[1] != dump_other[1]  # other metadata (created, tags), another hash
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [(404, "dataset a/b not found on"), (401, "dataset a/b refused on"), (403, "dataset a/b refused on")],
+)
+def test_a_plain_http_error_on_the_dataset_says_what_it_means(run, db, datasets, status, words):
+    """A Hub or mirror that answers without the Hub's X-Error-Code: not found or gated/private, named,
+    with the ways on; never "retry later" (nothing will change by waiting)."""
+    datasets.script("/api/datasets/a/b/", Reply(status, b'{"error":"Not Found"}'))
+    result = run(
+        "--db", str(db), "import", "hub-stats", "--dataset", "a/b", "--since", "2025-03-01", "--until", "2025-03-31"
+    )
+    assert result.code == 1
+    lines = [line for line in result.err.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "Traceback" not in result.err, result.err
+    assert words in lines[0] and "--dataset" in lines[0] and "FILE" in lines[0] and "retry later" not in lines[0]
+    assert ("gated or private" in lines[0]) == (status != 404)
+
+
+def test_only_a_server_error_on_the_dataset_says_retry_later():
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+
+    from collector.sources.hubstats import dataset
+
+    request = httpx2.Request("GET", "http://127.0.0.1/api/datasets/a/b/commits/main")
+    error = HfHubHTTPError("server error", response=httpx2.Response(503, request=request))
+    assert "listing its commits failed (HTTP 503); retry later" in str(
+        dataset._fail("a/b", error, "listing its commits")
+    )

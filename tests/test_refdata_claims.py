@@ -147,3 +147,11 @@ def test_the_documented_claim_line_is_valid(refdir):
     rows = refdata.load(refdir)["claims.csv"]
     assert rows[-1]["claim_id"] == "qwen_1b_downloads" and rows[-1]["kind"] == "threshold"
     assert refdata.parse_params(rows[-1]["params"])["subject"] == "family:Qwen"
+
+
+def test_a_missing_file_is_named_without_a_line(run, refdir, db):
+    (refdir / "families.csv").unlink()
+    result = run("reference", "check", "--dir", str(refdir))
+    assert result.code == 2 and result.err.startswith(f"error: {refdir / 'families.csv'}: no such file\n")
+    orgs = run("--db", str(db), "collect", "hf", "--orgs", "nosuchfile", "--top", "0")
+    assert orgs.code == 2 and orgs.err == "error: --orgs nosuchfile: no such file\n"

@@ -260,7 +260,14 @@ def test_as_of_keeps_later_data_out(run, db, tmp_path, history_report):
     assert "Data known on: 2025-03-20" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args, message", [(["--as-of", "2025-13-01"], "--as-of"), (["--as-of", "soon"], "--as-of")])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--as-of", "2025-13-01"], "--as-of"),
+        (["--as-of", "soon"], "--as-of"),
+        (["--as-of", "2026-05-02"], "--as-of 2026-05-02 is after today (2026-05-01 UTC)"),
+    ],
+)
 def test_bad_arguments_are_one_line(run, db, args, message):
     with seeded(db):
         pass

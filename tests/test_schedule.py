@@ -54,6 +54,9 @@ BAD = [
     ("misfire_grace_hours: -1\njobs:\n  hf:\n    cron: '15 2 * * *'\n", 1, "misfire_grace_hours must be"),
     ("jobs:\n  hf: [1, 2\n", 3, "not valid YAML"),
     ("jobs:\n  export:\n    cron: '0 6 * * 9'\n", 3, "not within 0-7"),
+    ("jobs: {}\n", 1, "no jobs: `jobs:` is empty, nothing would run"),
+    ("misfire_grace_hours: 2\njobs:\n  {}\n", 3, "no jobs:"),
+    ("jobs:\n  export:\n    cron: '0 6 * * 1'\n    week: 2026-W54\n", 4, "export: week '2026-W54': week 54 does not"),
 ]
 
 

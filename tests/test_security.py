@@ -340,3 +340,20 @@ def test_export_writes_only_inside_out(run, db, tmp_path, monkeypatch):
     assert set(after) - set(before) == {tmp_path / "deep"}  # only the parents of --out were created
     assert {p: t for p, t in after.items() if p in before} == before
     assert list((tmp_path / "work").iterdir()) == []
+
+
+def test_secrets_are_read_only_by_the_commands_that_send_them_and_the_variable_wins(run, db, tmp_path, monkeypatch):
+    """As docs/configuration.md says: a wrong HF_TOKEN_FILE stops `collect hf`, not `status`; with both
+    OPENROUTER_API_KEY and OPENROUTER_API_KEY_FILE set, the variable is used and the file never read."""
+    from collector.core import secrets
+
+    monkeypatch.setenv("HF_TOKEN_FILE", str(tmp_path / "nonexistent"))
+    assert run("--db", str(db), "collect", "hf", "--top", "0").code == 2
+    from collector import store
+
+    with store.writer(db):
+        pass
+    assert run("--db", str(db), "status").code == 0
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-from-the-variable")
+    monkeypatch.setenv("OPENROUTER_API_KEY_FILE", str(tmp_path / "nonexistent"))
+    assert secrets.secret("OPENROUTER_API_KEY") == "sk-from-the-variable"

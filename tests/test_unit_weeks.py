@@ -85,3 +85,10 @@ def test_a_week_with_seven_days_stored_is_complete_only_once_it_has_ended():
     assert weeks.is_complete(date(2026, 8, 10), stored, date(2026, 8, 17))
     assert weeks.latest_complete_week(stored, date(2026, 8, 16)) is None
     assert weeks.week_days(date(2026, 8, 10))[-1] == date(2026, 8, 16)
+
+
+def test_as_of_may_be_today_but_not_later():
+    today = date(2026, 12, 3)
+    assert weeks.parse_as_of("2026-12-03", today) == today
+    with pytest.raises(ConfigError, match=r"^--as-of 2030-01-01 is after today \(2026-12-03 UTC\): nothing is known"):
+        weeks.parse_as_of("2030-01-01", today)

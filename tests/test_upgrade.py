@@ -93,3 +93,13 @@ def test_a_schema_4_store_upgrades_in_place_with_nothing_lost(db, run):
         run("--db", str(db), "refresh").out
         == "reference data and views: already current\nHub roll-ups: already current\n"
     )
+
+
+def test_refresh_refuses_a_missing_database_instead_of_creating_one(run, tmp_path):
+    db = tmp_path / "missing" / "none.duckdb"
+    result = run("--db", str(db), "refresh")
+    assert (
+        result.code == 1
+        and result.err == f"error: no database at {db}: run `collector collect hf` first or pass --db PATH\n"
+    )
+    assert not (tmp_path / "missing").exists()

@@ -72,7 +72,7 @@ class Option:
                 raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}") from None
         if self.kind == "week":
             try:
-                return weeks.parse_week(str(value))
+                return weeks.parse_week(str(value), option="")  # named once, by the caller
             except ConfigError as exc:
                 raise ValueError(str(exc)) from None
         if self.kind == "path":
@@ -98,6 +98,9 @@ class Job:
     collect_command: bool = True  # a `collector collect <name>` command (exports have their own)
     description: str = ""
     examples: tuple[str, ...] = field(default_factory=tuple)
+    # keyword arguments `collector run` and the scheduler add to `run` (not options: what an unattended
+    # run needs, e.g. the export's "an existing export of the week is nothing to do")
+    scheduled: dict[str, Any] = field(default_factory=dict)
 
     def settings(self, given: dict[str, Any], *, prefix: str = "") -> dict[str, Any]:
         """Validated settings with defaults filled in; every problem at once as a ConfigError (exit 2).

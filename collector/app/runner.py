@@ -38,6 +38,7 @@ import duckdb
 from collector.core.cancel import Interrupted
 from collector.core.errors import CollectorError
 from collector.store import Store, runs
+from collector.store.connect import opened
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,14 @@ def one_line(exc: BaseException) -> str:
     if not isinstance(exc, CollectorError):
         text = f"{type(exc).__name__}: {text}"
     return " ".join(text.split())
+
+
+def require_store(store: Store) -> None:
+    """A command that only reads the store's data (export, refresh) refuses a missing database as the
+    readers do (`no database at PATH: ...`, exit 1) instead of creating an empty one by opening a run."""
+    if not store.exists():
+        with opened(store.path, read_only=True):  # the readers' check and message: raises here
+            pass
 
 
 class Run:

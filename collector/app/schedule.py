@@ -41,7 +41,7 @@ def run_job(
     validated (and defaulted) by the job's registry entry."""
     job = registry.get(name)
     values = job.settings(settings or {})
-    return job.run(store, progress=progress, **values)
+    return job.run(store, progress=progress, **values, **job.scheduled)
 
 
 def last_success(store: Store, name: str) -> datetime | None:

@@ -130,6 +130,12 @@ def load(path: Path) -> Schedule:
             if not isinstance(value_node, yaml.MappingNode):
                 err(value_node, "jobs must be a mapping of job name to its settings")
                 continue
+            if not value_node.value:
+                err(
+                    value_node,
+                    f"no jobs: `jobs:` is empty, nothing would run (add one of {', '.join(registry.jobs())} with its `cron:`)",
+                )
+                continue
             first_line: dict[str, int] = {}
             for job_key, job_node in value_node.value:
                 if job_key.value in first_line:

@@ -13,8 +13,9 @@ from collector.core.errors import ConfigError
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.IGNORECASE)
 
 
-def parse_week(value: str) -> date:
-    """'2025-W44' -> the Monday starting that ISO week; a ConfigError (exit 2) otherwise."""
+def parse_week(value: str, option: str = "--week") -> date:
+    """'2025-W44' -> the Monday starting that ISO week; a ConfigError (exit 2) otherwise, its message
+    starting with `option` (empty: with the value, for a caller that names the setting itself)."""
     match = _WEEK.match(value.strip())
     problem = "expected an ISO week YYYY-Www, e.g. 2025-W44"
     if match:
@@ -22,7 +23,7 @@ def parse_week(value: str) -> date:
             return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
         except ValueError:
             problem = f"week {int(match.group(2))} does not exist in {match.group(1)}"
-    raise ConfigError(f"--week {value!r}: {problem}")
+    raise ConfigError(f"{option} {value!r}: {problem}".lstrip())
 
 
 def parse_day(value: str, option: str = "--as-of") -> date:
@@ -32,6 +33,18 @@ def parse_day(value: str, option: str = "--as-of") -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise ConfigError(f"{option} {value!r}: expected a date YYYY-MM-DD, e.g. 2025-11-01") from None
+
+
+def parse_as_of(value: str, today: date, option: str = "--as-of") -> date:
+    """An --as-of day, refused (ConfigError, exit 2) after `today` (UTC): nothing is known then yet,
+    as `export --week` refuses a week that has not ended."""
+    day = parse_day(value, option)
+    if day > today:
+        raise ConfigError(
+            f"{option} {day} is after today ({today} UTC): nothing is known on that date yet "
+            "(leave it out for everything stored)"
+        )
+    return day
 
 
 def week_start(day: date) -> date:

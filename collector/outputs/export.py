@@ -1,7 +1,8 @@
 """The weekly export: one folder per ISO week (`exports/2026-W20/`) with a CSV per report, PNG charts
 and a manifest (manifest.json + README.md: as_of per source, row counts, checksums, citation and
 licence). Read-only on the database; written to a temporary folder and renamed into place, so a
-reader never sees half an export; an existing week is refused unless --force.
+reader never sees half an export; an existing week is refused unless --force (for `collector run
+export` and the scheduler, an existing export of the week is nothing to do: an ok run).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from collector.app.registry import Job, Option
-from collector.app.runner import JobResult, Run
+from collector.app.runner import JobResult, Run, require_store
 from collector.core import clock
 from collector.core.errors import CollectorError, ConfigError
 from collector.core.weeks import last_complete_week, week_label
@@ -304,15 +305,30 @@ def check_week(monday: date) -> None:
     """A week can be exported once it has ended (ConfigError before any run is opened)."""
     sunday = monday + timedelta(days=6)
     if sunday >= clock.today():
-        raise ConfigError(f"week {week_label(monday)} is not complete yet (it ends {sunday}): export a past week")
+        raise ConfigError(
+            f"week {week_label(monday)} is not complete yet (it ends {sunday}; today is {clock.today()} UTC): "
+            "export a past week"
+        )
 
 
 def export_job(
-    store: Store, *, out: Path = Path("exports"), week: date | None = None, force: bool = False, progress=None
+    store: Store,
+    *,
+    out: Path = Path("exports"),
+    week: date | None = None,
+    force: bool = False,
+    existing_ok: bool = False,
+    progress=None,
 ) -> JobResult:
-    """The `export` job: the given week (its Monday), or the last complete ISO week, recorded in `runs`."""
+    """The `export` job: the given week (its Monday), or the last complete ISO week, recorded in `runs`.
+    `existing_ok` (`collector run export`, the scheduler): a complete export of the week already there
+    is nothing to do, an ok run, never overwritten; by hand (`collector export`) it is refused."""
     monday = week or last_complete_week(clock.today())
     check_week(monday)
+    require_store(store)  # no database: refused, not created empty and exported as 0 rows
+    target = out / week_label(monday)
+    if existing_ok and not force and (target / "manifest.json").is_file():  # the manifest is written last
+        return _already_exported(store, target, {"week": week_label(monday), "out": str(out), "force": force})
     if not store.writable():
         # The exports are the output: a read-only store is exported all the same, only not recorded.
         started = time.monotonic()
@@ -336,6 +352,17 @@ def export_job(
     return result
 
 
+def _already_exported(store: Store, target: Path, params: dict) -> JobResult:
+    """The week's export is there already: an ok run saying so (in the summary line, which the
+    scheduler logs), nothing written."""
+    message = f"export of {target.name} already exists at {target}: nothing to do"
+    if not store.writable():
+        return JobResult("export", 0, "ok", notes=[message, "not recorded in runs (the database is read-only)"])
+    with Run(store, "export", "export", params) as run:
+        run.commit(lambda con: {"note": message})  # an ok run (the scheduler's catch-up reads it)
+    return run.result({}, notes=[message])
+
+
 JOB = Job(
     name="export",
     run_name="export",
@@ -349,4 +376,5 @@ JOB = Job(
     ),
     collect_command=False,
     examples=("collector export", "collector export --week 2026-W20 --out /srv/exports"),
+    scheduled={"existing_ok": True},
 )

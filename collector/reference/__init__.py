@@ -266,7 +266,7 @@ def read_table(spec: RefTable, directory: Path = REFERENCE_DIR) -> tuple[list[di
     errors: list[str] = []
     rows: list[dict[str, str]] = []
     if not path.exists():
-        return rows, [f"{path}:0: file is missing"]
+        return rows, [f"{path}: no such file"]
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -382,6 +382,8 @@ def hf_namespaces_to_collect(directory: Path = REFERENCE_DIR, path: Path | None 
     if path is None:
         rows = load(directory)["hf_namespaces.csv"]
     else:
+        if not path.is_file():  # the user's --orgs, named as they gave it
+            raise ConfigError(f"--orgs {path}: no such file")
         spec = next(t for t in TABLES if t.file == "hf_namespaces.csv")
         custom = RefTable(path.name, spec.table, spec.columns, spec.key, spec.checks, spec.optional)
         rows, problems = read_table(custom, path.parent)

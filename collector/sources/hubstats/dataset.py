@@ -80,9 +80,15 @@ def _fail(dataset: str, exc: BaseException, what: str) -> CollectorError:
     if isinstance(exc, EntryNotFoundError):
         return CollectorError(f"dataset {dataset}: {what}: no such file (another --path?)")
     if isinstance(exc, HfHubHTTPError):
+        # a Hub (or mirror) that answers without X-Error-Code gets the plain HTTPError: the status says it
         status = exc.response.status_code if exc.response is not None else "?"
-        if status == 403:
-            return CollectorError(f"dataset {dataset} refused access on {where} (HTTP 403, gated?): {ways}")
+        if status == 404:
+            return CollectorError(f"dataset {dataset} not found on {where} (HTTP 404: gone or renamed): {ways}")
+        if status in (401, 403):
+            return CollectorError(
+                f"dataset {dataset} refused on {where} (HTTP {status}: gated or private): if you have access, "
+                f"set HF_TOKEN; or {ways}"
+            )
         return CollectorError(f"dataset {dataset}: {what} failed (HTTP {status}); retry later, or {ways}")
     return CollectorError(f"dataset {dataset}: {what} failed ({type(exc).__name__}: {' '.join(str(exc).split())})")
 
