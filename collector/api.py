@@ -18,8 +18,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from collector.core import clock
 from collector.core.errors import ConfigError
-from collector.core.weeks import parse_day, parse_week
+from collector.core.weeks import parse_as_of, parse_week
 from collector.outputs import claims as claims_report
 from collector.outputs import sql
 from collector.store import Store, db_path
@@ -59,7 +60,7 @@ class Collector:
         """The claims report (one row per claim, scope and `when`: at the claim's date and latest), as
         known on `as_of` (default: all data) and, for the weekly OpenRouter claims, also for the ISO
         `week` ('2025-W44' or its Monday). measured_value and expected_value are numbers (or null)."""
-        day = parse_day(as_of) if isinstance(as_of, str) else as_of
+        day = _as_of(as_of)
         monday = parse_week(week) if isinstance(week, str) else week
         rows = claims_report.fetch(self.store, day, monday)
         schema = {
@@ -77,7 +78,7 @@ class Collector:
         from collector.outputs.report import data as report_data
         from collector.outputs.report import page as report_page
 
-        day = parse_day(as_of) if isinstance(as_of, str) else as_of
+        day = _as_of(as_of)
         gathered = report_data.gather(self.store, day)
         out = {}
         for claim_id in gathered.reference["claim_id"]:
@@ -86,3 +87,10 @@ class Collector:
                     spec = {**chart.spec, "width": 640}  # a notebook cell has no container width to fit
                     out[chart.key] = alt.LayerChart.from_dict(spec, validate=False)
         return out
+
+
+def _as_of(value: str | date | None) -> date | None:
+    """As `--as-of`: a day (text or date), refused after today (UTC), when nothing is known yet."""
+    if value is None:
+        return None
+    return parse_as_of(value if isinstance(value, str) else value.isoformat(), clock.today(), "as_of")

@@ -52,6 +52,9 @@ def test_claims_as_a_dataframe_match_the_cli(collected, run):
     early = store.claims(as_of="2025-01-01")
     assert early.height and set(early["verdict"]) == {"inconclusive"}
     assert store.claims(as_of=date(2025, 1, 1)).equals(early)
+    # as on the command line, a day after today is refused: nothing is known on it yet
+    with pytest.raises(ConfigError, match="as_of 2030-01-01 is after today"):
+        store.claims(as_of=date(2030, 1, 1))
 
 
 def test_views_sql_and_errors(collected):
