@@ -68,7 +68,7 @@ def test_views_sql_and_errors(collected):
         store.sql("SELECT * FROM no_such_view")
     with pytest.raises(ConfigError, match="not a view name"):
         store.view("x; DROP TABLE runs")
-    with pytest.raises(ConfigError, match="--as-of"):
+    with pytest.raises(ConfigError, match="as_of 'yesterday': expected a date"):
         store.claims(as_of="yesterday")
 
 
