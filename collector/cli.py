@@ -647,6 +647,7 @@ def import_hub_stats(
             finally:
                 progress.done()
             log.info("%s: %s", found, result.summary())
+        _compact_after_import(obj, len(files))
         return
     if files or day:
         raise ConfigError("give either dump FILEs (with --date) or --dataset, not both")
@@ -679,6 +680,28 @@ def import_hub_stats(
         counts["chosen"],
         counts["commits"],
     )
+    _compact_after_import(obj, counts["imported"])
+
+
+def _compact_after_import(obj: Context, imported: int) -> None:
+    """A stretch of imported days leaves free space in the file (each day rewrites the models whose
+    metadata changed and the spans of the rest): compacted at the end when a fifth or more is free."""
+    from collector.store import compact as store_compact
+
+    if imported < 2 or not store_compact.worth_it(obj.store):
+        return
+    progress = obj.progress()
+    try:
+        result = store_compact.compact(obj.store, progress)
+    except CollectorError as exc:  # the days are stored: say it, and how to finish the job
+        log.warning(
+            "import hub-stats: the days are imported, but compacting the store failed (%s): run `collector compact`",
+            exc,
+        )
+        return
+    finally:
+        progress.done()
+    log.info("import hub-stats: compacted the store: %s", result.summary())
 
 
 def main() -> None:

@@ -91,3 +91,22 @@ def test_compact_without_a_database_is_one_line(run, tmp_path):
     assert result.code == 1
     assert result.err.strip() == f"error: no database at {missing}: nothing to compact"
     assert not missing.exists()
+
+
+def test_an_import_of_several_days_compacts_the_store_when_a_fifth_of_it_is_free(run, empty_store, tmp_path):
+    from tests.test_import_hub_stats import write_dump
+
+    db = empty_store
+    with Store(db).writer() as con:  # space left free by an earlier stretch of work
+        con.execute("CREATE TABLE scratch AS SELECT range AS n, md5(range::VARCHAR) AS s FROM range(300000)")
+        con.execute("CHECKPOINT")
+        con.execute("DROP TABLE scratch")
+    assert store_compact.worth_it(Store(db))
+    one = run("--db", str(db), "import", "hub-stats", str(write_dump(tmp_path, 0)))
+    assert one.code == 0 and "compacted" not in one.err  # one day: left to `collector compact`
+    files = [write_dump(tmp_path, d) for d in (1, 2)]
+    result = run("--db", str(db), "import", "hub-stats", *map(str, files))
+    assert result.code == 0, result.err
+    assert "import hub-stats: compacted the store: " in result.err
+    assert not store_compact.worth_it(Store(db))
+    assert query(db, "SELECT count(*) FROM hf_snapshots")[0][0] == 3
