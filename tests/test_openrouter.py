@@ -469,11 +469,13 @@ def test_requests_are_paced_below_the_per_minute_limit(run, openrouter, db, earl
     assert [r.status for r in keyed] == [200] * 6
     # at most 200 a minute: every request sent at least 0.3 s after the one before (the pacer waits when
     # a pull's own commit took less; on a loaded machine the commit may take longer, and nothing is
-    # waited). Measured where the fake receives them, one arrival delayed by a busy machine shortens the
-    # gap after it (seen: 0.278 s at load average 4.4), but not the span of all five
+    # waited; the pacer's arithmetic has unit tests with a fake clock). Measured where the fake receives
+    # them, an arrival delayed by a busy machine shortens the gap after it: 0.278 s seen at load 4.4,
+    # 0.12 s when the first request's arrival waited for a core while the suite ran three workers on
+    # two (and the span with it). Unpaced, the gaps are a few milliseconds.
     gaps = [b.at - a.at for a, b in zip(keyed, keyed[1:], strict=False)]
-    assert min(gaps) >= 0.3 - 0.05, gaps
-    assert keyed[-1].at - keyed[0].at >= 5 * 0.3 - 0.02, gaps
+    assert min(gaps) >= 0.1, gaps
+    assert sum(gaps) / len(gaps) >= 0.3 - 0.05, gaps
     # the same fake, unpaced, answers 429 (3 a minute now: each pull's own commit spaces the requests
     # a little, by how much depends on the machine's load)
     openrouter.window_seconds = 60.0
