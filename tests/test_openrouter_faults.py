@@ -322,6 +322,19 @@ def test_persistent_reset_fails_cleanly(run, openrouter, db, baseline, monkeypat
     assert_rerun_completes(run, db, baseline)
 
 
+def test_a_wrong_base_url_is_named_in_the_error(run, openrouter, db, monkeypatch):
+    """OPENROUTER_BASE_URL without its /api/v1: the 404 says which URL answered it, credentials left out."""
+    root = openrouter.api_url.removesuffix("/api/v1")
+    monkeypatch.setenv("OPENROUTER_BASE_URL", root.replace("http://", "http://someone:hunter2@"))
+    result = collect(run, db)
+    assert result.code == 1
+    line = result.err.strip().splitlines()[-1]
+    assert line.startswith("error: OpenRouter models catalog: HTTP 404") and line.endswith(
+        f"[{root.replace('http://', 'http://[redacted]@')}/models]"
+    ), line
+    assert "hunter2" not in result.err
+
+
 # ------------------------------------------------------------------- malformed and drifting bodies
 
 

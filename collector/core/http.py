@@ -234,9 +234,12 @@ def send(
     transport_errors: tuple[type[BaseException], ...],
     stats: RequestStats,
     sleep: Callable[[float], None] = cancel.sleep,
+    where: str = "",
 ) -> Fetched:
     """One logical request: paced, retried on 408/429/5xx and transport errors, then either a 2xx
-    response or a CollectorError naming `what`, the status and the server's reason."""
+    response or a CollectorError naming `what`, the status and the server's reason, and `where` (the
+    URL without credentials: a wrong base URL shows at once)."""
+    at = f" [{where}]" if where else ""
     attempt = 0
     while True:
         attempt += 1
@@ -249,7 +252,7 @@ def send(
         except transport_errors as exc:
             reason = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
             if attempt > policy.max_retries:
-                raise CollectorError(f"{what}: network error after {attempt} attempts ({reason})") from exc
+                raise CollectorError(f"{what}: network error after {attempt} attempts ({reason}){at}") from exc
             wait = policy.backoff(attempt)
             log.info("%s: %s; retry %d/%d in %.1f s", what, reason, attempt, policy.max_retries, wait)
         else:
@@ -261,9 +264,9 @@ def send(
             detail = error_detail(response)
             suffix = f": {detail}" if detail else ""
             if status not in RETRY_STATUSES:
-                raise CollectorError(f"{what}: HTTP {status}{suffix}")
+                raise CollectorError(f"{what}: HTTP {status}{suffix}{at}")
             if attempt > policy.max_retries:
-                raise CollectorError(f"{what}: HTTP {status} after {attempt} attempts{suffix}")
+                raise CollectorError(f"{what}: HTTP {status} after {attempt} attempts{suffix}{at}")
             wait = policy.backoff(attempt)
             if status == 429:
                 hinted = retry_after_seconds(response.headers)

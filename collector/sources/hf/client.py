@@ -65,6 +65,7 @@ class HubClient:
         return send(
             lambda: _bounded_get(session, url, params, self.headers, timeout, self.max_bytes, what),
             what=what,
+            where=redact_url(url),
             pacer=self.pacer,
             policy=self.policy,
             transport_errors=(httpx2.TransportError,),
@@ -149,6 +150,7 @@ class HubClient:
         response = send(
             fetch,
             what=what,
+            where=redact_url(shown_url),
             pacer=self.pacer,
             policy=self.policy,
             transport_errors=(httpx2.TransportError, CutShort),

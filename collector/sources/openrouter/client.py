@@ -15,7 +15,7 @@ from collector import __version__
 from collector.core import http, settings
 from collector.core.errors import CollectorError
 from collector.core.http import Fetched, MinIntervalPacer, RequestStats, RetryPolicy, error_detail, read_bounded, send
-from collector.core.secrets import secret
+from collector.core.secrets import redact_url, secret
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,7 @@ class OpenRouterClient:
         response = send(
             do,
             what=what,
+            where=redact_url(url),
             pacer=keyed,
             policy=self.policy,
             transport_errors=(httpx.TransportError,),
