@@ -429,6 +429,7 @@ def test_daily_budget_stops_cleanly_and_the_next_runs_resume(run, openrouter, db
     assert result.code == 0, result.err
     assert len(openrouter.keyed_requests()) == 3
     assert "daily request budget of 3 reached" in result.err
+    assert "4 requests to OpenRouter today, the catalog's and retries included" in result.err  # 3 keyed + 1
     assert "left for the next run: coding apps weekly 2025-01-01..2025-01-19 (3 requests)" in result.err
     assert result.err.count("\n") == 1
     assert query(db, "SELECT count(*), count(DISTINCT dataset) FROM or_pulls") == [(3, 1)]
@@ -443,6 +444,7 @@ def test_daily_budget_stops_cleanly_and_the_next_runs_resume(run, openrouter, db
     # the same day: the budget is spent (3 keyed + 1 catalog request), nothing more is asked
     result = collect(run, db, "--quiet")
     assert result.code == 0 and "left for the next run: coding apps weekly" in result.err
+    assert "5 requests to OpenRouter today" in result.err  # the first run's 4 and this run's catalog
     assert len(openrouter.keyed_requests()) == 3
     # the next day: a fresh budget; the backfill resumes oldest first
     monkeypatch.setenv("COLLECTOR_NOW", NEXT_DAY)

@@ -134,8 +134,8 @@ def collect_openrouter(
         warnings.append(f"{or_client.KEY_ENV} is not set: rankings skipped (models catalog collected)")
     elif left:
         warnings.append(
-            f"daily request budget of {budget} reached (OPENROUTER_DAILY_BUDGET; {used_today + pacer.used} requests "
-            f"to OpenRouter today): committed {len(pulls.pulls)} complete pulls; "
+            f"daily request budget of {budget} reached (OPENROUTER_DAILY_BUDGET; {used_today + client.stats.requests} "
+            f"requests to OpenRouter today, the catalog's and retries included): committed {len(pulls.pulls)} complete pulls; "
             f"left for the next run: {'; '.join(plan.summarize_left(left))}"
         )
     if keyed:
