@@ -683,12 +683,20 @@ def import_hub_stats(
     _compact_after_import(obj, counts["imported"])
 
 
+# One day's import compacts the store too once this much of it is free: a daily import from cron
+# leaves about 17 MB of a full-Hub day's rewrites free, so its file is compacted every two weeks or so
+COMPACT_AFTER_ONE_DAY_BYTES = 256 * 1024 * 1024
+
+
 def _compact_after_import(obj: Context, imported: int) -> None:
-    """A stretch of imported days leaves free space in the file (each day rewrites the models whose
-    metadata changed and the spans of the rest): compacted at the end when a fifth or more is free."""
+    """Imported days leave free space in the file (each day rewrites the models whose metadata
+    changed and the spans of the rest): compacted at the end when a fifth or more of it is free,
+    after several days, or after one when that is also COMPACT_AFTER_ONE_DAY_BYTES or more."""
     from collector.store import compact as store_compact
 
-    if imported < 2 or not store_compact.worth_it(obj.store):
+    if imported < 1:
+        return
+    if not store_compact.worth_it(obj.store, 1 << 20 if imported > 1 else COMPACT_AFTER_ONE_DAY_BYTES):
         return
     progress = obj.progress()
     try:

@@ -110,3 +110,23 @@ def test_an_import_of_several_days_compacts_the_store_when_a_fifth_of_it_is_free
     assert "import hub-stats: compacted the store: " in result.err
     assert not store_compact.worth_it(Store(db))
     assert query(db, "SELECT count(*) FROM hf_snapshots")[0][0] == 3
+
+
+def test_one_days_import_compacts_once_enough_of_the_store_is_free(run, empty_store, tmp_path, monkeypatch):
+    """A daily import from cron (one day a run): compacted when a fifth of the file and at least
+    cli.COMPACT_AFTER_ONE_DAY_BYTES (256 MB; 1 MB here) are free, not before."""
+    from collector import cli
+    from tests.test_import_hub_stats import write_dump
+
+    db = empty_store
+    monkeypatch.setattr(cli, "COMPACT_AFTER_ONE_DAY_BYTES", 64 << 20)
+    with Store(db).writer() as con:
+        con.execute("CREATE TABLE scratch AS SELECT range AS n, md5(range::VARCHAR) AS s FROM range(300000)")
+        con.execute("CHECKPOINT")
+        con.execute("DROP TABLE scratch")
+    first = run("--db", str(db), "import", "hub-stats", str(write_dump(tmp_path, 0)))
+    assert first.code == 0 and "compacted" not in first.err  # a fifth is free, but under the day's minimum
+    monkeypatch.setattr(cli, "COMPACT_AFTER_ONE_DAY_BYTES", 1 << 20)
+    second = run("--db", str(db), "import", "hub-stats", str(write_dump(tmp_path, 1)))
+    assert second.code == 0 and "import hub-stats: compacted the store: " in second.err
+    assert not store_compact.worth_it(Store(db))

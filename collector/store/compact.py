@@ -135,13 +135,13 @@ def compact(store, progress: Callable[[str], None] | None = None) -> Compacted:
     return Compacted(path, before, path.stat().st_size, free, len(rows), sum(rows.values()), time.monotonic() - started)
 
 
-def worth_it(store) -> bool:
-    """Whether a fifth or more of the store's file (and at least a megabyte) is free space."""
+def worth_it(store, at_least: int = 1 << 20) -> bool:
+    """Whether a fifth or more of the store's file, and at least `at_least` bytes, is free space."""
     if not store.exists():
         return False
     with store.reader() as con:
         _, free = space(con)
-    return free >= max(store.path.stat().st_size // 5, 1 << 20)
+    return free >= max(store.path.stat().st_size // 5, at_least)
 
 
 def _remove(tmp: Path) -> None:
