@@ -319,3 +319,23 @@ def test_plain_duckdb_cli_reads_the_same_rows(report_db):
         check=True,
     ).stdout.splitlines()
     assert family[1:] == ["Llama,first-party,1000000000", "Llama,with derivatives,1000000000"]
+
+
+def test_citations_with_different_as_of_say_which_claims_they_are_for():
+    """OpenRouter's catalog and rankings pulled at other times: two citation lines of one source, each
+    naming its claims; a source with one as_of keeps its plain line."""
+    from collector.outputs.claims import COLUMNS, Table
+
+    def row(claim_id: str, citation: str) -> dict:
+        base = dict.fromkeys(COLUMNS)
+        base.update(claim_id=claim_id, statement="s", source="x", when="latest", scope="a", verdict="supported")
+        return {**base, "citation": citation}
+
+    early = "Source: OpenRouter (openrouter.ai/rankings), as of 2026-12-03T07:42:11Z."
+    late = "Source: OpenRouter (openrouter.ai/rankings), as of 2026-12-03T07:42:15Z."
+    hub = "Source: Hugging Face Hub (huggingface.co), as of 2026-12-03T07:40:00Z."
+    rows = [row("or_top20", early), row("or_programming", early), row("or_prices", late), row("llama", hub)]
+    lines = Table(160).render(rows).splitlines()
+    assert f"{early} [for or_top20, or_programming]" in lines
+    assert f"{late} [for or_prices]" in lines
+    assert hub in lines

@@ -211,7 +211,7 @@ class Table:
             )
         if self.detail:  # the coverage sentences the rows' reasons share, once
             out += [line for c in self.coverage_said for line in self.wrap(f"Hub data: {c}.", indent=2)]
-        out += [_fit(c, self.width) for c in sorted({r["citation"] for r in rows if r["citation"]})]
+        out += self.citations(rows)
         if not self.detail:
             out.append(
                 "Every row: collector claims --all-rows; with its reasons and what its scope leaves out: --detail"
@@ -219,6 +219,23 @@ class Table:
                 else "Each row's reasons, and what its scope leaves out: collector claims --detail"
             )
         return "\n".join(out) + "\n"
+
+    def citations(self, rows: list[dict]) -> list[str]:
+        """Each citation line once; when the source's as_of differs between rows (OpenRouter's catalog
+        and rankings pulled at other times), each line says which claims it is for."""
+        cited: dict[str, list[str]] = {}
+        for r in rows:
+            if r["citation"] and r["claim_id"] not in cited.setdefault(r["citation"], []):
+                cited[r["citation"]].append(r["claim_id"])
+        sources = [c.split(", as of ")[0] for c in cited]
+        shared = {s for s in sources if sources.count(s) > 1}
+        out: list[str] = []
+        for c, ids in sorted(cited.items()):
+            if c.split(", as of ")[0] in shared:
+                out += self.wrap(f"{c} [for {', '.join(ids)}]", indent=2)
+            else:
+                out.append(_fit(c, self.width))
+        return out
 
     def claim(self, rows: list[dict]) -> list[str]:
         first = rows[0]
