@@ -329,7 +329,9 @@ def status(obj: Context, as_json: bool) -> None:
         click.echo(json.dumps(info, indent=2, default=str))
         return
     click.echo(f"database: {info['path']} ({info['size_bytes']:,} bytes, schema version {info['schema_version']})")
-    if info["free_bytes"] >= max(info["size_bytes"] // 5, 1 << 20):  # a fifth, and at least a megabyte
+    from collector.store.compact import mostly_free
+
+    if mostly_free(info["size_bytes"], info["free_bytes"]):
         click.echo(
             f"free space: {info['free_bytes']:,} bytes of the file are free, kept for reuse "
             "(`collector compact` gives them back)"

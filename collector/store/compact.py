@@ -135,13 +135,19 @@ def compact(store, progress: Callable[[str], None] | None = None) -> Compacted:
     return Compacted(path, before, path.stat().st_size, free, len(rows), sum(rows.values()), time.monotonic() - started)
 
 
+def mostly_free(size: int, free: int, at_least: int = 1 << 20) -> bool:
+    """Whether `free` bytes of a `size`-byte file are a fifth of it or more, and at least `at_least`:
+    the point where `collector status` suggests compacting and an import compacts."""
+    return free >= max(size // 5, at_least)
+
+
 def worth_it(store, at_least: int = 1 << 20) -> bool:
-    """Whether a fifth or more of the store's file, and at least `at_least` bytes, is free space."""
+    """mostly_free for the store's file now."""
     if not store.exists():
         return False
     with store.reader() as con:
         _, free = space(con)
-    return free >= max(store.path.stat().st_size // 5, at_least)
+    return mostly_free(store.path.stat().st_size, free, at_least)
 
 
 def _remove(tmp: Path) -> None:
