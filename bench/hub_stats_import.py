@@ -6,7 +6,8 @@ The synthetic Hub is bench/hf_year.py's: 30-day downloads fall off as a power la
 of millions at the top, a handful in the long tail: most models are near zero), real namespaces, a
 third of the models repackagers' and community derivatives with `baseModels` lineage; the next day
 moves the counters of ~15% of the models (every popular one), drops ~0.1%, and changes the
-lastModified of one model in 30 (each model's about once a month, as a push would). The dump has the
+lastModified of one model in 30 (each model's about once a month, as a push would), and the tags of a
+third of those (a card edit with the push: a list DuckDB cannot update in place). The dump has the
 format's columns (tags, cardData, safetensors, baseModels, ...) in row groups of 100,000, zstd.
 
     .venv/bin/python -m bench.hub_stats_import [--models 2500000] [--keep DIR]
@@ -59,7 +60,9 @@ def write_dump(gen: duckdb.DuckDBPyConnection, d: int, path: Path) -> int:
                    s.downloads_30d AS downloads, s.downloads_all_time AS downloadsAllTime, s.likes,
                    s.trending_score AS trendingScore,
                    ['transformers', 'safetensors', u.pipeline_tag, 'license:apache-2.0', 'region:us']
-                       || coalesce(t.tags, []) AS tags,
+                       || coalesce(t.tags, [])
+                       -- a third of the models carry a tag that changes with each push (a card edit)
+                       || CASE WHEN u.i % 3 = 0 THEN ['dataset:push-' || ((u.i % 30 + {d}) // 30)] ELSE [] END AS tags,
                    '{{"license": "apache-2.0", "language": ["en"], "pipeline_tag": "' || u.pipeline_tag || '"}}' AS cardData,
                    CASE WHEN u.first_party THEN {{'parameters': {{'BF16': u.base30 * 1000}}, 'total': u.base30 * 1000}} END
                        AS safetensors,

@@ -182,6 +182,38 @@ def test_a_local_dump_is_the_full_hub_snapshot_of_its_day_with_provenance(run, d
     ) == [(3_180_000 + 200_000 + 1_010_000,)]
 
 
+@pytest.mark.parametrize("known", [False, True], ids=["new ids", "ids the store has numbered"])
+def test_a_repeated_id_keeps_its_first_row(run, db, tmp_path, known):
+    """A dump that lists an id twice (a cursor that served it twice) is stored with the first row, and
+    the import says how many rows it left out; the same whether the store knew the id or not."""
+    if known:
+        assert run("--db", str(db), "import", "hub-stats", str(write_dump(tmp_path, 0))).code == 0
+    rows = dump_table(1).to_pylist()
+    again = {**rows[1], "downloads": 1, "lastModified": datetime(2030, 1, 1), "tags": ["other"]}
+    again_tiny = {**rows[5], "downloads": 2}
+    path = tmp_path / "models_2025-03-02.parquet"
+    pq.write_table(pa.Table.from_pylist([*rows[:3], again, *rows[3:], again_tiny], schema=SCHEMA), path)
+    result = run("--db", str(db), "import", "hub-stats", str(path))
+    assert result.code == 0, result.err
+    assert "2 repeated ids kept once" in result.err
+    day = date(2025, 3, 2)
+    assert query(db, "SELECT rows, models FROM hf_imports WHERE snapshot_date = ?", [day]) == [
+        (len(rows) + 2, len(rows))
+    ]
+    assert query(db, "SELECT model_count, duplicates FROM hf_snapshots WHERE snapshot_date = ?", [day]) == [
+        (len(rows), 2)
+    ]
+    got = query(
+        db,
+        """SELECT d.model_id, d.downloads_30d FROM hf_model_downloads d JOIN hf_snapshots s USING (snapshot_id)
+           WHERE s.snapshot_date = ? ORDER BY 1""",
+        [day],
+    )
+    assert got == sorted((r["id"], r["downloads"]) for r in rows)
+    assert query(db, "SELECT tags FROM hf_models WHERE model_id = ?", [rows[1]["id"]]) == [(rows[1]["tags"],)]
+    assert query(db, "SELECT count(*), count(DISTINCT model_id) FROM hf_models") == [(len(rows), len(rows))]
+
+
 def test_importing_the_same_day_again_replaces_it_and_adds_no_rows(run, db, tmp_path):
     first = write_dump(tmp_path, 0)
     later = write_dump(tmp_path, 1)
@@ -200,6 +232,51 @@ def test_importing_the_same_day_again_replaces_it_and_adds_no_rows(run, db, tmp_
         db,
         "SELECT count(DISTINCT snapshot_id) FROM hf_imports WHERE snapshot_id IN (SELECT snapshot_id FROM hf_snapshots)",
     ) == [(2,)]
+
+
+def test_changed_metadata_is_stored_once_per_model_with_the_hash_of_what_is_stored(run, db, tmp_path):
+    """A model whose metadata changes keeps one row (updated where it is: only a list, the tags, makes
+    DuckDB move the row), with the latest metadata, the span of every day it was seen, and the hash of
+    what is stored (the next day compares with it); an unchanged model keeps its row and hash."""
+
+    def day(n: int, edits: dict[str, dict]) -> Path:
+        table = dump_table(n)
+        rows = [{**row, **edits.get(row["id"], {})} for row in table.to_pylist()]
+        path = tmp_path / f"models_{FIRST_DAY + timedelta(days=n)}.parquet"
+        pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), path)
+        return path
+
+    pushed = {"lastModified": datetime(2025, 3, 2, 12, 30)}
+    carded = {"tags": ["transformers", "text-generation", "license:mit"]}
+    paths = [
+        day(0, {}),
+        day(1, {"meta-llama/Llama-3.1-8B": pushed, "Qwen/Qwen2.5-7B": carded}),
+        day(2, {"meta-llama/Llama-3.1-8B": pushed, "Qwen/Qwen2.5-7B": {**carded, "library_name": "mlx"}}),
+    ]
+    assert run("--db", str(db), "import", "hub-stats", str(paths[0])).code == 0
+    sql = "SELECT model_id, meta_hash FROM hf_models ORDER BY 1"
+    first = dict(query(db, sql))
+    assert run("--db", str(db), "import", "hub-stats", *map(str, paths[1:])).code == 0
+    rows = query(
+        db,
+        """SELECT model_id, count(*) OVER (PARTITION BY model_id), last_modified, tags, library_name, first_seen,
+                  last_seen, meta_hash = hash(author, created_at, last_modified, pipeline_tag, library_name, tags,
+                                              safetensors_total, gated)
+           FROM hf_models ORDER BY 1""",
+    )
+    by_id = {r[0]: r[1:] for r in rows}
+    assert {r[0] for r in rows} == {m[0] for m in MODELS}
+    assert all(r[1] == 1 for r in rows)  # one row per model
+    assert all(r[-1] for r in rows)  # every stored hash is that of the stored metadata
+    assert by_id["meta-llama/Llama-3.1-8B"][1] == datetime(2025, 3, 2, 12, 30, tzinfo=UTC)
+    assert by_id["Qwen/Qwen2.5-7B"][2:4] == (["transformers", "text-generation", "license:mit"], "mlx")
+    d = [FIRST_DAY + timedelta(days=n) for n in range(3)]
+    assert by_id["Qwen/Qwen2.5-7B"][4:6] == (d[0], d[2])
+    assert by_id["meta-llama/Llama-3.1-8B"][4:6] == (d[0], d[2])
+    assert by_id["someone/llama-finetune"][4:6] == (d[1], d[2])  # created on day 1
+    after = dict(query(db, sql))
+    assert after["deepseek-ai/DeepSeek-R1"] == first["deepseek-ai/DeepSeek-R1"]
+    assert after["meta-llama/Llama-3.1-8B"] != first["meta-llama/Llama-3.1-8B"]
 
 
 def test_the_date_comes_from_the_option_else_the_file_name(run, db, tmp_path):

@@ -239,7 +239,7 @@ def _write(con, stage: HfStage, items: Path) -> None:
     # `base_model:<relation>:<parent>`; the two-part `base_model:<parent>` adds nothing
     con.execute(
         f"""CREATE TEMP TABLE edges AS
-            SELECT child_id, split_part(tag, ':', 3) AS parent_id, split_part(tag, ':', 2) AS relation
+            SELECT DISTINCT child_id, split_part(tag, ':', 3) AS parent_id, split_part(tag, ':', 2) AS relation
             FROM (SELECT model_id AS child_id, unnest(tags) AS tag FROM models
                   WHERE contains(array_to_string(tags, ' '), 'base_model:'))
             WHERE starts_with(tag, 'base_model:') AND length(tag) - length(replace(tag, ':', '')) = 2

@@ -41,6 +41,14 @@ MODELS_SCHEMA = pa.schema(
 )
 
 
+# The hash of a model's metadata as hf_models stores it (migration 0010), from a staged models file's
+# columns: the Hub API's timestamps are staged as text, a dump's typed; both hash as TIMESTAMPTZ.
+META_HASH = (
+    "hash(author, CAST(created_at AS TIMESTAMPTZ), CAST(last_modified AS TIMESTAMPTZ), "
+    "pipeline_tag, library_name, tags, safetensors_total, gated)"
+)
+
+
 LINEAGE_SCHEMA = pa.schema([("child_id", pa.string()), ("parent_id", pa.string()), ("relation", pa.string())])
 
 
@@ -56,7 +64,8 @@ def _bad(url: str, index: int, model: object, field_name: str, value: object, ex
 
 class HfStage:
     """The run's staged rows: three Parquet files and their row counts (written by
-    collector.sources.hf.pages for a crawl, by collector.sources.hubstats for a dump)."""
+    collector.sources.hf.pages for a crawl, by collector.sources.hubstats for a dump). The models
+    file has each model once, the lineage file each edge once (the commit relies on both)."""
 
     def __init__(self, directory: Path):
         self.downloads = ParquetStage(directory / "downloads.parquet", DOWNLOADS_SCHEMA)
@@ -66,6 +75,12 @@ class HfStage:
         # numbered when the rows were staged (NULL for a new id), so the commit joins only the new
         # ids with the store's 2.5 million (a dump's staging reads the numbers anyway, for its ranks)
         self.numbered = False
+        # whether the models file has a `meta_hash` column (commit.META_HASH of its row), computed
+        # while the staging wrote it: the commit then compares ids and hashes alone
+        self.hashed = False
+        # whether the downloads file ranks each listing; a dump's does not (its row order means
+        # nothing): its listing is ranked in model-number order when it is stored (storage.append)
+        self.ranked = True
 
     def close(self) -> None:
         for stage in (self.downloads, self.models, self.lineage):

@@ -26,11 +26,12 @@ COUNTERS = "downloads_30d, downloads_all_time, likes, trending_score"
 ROW_ORDER = "ORDER BY 1, 4, 3, 2"
 
 
-def append(con, rows_sql: str, params: dict | list | None = None) -> int:
+def append(con, rows_sql: str, params: dict | list | None = None, *, ranked: bool = True) -> int:
     """Store listings given as a query (constant SQL written by this project, never fetched text)
     with the columns snapshot_id, model_id, rank, downloads_30d, downloads_all_time, likes,
-    trending_score and, optionally, model_no (the id's number when the staging knew it, else NULL);
-    their snapshots are already in hf_snapshots. Returns the counter rows written."""
+    trending_score and, optionally, model_no (the id's number when the staging knew it, else NULL:
+    then model_id is needed); their snapshots are already in hf_snapshots. `ranked=False`: the rows
+    carry no rank, and each listing is ranked in model-number order. Returns the counter rows written."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE hf_new_raw AS {rows_sql}", params)
     if "model_no" not in {d[0] for d in con.execute("SELECT * FROM hf_new_raw LIMIT 0").description}:
         con.execute("ALTER TABLE hf_new_raw ADD COLUMN model_no INTEGER")
@@ -49,9 +50,16 @@ def append(con, rows_sql: str, params: dict | list | None = None) -> int:
         register_ids(con, "SELECT model_id FROM hf_new_raw WHERE model_no IS NULL")
         con.execute(numbered)
     con.execute("DROP TABLE hf_new_raw")
-    con.execute(
-        "INSERT INTO internal.hf_listings SELECT snapshot_id, rank, model_no FROM hf_new ORDER BY snapshot_id, rank"
-    )
+    if ranked:
+        con.execute(
+            "INSERT INTO internal.hf_listings SELECT snapshot_id, rank, model_no FROM hf_new ORDER BY snapshot_id, rank"
+        )
+    else:
+        con.execute(
+            """INSERT INTO internal.hf_listings
+               SELECT snapshot_id, row_number() OVER (PARTITION BY snapshot_id ORDER BY model_no), model_no
+               FROM hf_new ORDER BY snapshot_id, model_no"""
+        )
     # A scope can take the quick path (compare with the cached state) when this is its one new
     # snapshot and no stored snapshot of it is later; otherwise its counters are re-encoded in order.
     rewrite = [

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from collector.core.errors import CollectorError
-from collector.sources.hf.parse import RELATIONS, HfStage
+from collector.sources.hf.parse import META_HASH, RELATIONS, HfStage
 
 SCOPE = "full_hub"  # a contract: the claims read list_contains(hf_snapshot_sets.scopes, 'full_hub')
 FORMAT = "hub-stats"
@@ -143,9 +143,8 @@ def _timestamp(found: dict, name: str) -> str:
 def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1GB") -> tuple[HfStage, DumpInfo]:
     """Stage the dump at `path` as one `full_hub` listing in `stage_dir` (the run's staging folder).
 
-    The listing's rank is the store's model-number order (ids the store has not seen after the others,
-    by id, as storage.register_ids will number them): a dump's own row order means nothing, and a
-    listing in model-number order compresses to almost nothing (bench/hub_stats_year.py)."""
+    The listing has no rank of its own: the commit ranks it in the store's model-number order (ids the
+    store has not seen after the others, by id, as storage.register_ids numbers them)."""
     found = check_columns(path)
     sha, size = sha256_of(path)
     con = duckdb.connect(config={"memory_limit": memory, "threads": 2})
@@ -160,19 +159,16 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
             else "NULL::TIMESTAMP"
         )
         try:  # one pass over the dump for what the checks need
-            rows, blank, newest, models = con.execute(
-                f"SELECT count(*), count(*) FILTER (WHERE id IS NULL OR id = ''), {newest_expr}, count(DISTINCT id) "
-                f"FROM {src}",
+            rows, blank, newest = con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE id IS NULL OR id = ''), {newest_expr} FROM {src}",
                 params,
-            ).fetchone() or (0, 0, None, 0)
+            ).fetchone() or (0, 0, None)
         except duckdb.Error as exc:
             raise CollectorError(f"{path}: unreadable ({' '.join(str(exc).split())[:160]})") from exc
         if blank:
             raise CollectorError(f"{path}: {blank:,} rows have no `id`: not a usable hub-stats dump")
         if not rows:
             raise CollectorError(f"{path}: the dump has no rows")
-        # a repeated id keeps its first row (as a listing keeps a model the cursor served twice)
-        dedup = "" if models == rows else "QUALIFY row_number() OVER (PARTITION BY id ORDER BY file_row_number) = 1"
         keys = "SELECT NULL::VARCHAR AS model_id, NULL::INTEGER AS model_no WHERE false"
         if store_path is not None and store_path.exists():
             con.execute(f"ATTACH '{_quote(str(store_path))}' AS store (READ_ONLY)")
@@ -187,23 +183,41 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
             f"{_col(found, 'likes', null_type='BIGINT')}::BIGINT AS likes, "
             f"{_col(found, 'trendingScore', null_type='DOUBLE')}::DOUBLE AS trending_score"
         )
-        con.execute(
-            f"""COPY (
-                    WITH d AS (SELECT id AS model_id, {counters} FROM {src} {dedup})
-                    SELECT '{SCOPE}' AS scope,
-                           row_number() OVER (ORDER BY k.model_no IS NULL, k.model_no, d.model_id)::INTEGER AS rank,
-                           d.model_id, d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score, k.model_no
-                    FROM d LEFT JOIN keys k USING (model_id)
-                ) TO '{_quote(str(hf.downloads.path))}' (FORMAT parquet, COMPRESSION uncompressed)""",
-            params,
-        )
+
+        def listing(dedup: str) -> None:
+            # Each row with the store's number of its id; the id itself only where the store has none
+            # (the commit numbers those). No rank: a dump's row order means nothing, and the commit
+            # ranks the listing in model-number order (HfStage.ranked), which compresses to almost
+            # nothing (bench/hub_stats_year.py).
+            con.execute(
+                f"""COPY (
+                        WITH d AS (SELECT id AS model_id, {counters} FROM {src} {dedup})
+                        SELECT '{SCOPE}' AS scope, NULL::INTEGER AS rank,
+                               CASE WHEN k.model_no IS NULL THEN d.model_id END AS model_id,
+                               d.downloads_30d, d.downloads_all_time, d.likes, d.trending_score, k.model_no
+                        FROM d LEFT JOIN keys k USING (model_id)
+                    ) TO '{_quote(str(hf.downloads.path))}' (FORMAT parquet, COMPRESSION uncompressed)""",
+                params,
+            )
+
+        listing("")
+        # repeated ids, counted on the staged listing's numbers (cheaper than distinct ids in the dump)
+        models = con.execute(
+            f"""SELECT count(DISTINCT model_no) + count(DISTINCT model_id) FILTER (WHERE model_no IS NULL)
+                FROM read_parquet('{_quote(str(hf.downloads.path))}')"""
+        ).fetchone()[0]  # type: ignore[index]
+        # a repeated id keeps its first row (as a listing keeps a model the cursor served twice)
+        dedup = "" if models == rows else "QUALIFY row_number() OVER (PARTITION BY id ORDER BY file_row_number) = 1"
+        if dedup:
+            listing(dedup)
         hf.downloads.rows = models
         hf.numbered = True
+        hf.ranked = False
         gated = _col(found, "gated")
         if "gated" in found and pa.types.is_boolean(found["gated"]):
             gated = "CASE WHEN gated THEN 'true' WHEN NOT gated THEN 'false' END"
         con.execute(
-            f"""COPY (
+            f"""COPY (SELECT *, {META_HASH} AS meta_hash FROM (
                     SELECT id AS model_id,
                            coalesce({_col(found, "author")}, CASE WHEN contains(id, '/') THEN split_part(id, '/', 1) END)
                                AS author,
@@ -215,10 +229,11 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
                            {_col(found, "safetensors", "safetensors.total", "BIGINT")}::BIGINT AS safetensors_total,
                            {gated}::VARCHAR AS gated
                     FROM {src} {dedup}
-                ) TO '{_quote(str(hf.models.path))}' (FORMAT parquet, COMPRESSION uncompressed)""",
+                )) TO '{_quote(str(hf.models.path))}' (FORMAT parquet, COMPRESSION uncompressed)""",
             params,
         )
         hf.models.rows = models
+        hf.hashed = True
         relations = ", ".join(f"'{r}'" for r in sorted(RELATIONS))
         edges = []
         if "baseModels" in found and not pa.types.is_null(found["baseModels"]):
