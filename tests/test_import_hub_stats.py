@@ -183,16 +183,21 @@ def test_a_local_dump_is_the_full_hub_snapshot_of_its_day_with_provenance(run, d
 
 
 @pytest.mark.parametrize("known", [False, True], ids=["new ids", "ids the store has numbered"])
-def test_a_repeated_id_keeps_its_first_row(run, db, tmp_path, known):
+@pytest.mark.parametrize("lineage", ["baseModels", "tags"])
+def test_a_repeated_id_keeps_its_first_row(run, db, tmp_path, known, lineage):
     """A dump that lists an id twice (a cursor that served it twice) is stored with the first row, and
-    the import says how many rows it left out; the same whether the store knew the id or not."""
+    the import says how many rows it left out; the same whether the store knew the id or not. A parent
+    named twice (in baseModels, or in the tags of a dump without baseModels) is one edge."""
     if known:
         assert run("--db", str(db), "import", "hub-stats", str(write_dump(tmp_path, 0))).code == 0
     rows = dump_table(1).to_pylist()
+    rows[3]["baseModels"]["models"] *= 2
+    rows[3]["tags"] += rows[3]["tags"][-1:]
     again = {**rows[1], "downloads": 1, "lastModified": datetime(2030, 1, 1), "tags": ["other"]}
     again_tiny = {**rows[5], "downloads": 2}
     path = tmp_path / "models_2025-03-02.parquet"
-    pq.write_table(pa.Table.from_pylist([*rows[:3], again, *rows[3:], again_tiny], schema=SCHEMA), path)
+    table = pa.Table.from_pylist([*rows[:3], again, *rows[3:], again_tiny], schema=SCHEMA)
+    pq.write_table(table.drop_columns(["baseModels"]) if lineage == "tags" else table, path)
     result = run("--db", str(db), "import", "hub-stats", str(path))
     assert result.code == 0, result.err
     assert "2 repeated ids kept once" in result.err
@@ -212,6 +217,10 @@ def test_a_repeated_id_keeps_its_first_row(run, db, tmp_path, known):
     assert got == sorted((r["id"], r["downloads"]) for r in rows)
     assert query(db, "SELECT tags FROM hf_models WHERE model_id = ?", [rows[1]["id"]]) == [(rows[1]["tags"],)]
     assert query(db, "SELECT count(*), count(DISTINCT model_id) FROM hf_models") == [(len(rows), len(rows))]
+    assert query(db, "SELECT child_id, parent_id, relation FROM hf_lineage ORDER BY 1") == [
+        ("someone/llama-finetune", "meta-llama/Llama-3.1-8B", "finetune"),
+        ("unsloth/Qwen2.5-7B-GGUF", "Qwen/Qwen2.5-7B", "quantized"),
+    ]
 
 
 def test_importing_the_same_day_again_replaces_it_and_adds_no_rows(run, db, tmp_path):

@@ -26,30 +26,30 @@ COUNTERS = "downloads_30d, downloads_all_time, likes, trending_score"
 ROW_ORDER = "ORDER BY 1, 4, 3, 2"
 
 
-def append(con, rows_sql: str, params: dict | list | None = None, *, ranked: bool = True) -> int:
+def append(con, rows_sql: str, params: dict | None = None, *, ranked: bool = True) -> int:
     """Store listings given as a query (constant SQL written by this project, never fetched text)
     with the columns snapshot_id, model_id, rank, downloads_30d, downloads_all_time, likes,
     trending_score and, optionally, model_no (the id's number when the staging knew it, else NULL:
-    then model_id is needed); their snapshots are already in hf_snapshots. `ranked=False`: the rows
-    carry no rank, and each listing is ranked in model-number order. Returns the counter rows written."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE hf_new_raw AS {rows_sql}", params)
-    if "model_no" not in {d[0] for d in con.execute("SELECT * FROM hf_new_raw LIMIT 0").description}:
-        con.execute("ALTER TABLE hf_new_raw ADD COLUMN model_no INTEGER")
-    # A number never changes once given: only the rows staged without one are joined with the ids.
+    then model_id is needed); their snapshots are already in hf_snapshots. `params` are named (the
+    query is read twice). `ranked=False`: the rows carry no rank, and each listing is ranked in
+    model-number order. Returns the counter rows written."""
+    columns = {d[0] for d in con.execute(f"SELECT * FROM ({rows_sql}) LIMIT 0", params).description}
+    raw = f"({rows_sql})" if "model_no" in columns else f"(SELECT *, NULL::INTEGER AS model_no FROM ({rows_sql}))"
+    # A number never changes once given: only the rows staged without one are joined with the ids (the
+    # rows are read twice rather than kept: 2.5 million for a full Hub).
     numbered = f"""CREATE OR REPLACE TEMP TABLE hf_new AS
             SELECT n.snapshot_id, s.scope, s.snapshot_date, n.model_no, n.rank, {_cols("n")}
-            FROM hf_new_raw n JOIN hf_snapshots s USING (snapshot_id) WHERE n.model_no IS NOT NULL
+            FROM {raw} n JOIN hf_snapshots s USING (snapshot_id) WHERE n.model_no IS NOT NULL
             UNION ALL
             SELECT n.snapshot_id, s.scope, s.snapshot_date, k.model_no, n.rank, {_cols("n")}
-            FROM (SELECT * FROM hf_new_raw WHERE model_no IS NULL) n JOIN hf_snapshots s USING (snapshot_id)
+            FROM (SELECT * FROM {raw} WHERE model_no IS NULL) n JOIN hf_snapshots s USING (snapshot_id)
             LEFT JOIN internal.hf_model_keys k USING (model_id)"""
     # Most ids were numbered on an earlier day: one join finds their numbers, and only when some are
     # new are they numbered and the rows joined again.
-    con.execute(numbered)
+    con.execute(numbered, params)
     if con.execute("SELECT count(*) FROM hf_new WHERE model_no IS NULL").fetchone()[0]:
-        register_ids(con, "SELECT model_id FROM hf_new_raw WHERE model_no IS NULL")
-        con.execute(numbered)
-    con.execute("DROP TABLE hf_new_raw")
+        register_ids(con, f"SELECT model_id FROM {raw} WHERE model_no IS NULL", params)
+        con.execute(numbered, params)
     if ranked:
         con.execute(
             "INSERT INTO internal.hf_listings SELECT snapshot_id, rank, model_no FROM hf_new ORDER BY snapshot_id, rank"
@@ -203,13 +203,14 @@ def _insert_before(con, scope: str) -> int:
     return written
 
 
-def register_ids(con, ids_sql: str) -> None:
+def register_ids(con, ids_sql: str, params: dict | None = None) -> None:
     """Number the ids of the query `ids_sql` (constant SQL, one column model_id) not numbered yet."""
     con.execute(
         f"""INSERT INTO internal.hf_model_keys
             SELECT ((SELECT coalesce(max(model_no), 0) FROM internal.hf_model_keys) + row_number() OVER (ORDER BY model_id))::INTEGER,
                    model_id
-            FROM (SELECT DISTINCT model_id FROM ({ids_sql})) ANTI JOIN internal.hf_model_keys USING (model_id)"""
+            FROM (SELECT DISTINCT model_id FROM ({ids_sql})) ANTI JOIN internal.hf_model_keys USING (model_id)""",
+        params,
     )
 
 

@@ -235,31 +235,29 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
         hf.models.rows = models
         hf.hashed = True
         relations = ", ".join(f"'{r}'" for r in sorted(RELATIONS))
-        edges = []
+        # Each edge once without a DISTINCT over all of them (2.3 million for a full Hub): a model (one
+        # row, repeated ids left out as above) names each parent once (list_distinct) with one relation.
+        rows_once = f"(SELECT * FROM {src} {dedup})" if dedup else src
+        edges = "SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR WHERE false"
         if "baseModels" in found and not pa.types.is_null(found["baseModels"]):
             # baseModels: the Hub's own lineage (immediate parents with the relation)
-            edges.append(
-                f"""SELECT child_id, m.id AS parent_id, relation
-                    FROM (SELECT id AS child_id, "baseModels".relation AS relation,
-                                 unnest("baseModels".models) AS m
-                          FROM {src} WHERE "baseModels" IS NOT NULL)
-                    WHERE list_contains([{relations}], relation) AND m.id IS NOT NULL AND m.id <> ''"""
-            )
-        if not edges and "tags" in found and not pa.types.is_null(found["tags"]):
+            edges = f"""SELECT child_id, parent_id, relation
+                FROM (SELECT id AS child_id, "baseModels".relation AS relation,
+                             unnest(list_distinct(list_transform("baseModels".models, m -> m.id))) AS parent_id
+                      FROM {rows_once} WHERE "baseModels" IS NOT NULL)
+                WHERE list_contains([{relations}], relation) AND parent_id <> ''"""
+        elif "tags" in found and not pa.types.is_null(found["tags"]):
             # the `base_model:<relation>:<parent>` tags collect hf reads, for dumps without baseModels
             # (where baseModels is given it says the same: unnesting every model's tags costs more than
             # the rest of the staging)
-            edges.append(
-                f"""SELECT child_id, split_part(tag, ':', 3) AS parent_id, split_part(tag, ':', 2) AS relation
-                    FROM (SELECT id AS child_id,
-                                 unnest(list_filter(tags, t -> starts_with(t, 'base_model:'))) AS tag
-                          FROM {src})
-                    WHERE length(tag) - length(replace(tag, ':', '')) = 2
-                      AND list_contains([{relations}], split_part(tag, ':', 2)) AND split_part(tag, ':', 3) <> ''"""
-            )
-        union = " UNION ".join(edges) or "SELECT NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR WHERE false"
+            edges = f"""SELECT child_id, split_part(tag, ':', 3) AS parent_id, split_part(tag, ':', 2) AS relation
+                FROM (SELECT id AS child_id,
+                             unnest(list_distinct(list_filter(tags, t -> starts_with(t, 'base_model:')))) AS tag
+                      FROM {rows_once})
+                WHERE length(tag) - length(replace(tag, ':', '')) = 2
+                  AND list_contains([{relations}], split_part(tag, ':', 2)) AND split_part(tag, ':', 3) <> ''"""
         hf.lineage.rows = con.execute(
-            f"""COPY (SELECT DISTINCT * FROM ({union}) e(child_id, parent_id, relation))
+            f"""COPY (SELECT * FROM ({edges}) e(child_id, parent_id, relation))
                 TO '{_quote(str(hf.lineage.path))}' (FORMAT parquet, COMPRESSION uncompressed)""",
             params,
         ).fetchone()[0]  # type: ignore[index]
