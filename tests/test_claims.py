@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 from tests.conftest import query
@@ -700,6 +701,38 @@ def test_full_hub_day_gives_the_share_of_all_hub_downloads(db):
     assert "Full-Hub snapshot of 2025-03-18 (2 models, every model of the Hub)" in then["detail"]
     now = latest(db, "llama_1b_downloads")[0]
     assert "This scope holds" not in now["detail"] and "the Hub-wide total is not collected" in now["detail"]
+
+
+def test_a_full_hub_days_top_100_cuts_ties_by_id_and_ranks_null_counts_last(db):
+    """The day's top 100 (all models, and language models) is the whole day ranked by 30-day downloads,
+    ties by id, unknown counts last: the roll-up sorts only the rows at or above each list's 100th
+    count, which must give the same rows as ranking every model (checked here against Python)."""
+    rng = random.Random(100)
+    models = [
+        (f"org{i % 7}/m{i:03d}", rng.choice([5, 7, 7, 7, 9, 12, 40, None]), 1, "text-generation") for i in range(130)
+    ]
+    models += [(f"org{i % 5}/img{i:03d}", rng.choice([7, 9, 500, None]), 1, "text-to-image") for i in range(60)]
+    with seeded(db) as s:
+        s.hf_snapshot("2025-04-02", "full_hub", [m[:3] for m in models])
+        for model_id, _, _, tag in models:
+            s.hf_model(model_id, pipeline_tag=tag, seen="2025-04-02")
+
+    def ranked(rows):
+        order = sorted(rows, key=lambda m: (m[1] is None, -(m[1] or 0), m[0]))
+        return [(rank, m[0], m[1]) for rank, m in enumerate(order[:100], start=1)]
+
+    kept = {
+        name: query(
+            db,
+            "SELECT rank, model_id, downloads_30d FROM internal.hf_rollup_top100 WHERE list = ? ORDER BY rank",
+            [name],
+        )
+        for name in ("all", "language")
+    }
+    assert kept["all"] == ranked(models)
+    language = [m for m in models if m[3] == "text-generation"]
+    assert kept["language"] == ranked(language)
+    assert sum(1 for m in language if m[1] is not None) >= 100 and kept["language"][-1][2] in (5, 7)
 
 
 def test_a_full_hub_days_top_100_is_every_model_ranked_and_kept_as_a_roll_up(db):

@@ -21,12 +21,28 @@ rows AS (
     FROM query_table(day_rows) r
     JOIN days d USING (snapshot_date)
 ),
-full_hub AS (   -- a top-N per day (DuckDB keeps 100 rows a day, it does not sort the day)
+hub_rows AS (   -- a full-Hub day's models, each marked whether it is a language model
+    SELECT r.*, l.model_key IS NOT NULL AS language
+    FROM rows r
+    LEFT JOIN (SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model) l USING (model_key)
+    WHERE r.full_hub
+),
+floors AS (   -- each day's 100th largest 30-day count, of all models and of language models: a top 100
+              -- is at or above it, so only those rows are sorted (max(x, 100) keeps 100 values a day;
+              -- ranking every model of a full-Hub day cost seconds). Fewer than 100 counted: no floor.
+    SELECT snapshot_date,
+           CASE WHEN count(downloads_30d) >= 100 THEN list_min(max(downloads_30d, 100)) END AS all_floor,
+           CASE WHEN count(downloads_30d) FILTER (WHERE language) >= 100
+                THEN list_min(max(downloads_30d, 100) FILTER (WHERE language)) END AS language_floor
+    FROM hub_rows
+    GROUP BY snapshot_date
+),
+full_hub AS (
     SELECT snapshot_date, 'all' AS list,
            row_number() OVER (PARTITION BY snapshot_date ORDER BY downloads_30d DESC NULLS LAST, model_id) AS rank,
            model_key, model_id, downloads_30d
-    FROM rows
-    WHERE full_hub
+    FROM hub_rows JOIN floors USING (snapshot_date)
+    WHERE all_floor IS NULL OR downloads_30d >= all_floor
     QUALIFY rank <= 100
 ),
 listed AS (
@@ -38,9 +54,8 @@ language AS (
     SELECT snapshot_date, 'language' AS list,
            row_number() OVER (PARTITION BY snapshot_date ORDER BY downloads_30d DESC NULLS LAST, model_id) AS rank,
            model_key, model_id, downloads_30d
-    FROM rows
-    SEMI JOIN (SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model) l USING (model_key)
-    WHERE full_hub
+    FROM hub_rows JOIN floors USING (snapshot_date)
+    WHERE language AND (language_floor IS NULL OR downloads_30d >= language_floor)
     QUALIFY rank <= 100
 )
 SELECT * FROM full_hub
