@@ -4,16 +4,17 @@ imported full-Hub days by repeating them.
     .venv/bin/python -m bench.full_hub_year SOURCE OUT [--days 365] [--openrouter]
 
 SOURCE is a store of N consecutive full-Hub days, rolled up (bench/hub_stats_year.py --keep, then
-`collector --db SOURCE refresh --rollups`); it is not changed. OUT gets a copy with `--days` days: day
-t is a copy of imported day t mod N under a new snapshot id and date, with that day's listing (every
-model), its change-only counter rows, its provenance and its rows in every roll-up table; the models'
+`collector --db SOURCE refresh --rollups`); it is not changed. OUT gets a copy with `--days` days: each
+day after the N is a copy of one of the imported days 2 to N in turn (the first has every model's
+counters, the others the day's changes), under a new snapshot id and date, with that day's listing
+(every model), its change-only counter rows, its provenance and its rows in every roll-up table; the models'
 and edges' last_seen move to the last day. `--openrouter` adds bench/claims_year.py's synthetic year of
 OpenRouter rankings over the same dates.
 
 Why not import 365 dumps: on this machine a full-Hub day's import and roll-ups take about 25 s, so a
 year is two to three hours of both cores. The copy has the row counts of a real year (912 million
 listing rows at 2.5 million models), which is what the readers' time follows; its values repeat every
-N days (a counter steps back at each repeat), which they do not depend on. It is a stand-in for
+N - 1 days (a counter steps back at each repeat), which they do not depend on. It is a stand-in for
 measuring, never data: the request of each copied snapshot says so.
 """
 
@@ -48,8 +49,8 @@ def build(source: Path, out: Path, days: int) -> None:
     imported = con.execute(
         "SELECT snapshot_id, snapshot_date FROM hf_snapshots WHERE scope = 'full_hub' ORDER BY snapshot_date"
     ).fetchall()
-    if not imported:
-        raise SystemExit(f"{source} has no full-Hub days: build one with bench/hub_stats_year.py --keep")
+    if len(imported) < 2:
+        raise SystemExit(f"{source} has fewer than two full-Hub days: build them with bench/hub_stats_year.py --keep")
     if not con.execute("SELECT count(*) FROM internal.hf_rollup_sets").fetchone()[0]:  # type: ignore[index]
         raise SystemExit(f"{source} is not rolled up: run `collector --db {source} refresh --rollups` first")
     first = imported[0][1]
@@ -58,7 +59,7 @@ def build(source: Path, out: Path, days: int) -> None:
     con.execute("CREATE TEMP TABLE copies (new_id BIGINT, new_date DATE, src_id BIGINT, src_date DATE)")
     con.executemany(
         "INSERT INTO copies VALUES (?, ?, ?, ?)",
-        [[top + t - n + 1, first + timedelta(days=t), imported[t % n][0], imported[t % n][1]] for t in range(n, days)],
+        [[top + t - n + 1, first + timedelta(days=t), *imported[1 + (t - 1) % (n - 1)]] for t in range(n, days)],
     )
     started = time.monotonic()
     con.execute(
