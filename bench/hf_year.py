@@ -36,7 +36,6 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import duckdb
 
@@ -45,6 +44,7 @@ from collector.app.runner import Run
 from collector.sources.hf import commit as hf_commit
 from collector.sources.hf import rollups
 from collector.sources.hf.client import ScopeResult
+from collector.sources.hf.parse import HfStage
 
 FIRST_PARTY = [  # namespace, repo-name prefix, share of models (per mille)
     ("meta-llama", "Llama-3-", 20),
@@ -131,7 +131,7 @@ def next_day(gen: duckdb.DuckDBPyConnection, d: int) -> None:
         WHERE u.i = state.i AND (hash(state.i, {d}, 'c') % 1000000) / 1e6 < u.p_change""")
 
 
-def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -> tuple[list, SimpleNamespace]:
+def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -> tuple[list, HfStage]:
     folder.mkdir(parents=True, exist_ok=True)
     at = datetime(day.year, day.month, day.day, 2, 15, tzinfo=UTC)
     gen.execute(f"""
@@ -176,15 +176,12 @@ def stage_day(gen: duckdb.DuckDBPyConnection, d: int, day: date, folder: Path) -
         for scope in scope_sql
     ]
     rows = sum(counts.values())
-    stage = SimpleNamespace(
-        downloads=SimpleNamespace(path=folder / "downloads.parquet", rows=rows),
-        models=SimpleNamespace(
-            path=folder / "models.parquet", rows=gen.execute("SELECT count(*) FROM universe").fetchone()[0]
-        ),
-        lineage=SimpleNamespace(
-            path=folder / "lineage.parquet", rows=gen.execute("SELECT count(*) FROM lineage").fetchone()[0]
-        ),
-    )
+    # the Hub source's own staged form (its flags at their defaults: a crawl's files), pointing at the
+    # files written above
+    stage = HfStage(folder)
+    stage.downloads.rows = rows
+    stage.models.rows = gen.execute("SELECT count(*) FROM universe").fetchone()[0]
+    stage.lineage.rows = gen.execute("SELECT count(*) FROM lineage").fetchone()[0]
     return results, stage
 
 

@@ -198,3 +198,36 @@ def test_daily_rows_read_by_day_match_the_full_reconstruction(db):
         [days[1], days[4]],
     )
     assert two == [r for r in expected if r[0] in (days[1], days[4]) and r[1] in ("org1/m-1", "org2/m-2")]
+
+
+def test_a_staged_model_listed_twice_is_refused_before_anything_is_written(db, tmp_path):
+    """The commit writes a changed model from its staged row and its hash: a stager giving a model
+    twice would mix two rows, so the commit says so and the transaction stores nothing."""
+    from datetime import UTC, datetime
+
+    import pyarrow.parquet as pq
+    import pytest
+
+    from collector.core.errors import CollectorError
+    from collector.sources.hf import commit as hf_commit
+    from collector.sources.hf.client import ScopeResult
+    from collector.sources.hf.parse import DOWNLOADS_SCHEMA, LINEAGE_SCHEMA, MODELS_SCHEMA, HfStage
+
+    stage = HfStage(tmp_path)
+    models = [{"model_id": "a/x", "author": "a", "tags": [t]} for t in ("one", "two")]
+    pq.write_table(pa.Table.from_pylist(models, schema=MODELS_SCHEMA), stage.models.path)
+    pq.write_table(
+        pa.Table.from_pylist(
+            [{"scope": "author:a", "model_id": "a/x", "rank": 1, "downloads_30d": 5}], schema=DOWNLOADS_SCHEMA
+        ),
+        stage.downloads.path,
+    )
+    pq.write_table(pa.Table.from_pylist([], schema=LINEAGE_SCHEMA), stage.lineage.path)
+    at = datetime(2026, 5, 1, 6, tzinfo=UTC)
+    with _writer(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        with pytest.raises(CollectorError, match="the staged models list a/x more than once"):
+            hf_commit.commit(con, stage, [ScopeResult("author:a", "test", at, at, 1, 1, 0)], 0, date(2026, 5, 1))
+        con.execute("ROLLBACK")
+    assert query(db, "SELECT count(*) FROM hf_models") == [(0,)]
+    assert query(db, "SELECT count(*) FROM hf_snapshots") == [(0,)]

@@ -4,6 +4,7 @@ The caller (the run wrapper) holds the transaction."""
 
 from __future__ import annotations
 
+from collector.core.errors import CollectorError
 from collector.sources.hf import storage
 from collector.sources.hf.client import ScopeResult
 from collector.sources.hf.parse import META_HASH, HfStage
@@ -76,6 +77,13 @@ def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> 
              USING (model_id)""",
         {"day": day, "md": files["md"]},
     )
+    # A stager gives each model once (HfStage); twice, a changed model would be written from one row
+    # and hashed from another. Checked on the written rows only (a few thousand, not 2.5 million).
+    twice = con.execute(
+        "SELECT any_value(model_id) FROM written_models GROUP BY model_id HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    if twice:
+        raise CollectorError(f"the staged models list {twice[0]} more than once: nothing stored (a staging fault)")
     # what the after-commit step re-attributes from: models whose metadata is written (new or changed)
     con.execute("INSERT INTO internal.hf_touched SELECT model_id FROM written_models")
     # A changed model's row is updated where it is, not deleted and written again: DuckDB updates plain
