@@ -19,8 +19,11 @@ WITH day_set_totals AS (   -- the denominators of the shares: a day without attr
            sum(d.downloads_30d) AS downloads_30d,
            sum(d.downloads_30d) FILTER (WHERE a.language_model) AS lm_downloads_30d
     FROM query_table(day_rows) d
-    JOIN (SELECT model_key, any_value(language_model) AS language_model FROM internal.hf_attribution GROUP BY model_key) a
-      USING (model_key)
+    JOIN (   -- a model once: a model of one family (weight 1) has one row, a merge's rows are grouped
+        SELECT model_key, language_model FROM internal.hf_attribution WHERE family_weight >= 1
+        UNION ALL
+        SELECT model_key, any_value(language_model) FROM internal.hf_attribution WHERE family_weight < 1 GROUP BY model_key
+    ) a USING (model_key)
     GROUP BY d.snapshot_date
 )
 SELECT * FROM hf_downloads_by_country_of('day_set_totals', by_organisation, sets);

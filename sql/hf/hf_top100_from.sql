@@ -24,7 +24,11 @@ rows AS (
 hub_rows AS (   -- a full-Hub day's models, each marked whether it is a language model
     SELECT r.*, l.model_key IS NOT NULL AS language
     FROM rows r
-    LEFT JOIN (SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model) l USING (model_key)
+    LEFT JOIN (   -- the language models, once each (a model of one family, weight 1, has one row)
+        SELECT model_key FROM internal.hf_attribution WHERE language_model AND family_weight >= 1
+        UNION ALL
+        SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model AND family_weight < 1
+    ) l USING (model_key)
     WHERE r.full_hub
 ),
 floors AS (   -- each day's 100th largest 30-day count, of all models and of language models: a top 100
