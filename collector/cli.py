@@ -406,7 +406,7 @@ def compact(obj: Context) -> None:
     """Rewrite the database into a fresh file in its place, giving back the space of deleted and replaced rows.
 
     DuckDB reuses freed space but never returns it to the file system: a store that imports history
-    day after day carries a third of its file as free space after a few weeks (`collector status`
+    day after day carries about a fifth of its file as free space after two weeks (`collector status`
     shows how much). Every table, view, macro and sequence is copied and checked; the store's lock
     is held throughout, and a failure leaves the store as it was. Needs as much free disk as the
     file takes.
@@ -685,14 +685,14 @@ def import_hub_stats(
     _compact_after_import(obj, counts["imported"])
 
 
-# One day's import compacts the store too once this much of it is free: a daily import from cron
-# leaves about 17 MB of a full-Hub day's rewrites free, so its file is compacted every two weeks or so
+# One day's import compacts the store too once this much of it is free (and a fifth of the file): a
+# daily import from cron then compacts rarely, when replaced days or changed tags have freed that much
 COMPACT_AFTER_ONE_DAY_BYTES = 256 * 1024 * 1024
 
 
 def _compact_after_import(obj: Context, imported: int) -> None:
-    """Imported days leave free space in the file (each day rewrites the models whose metadata
-    changed and the spans of the rest): compacted at the end when a fifth or more of it is free,
+    """Imported days leave free space in the file (a first import's working rows, replaced days,
+    models whose tags changed): compacted at the end when a fifth or more of it is free,
     after several days, or after one when that is also COMPACT_AFTER_ONE_DAY_BYTES or more."""
     from collector.store import compact as store_compact
 

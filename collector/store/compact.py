@@ -2,9 +2,9 @@
 
 DuckDB reuses the blocks that deletes, updates and replaced rows free, but never gives them back to
 the file system, and a row group keeps its deleted rows until enough of them go. A store that imports
-history day after day (each day rewrites the models whose metadata changed, the latest counters and
-the span of every model and lineage edge) carries a third of its file as free or dead space after a
-few weeks (bench/hub_stats_year.py). Compacting copies every table, view, macro and sequence
+history day after day carries free space left by its first import, by replaced days and by models
+whose tags changed (a list DuckDB cannot update in place): about a fifth of the file after two weeks
+of full-Hub days (bench/hub_stats_year.py). Compacting copies every table, view, macro and sequence
 (`COPY FROM DATABASE`) into a new file beside the store, checks that every table has the same rows,
 and renames the new file over the old one.
 
