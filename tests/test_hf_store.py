@@ -200,6 +200,40 @@ def test_daily_rows_read_by_day_match_the_full_reconstruction(db):
     assert two == [r for r in expected if r[0] in (days[1], days[4]) and r[1] in ("org1/m-1", "org2/m-2")]
 
 
+def test_a_few_keys_read_the_same_rows_as_every_model(db):
+    """hf_daily_downloads_for with a list of keys reads only their ids (a join with every id would build
+    a hash of the whole Hub for a dozen models): the rows must be those of every model's read, for a
+    renamed model's two ids (one key), a key asked twice, one never seen, the newest day (cached state)
+    and older ones, two scopes."""
+    rng = random.Random(12)
+    models = ["THUDM/glm-4", "zai-org/glm-4", *(f"org{i % 3}/m-{i}" for i in range(12))]
+    state = {"a": {}, "b": {}}
+    days = [date(2026, 5, 1) + timedelta(days=i) for i in range(5)]
+    with _writer(db) as con:
+        for day in days:
+            for scope in ("a", "b"):
+                _append(con, _snapshot(con, scope, day), _listing(rng, models, state[scope]))
+        rollups.reattribute(con)
+    both = query(
+        db,
+        "SELECT count(*) FROM (SELECT snapshot_id FROM hf_model_downloads WHERE model_id IN ('THUDM/glm-4', "
+        "'zai-org/glm-4') GROUP BY snapshot_id HAVING count(*) = 2)",
+    )[0][0]
+    assert both > 0  # the renamed model was listed under both ids in one snapshot
+    keys = ["zai-org/glm-4", "org1/m-1", "zai-org/glm-4", "nobody/none"]
+    for asked in ([days[-1]], [days[1], days[-1]], days):
+        every = query(
+            db,
+            "SELECT * FROM hf_daily_downloads_for(?::DATE[], NULL) WHERE model_key IN ('zai-org/glm-4', 'org1/m-1') "
+            "ORDER BY ALL",
+            [asked],
+        )
+        some = query(db, "SELECT * FROM hf_daily_downloads_for(?::DATE[], ?::VARCHAR[]) ORDER BY ALL", [asked, keys])
+        assert some == every
+        assert {r[2] for r in some} == {"zai-org/glm-4", "org1/m-1"}
+    assert query(db, "SELECT count(*) FROM hf_daily_downloads_for(NULL, []::VARCHAR[])")[0][0] == 0
+
+
 def test_a_staged_model_listed_twice_is_refused_before_anything_is_written(db, tmp_path):
     """The commit writes a changed model from its staged row and its hash: a stager giving a model
     twice would mix two rows, so the commit says so and the transaction stores nothing."""

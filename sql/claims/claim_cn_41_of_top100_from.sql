@@ -49,10 +49,13 @@ day_models AS MATERIALIZED (   -- the collected models of a chosen day that is n
                                 CASE WHEN NOT EXISTS (SELECT 1 FROM snapshot WHERE NOT coalesce(full_hub, false))
                                      THEN []::VARCHAR[] END) d
 ),
-language AS (   -- the language models among them (a key once: cheaper than their countries); none read on
-                 -- full-Hub days (the join stops at once when day_models is empty)
-    SELECT DISTINCT model_key FROM internal.hf_attribution
-    WHERE language_model AND model_key IN (SELECT model_key FROM day_models)
+language AS (   -- the language models among them (a key once: cheaper than their countries). On full-Hub
+                 -- days there are none, and the attribution is not even read: the inner filter stops its
+                 -- scan at once (the planner may build the join's hash of every language model first)
+    SELECT DISTINCT model_key
+    FROM (SELECT model_key FROM internal.hf_attribution
+          WHERE language_model AND (SELECT count(*) > 0 FROM day_models))
+    WHERE model_key IN (SELECT model_key FROM day_models)
 ),
 ranked_lm AS (   -- the top 100 language models among the collected models (a full-Hub day's from its roll-up)
     SELECT when_no, snapshot_date, model_key, model_id, downloads_30d FROM ranked WHERE list = 'language'

@@ -14,13 +14,17 @@ WITH claim AS (
     FROM ref.claims
     WHERE kind = 'ratio' AND claim_param(params, 'metric') = 'safetensors_params'
 ),
-models AS (
-    SELECT c.claim_id, i.model_key, m.model_id, m.safetensors_total, m.last_seen
+ids AS (   -- the few ids of repos a and b (renamed ones too): hf_models is then read for them only
+    SELECT c.claim_id, i.model_key, i.model_id
     FROM claim c
     JOIN internal.hf_ids i ON i.model_key IN (lower(c.a), lower(c.b))
-    JOIN hf_models m USING (model_id)
+),
+models AS (
+    SELECT i.claim_id, i.model_key, m.model_id, m.safetensors_total, m.last_seen
+    FROM ids i
+    JOIN (SELECT * FROM hf_models WHERE model_id IN (SELECT model_id FROM ids)) m USING (model_id)
     WHERE as_of_date IS NULL OR m.first_seen <= CAST(as_of_date AS DATE)
-    QUALIFY row_number() OVER (PARTITION BY c.claim_id, i.model_key ORDER BY m.last_seen DESC) = 1
+    QUALIFY row_number() OVER (PARTITION BY i.claim_id, i.model_key ORDER BY m.last_seen DESC) = 1
 ),
 pair AS (
     SELECT c.*,

@@ -1,16 +1,19 @@
--- hf_daily_downloads_from(observed): the rows of hf_daily_downloads made from the listings with their
+-- hf_daily_downloads_from(observed, ids): the rows of hf_daily_downloads made from the listings with their
 -- counters in the table or CTE named `observed` (a string), one row per snapshot and model listed, with
 -- the columns snapshot_id, snapshot_date, scope, as_of, rank, model_no, downloads_30d, downloads_all_time
--- (the counters the listing had: its scope's latest counter row at or before its day). The one place
--- that turns listings into a day's rows: hf_daily_downloads_for passes its CTE 'observed', and the
--- replay of collector/sources/hf/rollups.py its temporary table 'hf_replay_observed', so that a day
--- rolled up on its own and a day replayed from the previous day's state give the same rows.
-CREATE OR REPLACE MACRO hf_daily_downloads_from(observed) AS TABLE
+-- (the counters the listing had: its scope's latest counter row at or before its day); `ids` names the
+-- internal.hf_ids rows to read (the table itself, or a CTE of the few models asked for: a join with
+-- the whole table builds a hash of every id, even for a dozen listed models). The one place
+-- that turns listings into a day's rows: hf_daily_downloads_for passes its CTEs 'observed' and 'ids',
+-- and the replay of collector/sources/hf/replay.py its temporary table 'hf_replay_observed' and
+-- 'internal.hf_ids', so that a day rolled up on its own and a day replayed from the previous day's
+-- state give the same rows.
+CREATE OR REPLACE MACRO hf_daily_downloads_from(observed, ids) AS TABLE
 WITH keyed AS MATERIALIZED (   -- key_no: one number per model_key (case, renamed namespaces); read three times
     SELECT o.snapshot_id, o.snapshot_date, o.scope, o.as_of, o.rank, o.model_no, o.downloads_30d,
            o.downloads_all_time, i.key_no, i.renamed_from IS NOT NULL AS old_id
     FROM query_table(observed) o
-    JOIN (SELECT model_no, key_no, renamed_from FROM internal.hf_ids) i USING (model_no)
+    JOIN (SELECT model_no, key_no, renamed_from FROM query_table(ids)) i USING (model_no)
 ),
 shared AS (   -- the days and models listed more than once (by several scopes, under several ids): few
     SELECT snapshot_date, key_no FROM keyed GROUP BY snapshot_date, key_no HAVING count(*) > 1
@@ -42,5 +45,5 @@ day_rows AS (
 SELECT d.snapshot_date, i.canonical_id AS model_id, i.model_key, d.downloads_30d, d.downloads_all_time, d.as_of,
        d.scopes, d.top_rank
 FROM day_rows d
-JOIN internal.hf_ids i USING (model_no);
-COMMENT ON MACRO TABLE hf_daily_downloads_from IS 'hf_daily_downloads_from(observed): the rows of hf_daily_downloads made from the listings with their counters in the table or CTE named `observed` (a string), one row per snapshot and model listed';
+JOIN query_table(ids) i USING (model_no);
+COMMENT ON MACRO TABLE hf_daily_downloads_from IS 'hf_daily_downloads_from(observed, ids): the rows of hf_daily_downloads made from the listings with their counters in the table or CTE named `observed` (a string), one row per snapshot and model listed';

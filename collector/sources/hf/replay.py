@@ -516,7 +516,7 @@ class Replay:
                      AND l.day_no >= c.day_no AND (l.day_no < c.until OR c.until IS NULL)
                 )
                 SELECT r.*, d.day_no, k.key_no
-                FROM hf_daily_downloads_from('{OBSERVED}') r
+                FROM hf_daily_downloads_from('{OBSERVED}', 'internal.hf_ids') r
                 JOIN hf_replay_days d USING (snapshot_date)
                 JOIN hf_replay_key_names k USING (model_key)""",
             {"read": read},
@@ -649,7 +649,7 @@ class Replay:
                     ),
                     day_rows AS (
                         SELECT snapshot_date, model_id, model_key, downloads_30d, top_rank
-                        FROM hf_daily_downloads_from('{OBSERVED}')
+                        FROM hf_daily_downloads_from('{OBSERVED}', 'internal.hf_ids')
                     ),
                     language AS (SELECT DISTINCT model_key FROM internal.hf_attribution WHERE language_model)
                     -- only what can be in the day's two lists: its top 100 and its top 100 language models
