@@ -158,3 +158,49 @@ def test_no_pages_stage_empty_files(tmp_path):
 )
 def test_a_page_cut_short_is_seen_without_decoding(body, whole):
     assert _looks_whole(body) is whole
+
+
+def test_many_pages_read_on_both_cores_keep_the_crawl_order(tmp_path):
+    """The pages are read in parallel; each item's rank is its place in its scope's listing, pages in
+    crawl order, however the reading threads share the files."""
+    raw = RawPages(tmp_path / "pages")
+    expected = {"author:a": [], "top_downloads:5000": []}
+    for page in range(240):
+        scope = "author:a" if page % 3 == 0 else "top_downloads:5000"
+        models = [_model(f"m/p{page}-{i}") for i in range(1 + (page * 37) % 50)]
+        expected[scope] += [m["id"] for m in models]
+        raw.add(json.dumps(models).encode(), 0 if scope == "author:a" else 1, scope, URL, None)
+    stage = HfStage(tmp_path)
+    counts = stage_pages(raw, stage)
+    assert {s: c.models for s, c in counts.items()} == {s: len(ids) for s, ids in expected.items()}
+    rows = pq.read_table(stage.downloads.path).to_pydict()
+    got: dict[str, list[str]] = {}
+    for scope, rank, model_id in zip(rows["scope"], rows["rank"], rows["model_id"], strict=True):
+        assert rank == len(got.setdefault(scope, [])) + 1
+        got[scope].append(model_id)
+    assert got == expected
+
+
+def test_pages_read_out_of_order_are_read_again_on_one_thread(tmp_path, monkeypatch, caplog):
+    """Should DuckDB ever write the items out of the files' order, the ranks would be wrong: the pages
+    are read again on one thread (said in the log), and if that is out of order too nothing is staged."""
+    import collector.sources.hf.pages as pages
+
+    real = pages._in_order
+    threads: list[int] = []
+
+    def out_of_order_once(con):
+        threads.append(con.execute("SELECT current_setting('threads')").fetchone()[0])
+        return len(threads) > 1 and real(con)
+
+    monkeypatch.setattr(pages, "_in_order", out_of_order_once)
+    with caplog.at_level("WARNING", logger=pages.__name__):
+        counts, stage = _stage(tmp_path / "1", [_model("a/one"), _model("b/two")], [_model("c/three")])
+    assert threads == [pages.THREADS, 1]
+    assert "reading them again on one thread" in caplog.text
+    rows = pq.read_table(stage.downloads.path).to_pydict()
+    assert list(zip(rows["model_id"], rows["rank"], strict=True)) == [("a/one", 1), ("b/two", 2), ("c/three", 3)]
+    monkeypatch.setattr(pages, "_in_order", lambda con: False)
+    with pytest.raises(CollectorError, match="out of order; nothing was written"):
+        _stage(tmp_path / "2", [_model("a/one")])
+    assert counts.models == 3
