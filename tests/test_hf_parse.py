@@ -160,9 +160,10 @@ def test_a_page_cut_short_is_seen_without_decoding(body, whole):
     assert _looks_whole(body) is whole
 
 
-def test_many_pages_read_on_both_cores_keep_the_crawl_order(tmp_path):
+def test_many_pages_read_on_both_cores_keep_the_crawl_order(tmp_path, monkeypatch):
     """The pages are read in parallel; each item's rank is its place in its scope's listing, pages in
     crawl order, however the reading threads share the files."""
+    monkeypatch.setenv("COLLECTOR_DB_THREADS", "2")  # (the suite runs DuckDB on one thread)
     raw = RawPages(tmp_path / "pages")
     expected = {"author:a": [], "top_downloads:5000": []}
     for page in range(240):
@@ -186,6 +187,7 @@ def test_pages_read_out_of_order_are_read_again_on_one_thread(tmp_path, monkeypa
     are read again on one thread (said in the log), and if that is out of order too nothing is staged."""
     import collector.sources.hf.pages as pages
 
+    monkeypatch.setenv("COLLECTOR_DB_THREADS", "2")
     real = pages._in_order
     threads: list[int] = []
 
@@ -196,7 +198,7 @@ def test_pages_read_out_of_order_are_read_again_on_one_thread(tmp_path, monkeypa
     monkeypatch.setattr(pages, "_in_order", out_of_order_once)
     with caplog.at_level("WARNING", logger=pages.__name__):
         counts, stage = _stage(tmp_path / "1", [_model("a/one"), _model("b/two")], [_model("c/three")])
-    assert threads == [pages.THREADS, 1]
+    assert threads == [2, 1]
     assert "reading them again on one thread" in caplog.text
     rows = pq.read_table(stage.downloads.path).to_pydict()
     assert list(zip(rows["model_id"], rows["rank"], strict=True)) == [("a/one", 1), ("b/two", 2), ("c/three", 3)]

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from collector.core import settings
 from collector.core.errors import CollectorError
 from collector.sources.hf.parse import RELATIONS, HfStage, check_items
 
@@ -158,7 +159,7 @@ def stage_pages(raw: RawPages, stage: HfStage, memory: str = "512MB") -> dict[st
     A page's models are ranked in listing order across the scope's pages (a repeat counts for its rank,
     as the Hub listed it); a scope with a top N keeps the first N; a model listed twice in a scope keeps
     its first rank; metadata and lineage are staged once per model (its first scope's listing wins)."""
-    con = duckdb.connect(config={"memory_limit": memory, "threads": THREADS})
+    con = duckdb.connect(config={"memory_limit": memory, "threads": _threads()})
     try:
         con.execute(f"SET temp_directory = '{_quote(str(raw.directory / 'tmp'))}'")
         con.execute("CREATE TEMP TABLE pages (page INTEGER, scope_no INTEGER, scope VARCHAR, max_models BIGINT)")
@@ -201,9 +202,13 @@ def stage_pages(raw: RawPages, stage: HfStage, memory: str = "512MB") -> dict[st
 
 # Staging files live minutes: written fast, not small.
 _PARQUET = "(FORMAT parquet, COMPRESSION uncompressed)"
-# Both cores read the pages (the crawl is over by then): staging a million models 7.3 -> 3.6 s wall
-# (bench/hf_ingest.py; with the pages table inserted at once), the CPU time the same
-THREADS = min(2, os.cpu_count() or 1)
+# Every core reads the pages (the crawl is over by then; COLLECTOR_DB_THREADS, when set, decides): staging a
+# million models took 7.3 s on one thread, 3.6 s on this machine's two (bench/hf_ingest.py, with the page
+# list inserted at once), the CPU time the same. At most 4: the read's memory grows with its threads.
+
+
+def _threads() -> int:
+    return settings.get("COLLECTOR_DB_THREADS") or min(4, os.cpu_count() or 1)
 
 
 def _read(con: duckdb.DuckDBPyConnection, raw: RawPages, files: list[str], items: str) -> None:
