@@ -5,7 +5,7 @@
 -- internal.hf_ids rows to read (the table itself, or a CTE of the few models asked for: a join with
 -- the whole table builds a hash of every id, even for a dozen listed models). The one place
 -- that turns listings into a day's rows: hf_daily_downloads_for passes its CTEs 'observed' and 'ids',
--- and the replay of collector/sources/hf/replay.py its temporary table 'hf_replay_observed' and
+-- and the replay of collector/sources/hf/replay.py its CTE 'hf_replay_observed' and
 -- 'internal.hf_ids', so that a day rolled up on its own and a day replayed from the previous day's
 -- state give the same rows.
 CREATE OR REPLACE MACRO hf_daily_downloads_from(observed, ids) AS TABLE
@@ -46,4 +46,4 @@ SELECT d.snapshot_date, i.canonical_id AS model_id, i.model_key, d.downloads_30d
        d.scopes, d.top_rank
 FROM day_rows d
 JOIN query_table(ids) i USING (model_no);
-COMMENT ON MACRO TABLE hf_daily_downloads_from IS 'hf_daily_downloads_from(observed, ids): the rows of hf_daily_downloads made from the listings with their counters in the table or CTE named `observed` (a string), one row per snapshot and model listed';
+COMMENT ON MACRO TABLE hf_daily_downloads_from IS 'hf_daily_downloads_from(observed, ids): the rows of hf_daily_downloads made from the listings with their counters in the table or CTE named `observed` (a string), one row per snapshot and model listed; `ids` names the internal.hf_ids rows of those models (the table itself, or a CTE of the few asked for)';

@@ -159,7 +159,7 @@ def stage_pages(raw: RawPages, stage: HfStage, memory: str = "512MB") -> dict[st
     A page's models are ranked in listing order across the scope's pages (a repeat counts for its rank,
     as the Hub listed it); a scope with a top N keeps the first N; a model listed twice in a scope keeps
     its first rank; metadata and lineage are staged once per model (its first scope's listing wins)."""
-    con = duckdb.connect(config={"memory_limit": memory, "threads": _threads()})
+    con = duckdb.connect(config={"memory_limit": memory, "threads": _threads(), "preserve_insertion_order": True})
     try:
         con.execute(f"SET temp_directory = '{_quote(str(raw.directory / 'tmp'))}'")
         con.execute("CREATE TEMP TABLE pages (page INTEGER, scope_no INTEGER, scope VARCHAR, max_models BIGINT)")
@@ -226,7 +226,8 @@ def _read(con: duckdb.DuckDBPyConnection, raw: RawPages, files: list[str], items
 
 def _in_order(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the items are in crawl order: each page's items one block, the pages in order (the ranks
-    rest on it)."""
+    rest on it; `preserve_insertion_order`, DuckDB's default, set explicitly above). Items swapped within
+    a page would not show here: the row number is the only record of their order."""
     row = con.execute(
         """SELECT count(*) FROM (
                SELECT page, first_n, last_n, size, lag(last_n) OVER (ORDER BY page) AS before
