@@ -128,13 +128,15 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -
         con.execute("DELETE FROM internal.hf_attribution_inputs")
         # every model, in chunks of keys (by hash), so that a new store's 2.5 million models fit in the
         # writer's memory: each chunk walks only the lineage its models reach
-        keys = con.execute("SELECT count(DISTINCT model_key) FROM internal.hf_ids").fetchone()[0]  # type: ignore[index]
+        con.execute("CREATE OR REPLACE TEMP TABLE hf_all_keys AS SELECT DISTINCT model_key FROM internal.hf_ids")
+        keys = con.execute("SELECT count(*) FROM hf_all_keys").fetchone()[0]  # type: ignore[index]
         chunks = max(1, -(-keys // CHUNK_MODELS))
         for chunk in range(chunks):
+            # integers in the text, not parameters: with `% $n = $i` the filter took 0.7 s a chunk at a
+            # million keys, with literals 0.03 s
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE hf_reattribute AS "
-                "SELECT DISTINCT model_key FROM internal.hf_ids WHERE hash(model_key) % $n = $i",
-                {"n": chunks, "i": chunk},
+                f"SELECT model_key FROM hf_all_keys WHERE hash(model_key) % {int(chunks)} = {int(chunk)}"
             )
             con.execute("INSERT INTO internal.hf_attribution SELECT * FROM hf_model_attribution_of('hf_reattribute')")
             con.execute(
@@ -142,6 +144,7 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -
                 "SELECT * FROM hf_model_attribution_inputs_of('hf_reattribute')"
             )
             con.execute("DROP TABLE hf_reattribute")
+        con.execute("DROP TABLE hf_all_keys")
         con.execute("DELETE FROM internal.hf_touched")
         return keys
     con.execute(
