@@ -128,8 +128,8 @@ SETTINGS: tuple[Setting, ...] = (
         "COLLECTOR_DB_THREADS",
         "integer",
         None,
-        "threads DuckDB may use (default: one per core). Each connection starts them, so many short "
-        "connections on a busy machine (the test suite) run faster with 1",
+        "threads DuckDB may use (default: one per core; staging the Hub's pages at most 4). Each connection "
+        "starts them, so many short connections on a busy machine (the test suite) run faster with 1",
         minimum=1,
     ),
     Setting(
