@@ -199,10 +199,10 @@ def test_pages_read_out_of_order_are_read_again_on_one_thread(tmp_path, monkeypa
     with caplog.at_level("WARNING", logger=pages.__name__):
         counts, stage = _stage(tmp_path / "1", [_model("a/one"), _model("b/two")], [_model("c/three")])
     assert threads == [2, 1]
+    assert counts.models == 3
     assert "reading them again on one thread" in caplog.text
     rows = pq.read_table(stage.downloads.path).to_pydict()
     assert list(zip(rows["model_id"], rows["rank"], strict=True)) == [("a/one", 1), ("b/two", 2), ("c/three", 3)]
     monkeypatch.setattr(pages, "_in_order", lambda con: False)
     with pytest.raises(CollectorError, match="out of order; nothing was written"):
         _stage(tmp_path / "2", [_model("a/one")])
-    assert counts.models == 3
