@@ -24,6 +24,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,35 @@ def cpu_now() -> float:
 class Phase:
     wall: float = 0.0
     cpu: float = 0.0
+    rss_mb: float = 0.0  # the highest resident set seen while it ran (sampled every 10 ms)
+
+
+class RssSampler:
+    """Samples this process's resident set (Linux /proc) in a thread, keeping the highest per phase:
+    which part of a run sets the peak RSS (the DuckDB writer's memory limit, the staging read, Python)."""
+
+    def __init__(self) -> None:
+        self.phase: Phase | None = None
+        self._stop = threading.Event()
+        self._page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with open("/proc/self/statm") as statm:
+            while not self._stop.wait(0.01):
+                statm.seek(0)
+                rss = int(statm.read().split()[1]) * self._page_mb
+                phase = self.phase
+                if phase is not None and rss > phase.rss_mb:
+                    phase.rss_mb = rss
+
+    def __enter__(self) -> RssSampler:
+        if Path("/proc/self/statm").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
 
 
 @dataclass
@@ -55,20 +85,27 @@ class Measured:
     stage: Phase = field(default_factory=Phase)
     commit: Phase = field(default_factory=Phase)
     rollups: Phase = field(default_factory=Phase)
+    outside: Phase = field(default_factory=Phase)  # the fetch's RSS: what runs outside the three phases
     server_cpu: float = 0.0
 
     @property
     def fetch(self) -> Phase:
         rest = (self.stage, self.commit, self.rollups)
-        return Phase(self.total.wall - sum(p.wall for p in rest), self.total.cpu - sum(p.cpu for p in rest))
+        return Phase(
+            self.total.wall - sum(p.wall for p in rest),
+            self.total.cpu - sum(p.cpu for p in rest),
+            self.outside.rss_mb,
+        )
 
 
-def timed(fn: Callable, into: Phase) -> Callable:
+def timed(fn: Callable, into: Phase, sampler: RssSampler, outer: Phase) -> Callable:
     def wrapper(*args, **kwargs):
         wall, cpu = time.perf_counter(), cpu_now()
+        sampler.phase = into
         try:
             return fn(*args, **kwargs)
         finally:
+            sampler.phase = outer
             into.wall += time.perf_counter() - wall
             into.cpu += cpu_now() - cpu
 
@@ -90,7 +127,7 @@ def main() -> None:
         from collector.sources.hf.job import collect_hf
         from collector.store import Store
 
-        with tempfile.TemporaryDirectory(prefix="bench-hf-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="bench-hf-") as tmp, RssSampler() as sampler:
             db = Path(tmp) / "bench.duckdb"
             Store(db).prepare()  # schema and views created outside the timed part
             runs = []
@@ -100,9 +137,10 @@ def main() -> None:
                 client = hf_client.HubClient()
                 m = Measured()
                 original = hf_commit.commit, rollups.after_commit, hf_pages.stage_pages
-                hf_commit.commit = timed(original[0], m.commit)
-                rollups.after_commit = timed(original[1], m.rollups)
-                hf_pages.stage_pages = timed(original[2], m.stage)
+                hf_commit.commit = timed(original[0], m.commit, sampler, m.outside)
+                rollups.after_commit = timed(original[1], m.rollups, sampler, m.outside)
+                hf_pages.stage_pages = timed(original[2], m.stage, sampler, m.outside)
+                sampler.phase = m.outside
                 server_before, wall, cpu = cpu_seconds(server.pid), time.perf_counter(), cpu_now()
                 try:
                     result = collect_hf(
@@ -110,6 +148,7 @@ def main() -> None:
                     )
                 finally:
                     hf_commit.commit, rollups.after_commit, hf_pages.stage_pages = original
+                    sampler.phase = None
                 m.total = Phase(time.perf_counter() - wall, cpu_now() - cpu)
                 m.server_cpu = cpu_seconds(server.pid) - server_before
                 m.rows = result.row_counts["hf_model_downloads"]
@@ -121,7 +160,9 @@ def main() -> None:
 
         def line(name: str, p: Phase, rows: int) -> str:
             rate = f"{rows / p.wall:>9,.0f} rows/s" if p.wall else ""
-            return f"  {name:<22} {p.wall:6.1f} s wall {rate}   CPU {p.cpu:6.1f} s = {1e6 * p.cpu / rows:5.2f} µs/row"
+            rss = f"   RSS {p.rss_mb:6,.0f} MB" if p.rss_mb else ""
+            cpu = f"CPU {p.cpu:6.1f} s = {1e6 * p.cpu / rows:5.2f} µs/row"
+            return f"  {name:<22} {p.wall:6.1f} s wall {rate}   {cpu}{rss}"
 
         print(f"models served            {args.models:,} (page size {args.page_size})")
         for label, m in zip(("first run, empty store", "next day, steady state"), runs, strict=True):
@@ -133,7 +174,7 @@ def main() -> None:
             print(line("roll-ups", m.rollups, m.rows))
             print(f"  fake server CPU        {m.server_cpu:6.1f} s = {1e6 * m.server_cpu / m.rows:5.2f} µs/row")
             print(f"  requests               {m.requests:,} (minimum possible {minimum:,}; retries {m.retries})")
-        print(f"peak RSS (collector)     {peak_rss_mb:,.0f} MB")
+        print(f"peak RSS (collector)     {peak_rss_mb:,.0f} MB (each phase's highest sampled RSS is beside it)")
         print(f"database size            {size / 1e6:,.0f} MB after two daily snapshots")
 
 

@@ -124,9 +124,22 @@ def measure(dump: Path, db: Path, day: date, *, roll_up: bool = True) -> dict:
         "seconds": total,
         "cpu_seconds": time.process_time() - cpu,
         "phases": phases,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "db_mb": db.stat().st_size / 1e6,
     }
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS. Linux keeps getrusage's ru_maxrss across fork and exec, so a child
+    started by the process that generated the dumps (gigabytes, in DuckDB) would report the parent's
+    peak as its own; the kernel's high-water mark of the process's memory (VmHWM) starts afresh."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_child(dump: Path, db: Path, day: date) -> dict:

@@ -415,6 +415,16 @@ def test_each_commit_re_attributes_only_what_changed_and_matches_the_full_walk(r
     assert ("someone/new-merge", "Qwen", 0.5) in family
 
 
+@pytest.mark.parametrize(
+    "memory, chunk", [("250MB", 125_000), ("512MB", 256_000), ("1GB", 500_000), ("3GB", 500_000), ("1kB", 1)]
+)
+def test_the_full_walks_chunks_follow_the_writers_memory_limit(monkeypatch, memory, chunk):
+    """A smaller COLLECTOR_DB_MEMORY takes proportionally fewer models a statement (each chunk's
+    memory was measured at 1GB); a larger one keeps 500,000, and a chunk is never empty."""
+    monkeypatch.setenv("COLLECTOR_DB_MEMORY", memory)
+    assert rollups.chunk_models() == chunk
+
+
 def test_a_full_re_attribution_in_small_chunks_gives_the_same_ids_and_rows(run, db, tmp_path, monkeypatch):
     """A new store numbers its ids and attributes its models a chunk at a time (a full Hub does not fit
     the writer's memory at once): chunks of 4 give the ids and rows of one pass, including the key

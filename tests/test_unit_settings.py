@@ -65,6 +65,13 @@ def test_sizes_and_times():
     assert size.parse("2GB") == "2GB" and size.parse("1.5 GiB") == "1.5 GiB" and size.parse("64kb") == "64kb"
     with pytest.raises(ConfigError, match="X_MEMORY must be a size such as 512MB or 2GB, got 'lots'"):
         size.parse("lots")
+    # in bytes, as DuckDB reads them: KB/MB/GB decimal, KiB/MiB/GiB binary, any case, a space allowed
+    assert settings.size_bytes("512MB") == 512 * 10**6
+    assert settings.size_bytes("1.5 GiB") == 3 * 2**29
+    assert settings.size_bytes("64kb") == 64_000
+    assert settings.size_bytes(settings.get("COLLECTOR_DB_MEMORY")) > 0  # the default is one
+    with pytest.raises(ConfigError, match="not a size such as 512MB or 2GB: '12 parsecs'"):
+        settings.size_bytes("12 parsecs")
     when = Setting("X_NOW", "time", None, "a time")
     assert when.parse("2026-05-01T06:00:00Z") == datetime(2026, 5, 1, 6, tzinfo=UTC)
     assert when.parse("2026-05-01T08:00:00+02:00") == datetime(2026, 5, 1, 6, tzinfo=UTC)

@@ -62,6 +62,17 @@ class Setting:
         return raw
 
 
+_UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def size_bytes(text: str) -> int:
+    """A size setting (512MB, 1.5GiB: DuckDB's units, decimal and binary) in bytes."""
+    match = re.match(r"^(\d+(?:\.\d+)?)\s*([a-z]+)$", text.strip().lower())
+    if not match or match.group(2) not in _UNITS:
+        raise ConfigError(f"not a size such as 512MB or 2GB: {text!r}")
+    return int(float(match.group(1)) * _UNITS[match.group(2)])
+
+
 def parse_utc(text: str, what: str = "time") -> datetime:
     """An ISO 8601 time as UTC (naive times are taken as UTC)."""
     value = text.strip()
@@ -120,9 +131,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COLLECTOR_DB_MEMORY",
         "size",
-        "1GB",
-        "memory DuckDB may use while writing; beyond it, it spills to disk where it can (the Hub roll-ups of "
-        "a 1,000,000-model day need 1GB: at 512MB they fail)",
+        "512MB",
+        "memory DuckDB may use while writing; beyond it, it spills to disk where it can, and a new store's "
+        "attribution of every model goes in smaller chunks. At 512MB a 1,000,000-model crawl peaks under "
+        "800 MB of RSS and a full-Hub dump's import under 1 GB; 1GB speeds up a new store's first roll-up "
+        "(docs/benchmarks.md)",
     ),
     Setting(
         "COLLECTOR_DB_THREADS",

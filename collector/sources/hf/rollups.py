@@ -67,8 +67,16 @@ ROLLUPS = (
 # tables and hf_ids once, so fewer batches cost less
 BATCH_DAYS = 31
 # Models per statement when every id is numbered or every model attributed (a new store, changed views
-# or reference data): a full Hub's 2.5 million at once need more than the writer's 1GB
+# or reference data), for a writer's memory limit (COLLECTOR_DB_MEMORY) of 1GB: a full Hub's 2.5 million
+# at once need more than that. A smaller limit takes proportionally smaller chunks (chunk_models).
 CHUNK_MODELS = 500_000
+
+
+def chunk_models() -> int:
+    """CHUNK_MODELS scaled to the writer's memory limit, when it is below 1GB (a larger limit keeps
+    them: fewer chunks gain little, and each chunk's memory was measured at 1GB)."""
+    memory = settings.size_bytes(settings.get("COLLECTOR_DB_MEMORY"))
+    return max(1, int(CHUNK_MODELS * min(1.0, memory / 10**9)))
 
 
 def refresh_ids(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> None:
@@ -92,10 +100,11 @@ def refresh_ids(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> None:
     # key_no is the smallest model_no of a model_key: numbers only grow, so a key already known keeps
     # its own, and a key first met in a chunk gets that chunk's smallest number, which is its smallest.
     low, high = con.execute("SELECT min(model_no), max(model_no) FROM hf_new_ids").fetchone()  # type: ignore[misc]
-    for start in range(low or 0, (high or -1) + 1, CHUNK_MODELS):
+    chunk = chunk_models()
+    for start in range(low or 0, (high or -1) + 1, chunk):
         con.execute(
             "CREATE OR REPLACE TEMP TABLE hf_id_chunk AS SELECT * FROM hf_new_ids WHERE model_no BETWEEN $a AND $b",
-            {"a": start, "b": start + CHUNK_MODELS - 1},
+            {"a": start, "b": start + chunk - 1},
         )
         con.execute(
             """INSERT INTO internal.hf_ids
@@ -130,7 +139,7 @@ def refresh_attribution(con: duckdb.DuckDBPyConnection, *, full: bool = False) -
         # writer's memory: each chunk walks only the lineage its models reach
         con.execute("CREATE OR REPLACE TEMP TABLE hf_all_keys AS SELECT DISTINCT model_key FROM internal.hf_ids")
         keys = con.execute("SELECT count(*) FROM hf_all_keys").fetchone()[0]  # type: ignore[index]
-        chunks = max(1, -(-keys // CHUNK_MODELS))
+        chunks = max(1, -(-keys // chunk_models()))
         for chunk in range(chunks):
             # integers in the text, not parameters: with `% $n = $i` the filter took 0.7 s a chunk at a
             # million keys, with literals 0.03 s
@@ -306,7 +315,7 @@ def after_commit_or_say(store: Store, day: date, job: str, progress: Callable[[s
         memory = settings.get("COLLECTOR_DB_MEMORY")
         raise CollectorError(
             f"{job}: the snapshot of {day} is committed, but rolling it up ran out of memory "
-            f"(COLLECTOR_DB_MEMORY={memory}): set COLLECTOR_DB_MEMORY higher (e.g. 3GB for a full-Hub dump) "
+            f"(COLLECTOR_DB_MEMORY={memory}): set COLLECTOR_DB_MEMORY higher (twice that, say) "
             "and run `collector refresh --rollups`, or the next Hub write retries it"
         ) from exc
     except Exception as exc:  # the snapshot is safe; say so, and that the next write retries
