@@ -4,20 +4,30 @@ into the Parquet files the commit reads. Validation, repeats, the top N and line
 from __future__ import annotations
 
 import json
+import threading
+import time
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from collector.core.errors import CollectorError
 from collector.sources.hf.client import _looks_whole
 from collector.sources.hf.pages import RawPages, stage_pages
-from collector.sources.hf.parse import HfStage
+from collector.sources.hf.parse import MODELS_SCHEMA, HfStage
 
 URL = "http://hub.test/api/models?sort=downloads"
 
 
 def _model(model_id: str, downloads=10, **extra) -> dict:
     return {"id": model_id, "downloads": downloads, "downloadsAllTime": 100, "likes": 1, "tags": [], **extra}
+
+
+def _models(stage: HfStage) -> list[dict]:
+    """The staged models, from the files the commit reads (a crawl's parts, or models.parquet)."""
+    return pa.concat_tables(
+        pq.read_table(f, columns=MODELS_SCHEMA.names).cast(MODELS_SCHEMA) for f in stage.models.sources()
+    ).to_pylist()
 
 
 def _stage(tmp_path, *pages, scope="top_downloads:10", max_models=None):
@@ -123,7 +133,7 @@ def test_odd_but_valid_values_pass_and_keep_their_text(tmp_path):
     items = [_model('a/it\'s "quoted"', tags=tags, gated="manual", author="", trendingScore=1.5)]
     counts, stage = _stage(tmp_path, items, [])
     assert counts.models == 1
-    row = pq.read_table(stage.models.path).to_pylist()[0]
+    row = _models(stage)[0]
     assert row["model_id"] == 'a/it\'s "quoted"' and row["tags"] == tags
     assert (row["author"], row["gated"]) == ("a", "manual")
     assert pq.read_table(stage.downloads.path).to_pylist()[0]["trending_score"] == 1.5
@@ -206,3 +216,90 @@ def test_pages_read_out_of_order_are_read_again_on_one_thread(tmp_path, monkeypa
     monkeypatch.setattr(pages, "_in_order", lambda con: False)
     with pytest.raises(CollectorError, match="out of order; nothing was written"):
         _stage(tmp_path / "2", [_model("a/one")])
+
+
+def _staged(stage: HfStage) -> tuple[list, list, list]:
+    return (
+        pq.read_table(stage.downloads.path).to_pylist(),
+        sorted(_models(stage), key=lambda m: m["model_id"]),
+        pq.read_table(stage.lineage.path).to_pylist(),
+    )
+
+
+def _crawl(raw: RawPages, pages: range) -> None:
+    for page in pages:
+        scope = "author:a" if page < 30 else "top_downloads:5000"
+        models = [
+            _model(f"m/p{page}-{i}", tags=[f"base_model:finetune:m/p{page}-0"] if i else [])
+            for i in range(1 + (page * 37) % 40)
+        ]
+        raw.add(json.dumps(models).encode(), 0 if scope == "author:a" else 1, scope, URL, None)
+
+
+def _wait_for_parts(raw: RawPages, parts: int) -> None:
+    deadline = time.monotonic() + 30
+    while len(raw.parts) < parts:
+        assert time.monotonic() < deadline, f"the background reader made {len(raw.parts)} parts in 30 s"
+        time.sleep(0.01)
+
+
+def test_pages_read_ahead_during_the_crawl_stage_as_if_read_at_the_end(tmp_path):
+    """While the crawl goes on, chunks of pages are read into parts in the background; staging reads
+    the rest, and what it stages (ranks across parts and scopes, models, lineage) is what reading
+    every page at the end gives."""
+    whole = RawPages(tmp_path / "whole" / "pages")
+    _crawl(whole, range(100))
+    expected_counts = stage_pages(whole, expected := HfStage(tmp_path / "whole"))
+    raw = RawPages(tmp_path / "ahead" / "pages")
+    with raw.reading_ahead(chunk=7):
+        _crawl(raw, range(100))
+        _wait_for_parts(raw, 14)  # every whole chunk of 7: 98 pages
+    assert [(p.start, p.end) for p in raw.parts] == [(i, i + 7) for i in range(0, 98, 7)]
+    counts = stage_pages(raw, stage := HfStage(tmp_path / "ahead"))
+    assert raw.parts[-1].start == 98 and raw.parts[-1].end == 100  # staging read the last two pages
+    assert counts == expected_counts and counts["top_downloads:5000"].models > 0
+    assert _staged(stage) == _staged(expected)
+
+
+def test_staging_again_after_more_pages_reads_only_those(tmp_path):
+    """A short scope is crawled on after staging (job.py): staging again reads the new pages alone,
+    and gives what one staging of every page gives."""
+    whole = RawPages(tmp_path / "whole" / "pages")
+    _crawl(whole, range(40))
+    expected_counts = stage_pages(whole, expected := HfStage(tmp_path / "whole"))
+    raw = RawPages(tmp_path / "twice" / "pages")
+    with raw.reading_ahead(chunk=10):
+        _crawl(raw, range(25))
+        _wait_for_parts(raw, 2)
+    stage_pages(raw, HfStage(tmp_path / "twice"))
+    first = [(p.start, p.end) for p in raw.parts]
+    _crawl(raw, range(25, 40))
+    counts = stage_pages(raw, stage := HfStage(tmp_path / "twice"))
+    assert [(p.start, p.end) for p in raw.parts] == [*first, (25, 40)] and first[-1] == (20, 25)
+    assert counts == expected_counts
+    assert _staged(stage) == _staged(expected)
+
+
+def test_a_bad_page_met_by_the_background_reader_is_named_by_staging(tmp_path):
+    raw = RawPages(tmp_path / "pages")
+    with raw.reading_ahead(chunk=2):
+        _crawl(raw, range(3))
+        raw.add(b'[{"id": "x/cut", "downloads": 1', 0, "author:a", URL + "&page=4", None)
+        _crawl(raw, range(4, 6))
+        deadline = time.monotonic() + 30
+        while raw.ahead is not None and not raw.ahead.failed:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    assert raw.parts == []  # the reader's parts are dropped: staging reads every page again
+    with pytest.raises(CollectorError, match=r"bad response from .*page=4: not valid JSON"):
+        stage_pages(raw, HfStage(tmp_path))
+
+
+def test_a_crawl_that_fails_stops_the_background_reader_at_once(tmp_path):
+    raw = RawPages(tmp_path / "pages")
+    with pytest.raises(KeyboardInterrupt), raw.reading_ahead(chunk=5):
+        _crawl(raw, range(12))
+        _wait_for_parts(raw, 1)
+        raise KeyboardInterrupt
+    assert raw.ahead is None and raw.parts == []
+    assert not any(t.name == "hf-pages-ahead" for t in threading.enumerate())

@@ -24,6 +24,13 @@ class ParquetStage:
         self._buffer: dict[str, list] = {name: [] for name in schema.names}
         self._buffered = 0
         self._writer: pq.ParquetWriter | None = None
+        # set when the rows are other files' (a crawl's pages read into parts, whose items are the
+        # models as they are): then those files are the stage, and `path` is not written
+        self.parts: list[Path] | None = None
+
+    def sources(self) -> list[str]:
+        """The files holding the stage's rows, for read_parquet (which takes a list)."""
+        return [str(p) for p in self.parts] if self.parts is not None else [str(self.path)]
 
     def write(self, columns: dict[str, list]) -> None:
         count = len(next(iter(columns.values()), []))

@@ -27,7 +27,7 @@ _IN_PLACE = (
 def commit(con, stage: HfStage, scopes: list[ScopeResult], run_id: int, day) -> dict[str, int]:
     """Write the staged crawl as one snapshot per scope for `day`, replacing that day's earlier
     snapshot of the same scopes. The caller holds the transaction."""
-    files = {name: str(s.path) for name, s in (("dl", stage.downloads), ("md", stage.models), ("ln", stage.lineage))}
+    files = {name: s.sources() for name, s in (("dl", stage.downloads), ("md", stage.models), ("ln", stage.lineage))}
     names = [s.scope for s in scopes]
     replaced = storage.delete_day(con, day, names)
     for s in scopes:

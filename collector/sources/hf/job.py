@@ -73,7 +73,8 @@ def collect_hf(
     ):
         stage = HfStage(run.staging)
         raw = RawPages(run.staging / "pages")
-        results = [hf_client.fetch_scope(client, scope, raw, n, progress) for n, scope in enumerate(scopes)]
+        with raw.reading_ahead():  # the pages read into Parquet on the idle core while the crawl goes on
+            results = [hf_client.fetch_scope(client, scope, raw, n, progress) for n, scope in enumerate(scopes)]
         counts = stage_pages(raw, stage)
         # A top N counted its pages as full; one that the staged pages show short is crawled on, its
         # pages now decoded and counted (the Hub fills its pages: this does not happen there).
