@@ -4,9 +4,10 @@ A fake Hub in a separate process serves N synthetic models (sorted by downloads,
 Link pagination, RateLimit headers with a quota high enough not to throttle); this process runs the
 collector's own job code (`collector.sources.hf.job.collect_hf`, the Hub-wide top-N scope) and reports:
 
-- rows/s end to end (first request to committed roll-ups), and the fetch (the pages written to the
-  staging folder as they arrive), stage (DuckDB reads and checks them into Parquet), commit and roll-up
-  phases apart;
+- rows/s end to end (first request to the store closed), and the fetch (the pages written to the
+  staging folder as they arrive, and read into Parquet in the background meanwhile), stage (DuckDB
+  reads and checks the rest), commit, roll-up and close (the store's checkpoint) phases apart;
+- each phase's highest resident set, sampled every 10 ms, and the peak;
 - CPU time (user+sys) of the collector process per phase and per row: the fake server shares the
   machine's cores, so on a busy machine wall time measures the neighbours as much as the collector;
   the server's own CPU time is shown beside it;
@@ -85,12 +86,13 @@ class Measured:
     stage: Phase = field(default_factory=Phase)
     commit: Phase = field(default_factory=Phase)
     rollups: Phase = field(default_factory=Phase)
+    close: Phase = field(default_factory=Phase)  # the store closed: its checkpoint and detach
     outside: Phase = field(default_factory=Phase)  # the fetch's RSS: what runs outside the three phases
     server_cpu: float = 0.0
 
     @property
     def fetch(self) -> Phase:
-        rest = (self.stage, self.commit, self.rollups)
+        rest = (self.stage, self.commit, self.rollups, self.close)
         return Phase(
             self.total.wall - sum(p.wall for p in rest),
             self.total.cpu - sum(p.cpu for p in rest),
@@ -125,7 +127,7 @@ def main() -> None:
         from collector.sources.hf import pages as hf_pages
         from collector.sources.hf import rollups
         from collector.sources.hf.job import collect_hf
-        from collector.store import Store
+        from collector.store import Store, connect
 
         with tempfile.TemporaryDirectory(prefix="bench-hf-") as tmp, RssSampler() as sampler:
             db = Path(tmp) / "bench.duckdb"
@@ -137,6 +139,8 @@ def main() -> None:
                 client = hf_client.HubClient()
                 m = Measured()
                 original = hf_commit.commit, rollups.after_commit, hf_pages.stage_pages
+                release = connect._Host._release
+                connect._Host._release = timed(release, m.close, sampler, m.outside)  # type: ignore[method-assign]
                 hf_commit.commit = timed(original[0], m.commit, sampler, m.outside)
                 rollups.after_commit = timed(original[1], m.rollups, sampler, m.outside)
                 hf_pages.stage_pages = timed(original[2], m.stage, sampler, m.outside)
@@ -148,6 +152,7 @@ def main() -> None:
                     )
                 finally:
                     hf_commit.commit, rollups.after_commit, hf_pages.stage_pages = original
+                    connect._Host._release = release  # type: ignore[method-assign]
                     sampler.phase = None
                 m.total = Phase(time.perf_counter() - wall, cpu_now() - cpu)
                 m.server_cpu = cpu_seconds(server.pid) - server_before
@@ -162,7 +167,7 @@ def main() -> None:
             rate = f"{rows / p.wall:>9,.0f} rows/s" if p.wall else ""
             rss = f"   RSS {p.rss_mb:6,.0f} MB" if p.rss_mb else ""
             cpu = f"CPU {p.cpu:6.1f} s = {1e6 * p.cpu / rows:5.2f} µs/row"
-            return f"  {name:<22} {p.wall:6.1f} s wall {rate}   {cpu}{rss}"
+            return f"  {name:<25} {p.wall:6.1f} s wall {rate}   {cpu}{rss}"
 
         print(f"models served            {args.models:,} (page size {args.page_size})")
         for label, m in zip(("first run, empty store", "next day, steady state"), runs, strict=True):
@@ -172,8 +177,9 @@ def main() -> None:
             print(line("stage (DuckDB reads)", m.stage, m.rows))
             print(line("commit (one txn)", m.commit, m.rows))
             print(line("roll-ups", m.rollups, m.rows))
-            print(f"  fake server CPU        {m.server_cpu:6.1f} s = {1e6 * m.server_cpu / m.rows:5.2f} µs/row")
-            print(f"  requests               {m.requests:,} (minimum possible {minimum:,}; retries {m.retries})")
+            print(line("store closed (checkpoint)", m.close, m.rows))
+            print(f"  fake server CPU           {m.server_cpu:6.1f} s = {1e6 * m.server_cpu / m.rows:5.2f} µs/row")
+            print(f"  requests                  {m.requests:,} (minimum possible {minimum:,}; retries {m.retries})")
         print(f"peak RSS (collector)     {peak_rss_mb:,.0f} MB (each phase's highest sampled RSS is beside it)")
         print(f"database size            {size / 1e6:,.0f} MB after two daily snapshots")
 
