@@ -393,3 +393,35 @@ def test_a_short_page_in_the_top_n_is_crawled_on(run, hub, db, orgs):
         "p2",
         "p3",
     ]
+
+
+@pytest.mark.parametrize("orgs_file", ["none", "two"], ids=["one listing", "three listings"])
+def test_pages_read_ahead_during_the_crawl_store_what_one_read_at_the_end_stores(
+    run, hub, tmp_path, orgs, monkeypatch, orgs_file
+):
+    """The crawl's pages are read into Parquet in the background, a chunk at a time (here every page
+    as it arrives): the store gets the rows that reading every page at the end gives, with one listing
+    (its models then staged as the parts themselves) or several."""
+    from collector.sources.hf import pages
+
+    namespaces = orgs
+    if orgs_file == "none":
+        namespaces = tmp_path / "none.csv"
+        namespaces.write_text(orgs.read_text().splitlines()[0] + "\n")
+    tables = {
+        "hf_model_downloads": "SELECT scope, rank, model_id, downloads_30d, downloads_all_time, likes "
+        "FROM hf_model_downloads JOIN hf_snapshots USING (snapshot_id) ORDER BY ALL",
+        "hf_models": "SELECT * EXCLUDE (first_seen, last_seen) FROM hf_models ORDER BY model_id",
+        "hf_lineage": "SELECT child_id, parent_id, relation FROM hf_lineage ORDER BY ALL",
+    }
+    stored = {}
+    for chunk in (1, 10_000):
+        monkeypatch.setattr(pages, "AHEAD_PAGES", chunk)
+        db = tmp_path / f"ahead-{chunk}.duckdb"
+        args = ("--db", str(db), "collect", "hf", "--orgs", str(namespaces), "--top", "7", "--page-size", "1")
+        result = run(*args)
+        assert result.code == 0, result.err
+        stored[chunk] = {name: query(db, sql) for name, sql in tables.items()}
+    assert stored[1] == stored[10_000]
+    assert len(stored[1]["hf_model_downloads"]) == (7 if orgs_file == "none" else 7 + 4)
+    assert stored[1]["hf_lineage"]  # the fake's derivatives

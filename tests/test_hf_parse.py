@@ -222,7 +222,7 @@ def _staged(stage: HfStage) -> tuple[list, list, list]:
     return (
         pq.read_table(stage.downloads.path).to_pylist(),
         sorted(_models(stage), key=lambda m: m["model_id"]),
-        pq.read_table(stage.lineage.path).to_pylist(),
+        sorted(pq.read_table(stage.lineage.path).to_pylist(), key=lambda e: tuple(e.values())),  # a set of edges
     )
 
 
@@ -295,7 +295,23 @@ def test_a_bad_page_met_by_the_background_reader_is_named_by_staging(tmp_path):
         stage_pages(raw, HfStage(tmp_path))
 
 
-def test_a_crawl_that_fails_stops_the_background_reader_at_once(tmp_path):
+def test_one_listing_read_in_parts_is_staged_from_the_parts_as_they_are(tmp_path):
+    """The usual crawl (one scope, each model once): the models are the parts' items, read where they
+    are (the commit reads the list of files), and they are what one read of every page gives."""
+    whole = RawPages(tmp_path / "whole" / "pages")
+    _crawl(whole, range(30, 60))
+    expected_counts = stage_pages(whole, expected := HfStage(tmp_path / "whole"))
+    raw = RawPages(tmp_path / "ahead" / "pages")
+    with raw.reading_ahead(chunk=4):
+        _crawl(raw, range(30, 60))
+        _wait_for_parts(raw, 7)
+    counts = stage_pages(raw, stage := HfStage(tmp_path / "ahead"))
+    assert counts == expected_counts and list(counts) == ["top_downloads:5000"]
+    assert stage.models.sources() == [str(p.path) for p in raw.parts] and len(raw.parts) == 8
+    assert _staged(stage) == _staged(expected)
+
+
+def test_a_crawl_that_fails_stops_the_background_reader_and_drops_its_parts(tmp_path):
     raw = RawPages(tmp_path / "pages")
     with pytest.raises(KeyboardInterrupt), raw.reading_ahead(chunk=5):
         _crawl(raw, range(12))

@@ -427,8 +427,9 @@ def test_the_full_walks_chunks_follow_the_writers_memory_limit(monkeypatch, memo
 
 def test_a_full_re_attribution_in_small_chunks_gives_the_same_ids_and_rows(run, db, tmp_path, monkeypatch):
     """A new store numbers its ids and attributes its models a chunk at a time (a full Hub does not fit
-    the writer's memory at once): chunks of 4 give the ids and rows of one pass, including the key
-    number of ids that differ only in case and fall in different chunks."""
+    the writer's memory at once): chunks of a few models (4 at 1GB, 2 at the default 512MB) give the
+    ids and rows of one pass, including the key number of ids that differ only in case and fall in
+    different chunks."""
     monkeypatch.setattr(rollups, "CHUNK_MODELS", 4)
     models: dict[str, tuple] = {
         "meta-llama/Llama-3.1-8B": ("text-generation", None),

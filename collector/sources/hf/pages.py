@@ -52,7 +52,7 @@ class Part:
 @dataclass
 class RawPages:
     """The run's pages on disk, in crawl order (scope by scope, page by page), and the parts of them
-    already read into Parquet (`stage_pages`, or a reader in the background: `read_ahead`)."""
+    already read into Parquet (`stage_pages`, or a reader in the background: `reading_ahead`)."""
 
     directory: Path
     pages: list[Page] = field(default_factory=list)
@@ -105,7 +105,7 @@ AHEAD_PAGES = 100
 
 
 class _Ahead:
-    """The background reader of RawPages.read_ahead: a thread that reads each chunk of pages as soon
+    """The background reader of RawPages.reading_ahead: a thread that reads each chunk of pages as soon
     as the crawl has written it, into the next part."""
 
     def __init__(self, raw: RawPages, chunk: int) -> None:
@@ -123,14 +123,27 @@ class _Ahead:
             self._wake.notify()
 
     def stop(self, *, cancel: bool = False) -> bool:
-        """Stop and wait for the thread; whether it failed."""
+        """Stop and wait for the thread; whether it failed. A Ctrl-C while waiting cancels."""
         with self._wake:
             self._stopped = True
-            if cancel and self._con is not None:
-                self._con.interrupt()
             self._wake.notify()
-        self._thread.join()
+        try:
+            if cancel:
+                self._cancel()
+            self._thread.join()
+        except BaseException:
+            self._cancel()
+            raise
         return self.failed
+
+    def _cancel(self) -> None:
+        # repeated until the thread ends: an interrupt that comes before the chunk's query starts
+        # is not kept by DuckDB, and the query would then run whole
+        while self._thread.is_alive():
+            with self._wake:
+                if self._con is not None:
+                    self._con.interrupt()
+            self._thread.join(0.05)
 
     def _run(self) -> None:
         raw = self.raw
@@ -147,7 +160,8 @@ class _Ahead:
                     con = self._con
                 files = [str(p.file) for p in raw.pages[start : start + self.chunk]]
                 raw.parts.append(_read_part(con, files, raw.directory, start))
-        except duckdb.Error:
+        except duckdb.Error as exc:  # stage_pages reads every page again and names a bad one
+            log.debug("reading the Hub pages ahead stopped: %s", _one_line(exc))
             self.failed = True
         finally:
             with self._wake:
@@ -264,7 +278,7 @@ def stage_pages(raw: RawPages, stage: HfStage, memory: str = "512MB") -> dict[st
     A page's models are ranked in listing order across the scope's pages (a repeat counts for its rank,
     as the Hub listed it); a scope with a top N keeps the first N; a model listed twice in a scope keeps
     its first rank; metadata and lineage are staged once per model (its first scope's listing wins).
-    The pages already read in the background (RawPages.read_ahead) are not read again; called again
+    The pages already read in the background (RawPages.reading_ahead) are not read again; called again
     after more pages arrived (a short scope crawled on), it reads only those."""
     raw.stop_ahead()
     con = _connect(_threads(), memory, raw.directory)
@@ -282,7 +296,9 @@ def stage_pages(raw: RawPages, stage: HfStage, memory: str = "512MB") -> dict[st
             con.register("page_rows", rows)
             con.execute("INSERT INTO pages SELECT * FROM page_rows")
             con.unregister("page_rows")
-        raw.parts = [p for p in raw.parts if p.end > p.start]  # an empty crawl's part, before more pages
+        for part in [p for p in raw.parts if p.end == p.start]:  # an empty crawl's part, before more pages
+            part.path.unlink(missing_ok=True)
+            raw.parts.remove(part)
         if raw.read_to < len(raw.pages) or not raw.parts:
             raw.parts.append(_read_or_explain(con, raw, raw.read_to))
         _items_view(con, raw.parts)
