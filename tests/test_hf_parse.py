@@ -243,17 +243,28 @@ def _wait_for_parts(raw: RawPages, parts: int) -> None:
         time.sleep(0.01)
 
 
+def _read_at_the_end(folder, pages: range) -> tuple[dict, HfStage]:
+    whole = RawPages(folder / "pages")
+    _crawl(whole, pages)
+    stage = HfStage(folder)
+    return stage_pages(whole, stage), stage
+
+
+def _read_ahead(folder, pages: range, chunk: int, parts: int) -> RawPages:
+    """`pages` crawled with the background reader on, once it has read `parts` chunks."""
+    raw = RawPages(folder / "pages")
+    with raw.reading_ahead(chunk=chunk):
+        _crawl(raw, pages)
+        _wait_for_parts(raw, parts)
+    return raw
+
+
 def test_pages_read_ahead_during_the_crawl_stage_as_if_read_at_the_end(tmp_path):
     """While the crawl goes on, chunks of pages are read into parts in the background; staging reads
     the rest, and what it stages (ranks across parts and scopes, models, lineage) is what reading
     every page at the end gives."""
-    whole = RawPages(tmp_path / "whole" / "pages")
-    _crawl(whole, range(100))
-    expected_counts = stage_pages(whole, expected := HfStage(tmp_path / "whole"))
-    raw = RawPages(tmp_path / "ahead" / "pages")
-    with raw.reading_ahead(chunk=7):
-        _crawl(raw, range(100))
-        _wait_for_parts(raw, 14)  # every whole chunk of 7: 98 pages
+    expected_counts, expected = _read_at_the_end(tmp_path / "whole", range(100))
+    raw = _read_ahead(tmp_path / "ahead", range(100), chunk=7, parts=14)  # every whole chunk of 7: 98 pages
     assert [(p.start, p.end) for p in raw.parts] == [(i, i + 7) for i in range(0, 98, 7)]
     counts = stage_pages(raw, stage := HfStage(tmp_path / "ahead"))
     assert raw.parts[-1].start == 98 and raw.parts[-1].end == 100  # staging read the last two pages
@@ -264,13 +275,8 @@ def test_pages_read_ahead_during_the_crawl_stage_as_if_read_at_the_end(tmp_path)
 def test_staging_again_after_more_pages_reads_only_those(tmp_path):
     """A short scope is crawled on after staging (job.py): staging again reads the new pages alone,
     and gives what one staging of every page gives."""
-    whole = RawPages(tmp_path / "whole" / "pages")
-    _crawl(whole, range(40))
-    expected_counts = stage_pages(whole, expected := HfStage(tmp_path / "whole"))
-    raw = RawPages(tmp_path / "twice" / "pages")
-    with raw.reading_ahead(chunk=10):
-        _crawl(raw, range(25))
-        _wait_for_parts(raw, 2)
+    expected_counts, expected = _read_at_the_end(tmp_path / "whole", range(40))
+    raw = _read_ahead(tmp_path / "twice", range(25), chunk=10, parts=2)
     stage_pages(raw, HfStage(tmp_path / "twice"))
     first = [(p.start, p.end) for p in raw.parts]
     _crawl(raw, range(25, 40))
@@ -298,13 +304,8 @@ def test_a_bad_page_met_by_the_background_reader_is_named_by_staging(tmp_path):
 def test_one_listing_read_in_parts_is_staged_from_the_parts_as_they_are(tmp_path):
     """The usual crawl (one scope, each model once): the models are the parts' items, read where they
     are (the commit reads the list of files), and they are what one read of every page gives."""
-    whole = RawPages(tmp_path / "whole" / "pages")
-    _crawl(whole, range(30, 60))
-    expected_counts = stage_pages(whole, expected := HfStage(tmp_path / "whole"))
-    raw = RawPages(tmp_path / "ahead" / "pages")
-    with raw.reading_ahead(chunk=4):
-        _crawl(raw, range(30, 60))
-        _wait_for_parts(raw, 7)
+    expected_counts, expected = _read_at_the_end(tmp_path / "whole", range(30, 60))
+    raw = _read_ahead(tmp_path / "ahead", range(30, 60), chunk=4, parts=7)
     counts = stage_pages(raw, stage := HfStage(tmp_path / "ahead"))
     assert counts == expected_counts and list(counts) == ["top_downloads:5000"]
     assert stage.models.sources() == [str(p.path) for p in raw.parts] and len(raw.parts) == 8
