@@ -94,9 +94,7 @@ class RawPages:
         stage_pages reads every page again in the foreground, which names the bad page."""
         ahead, self.ahead = self.ahead, None
         if ahead is not None and (ahead.stop(cancel=cancel) or cancel):
-            for part in self.parts:
-                part.path.unlink(missing_ok=True)
-            self.parts = []
+            _drop_parts(self)
 
 
 # Pages a background read takes at once: about 100,000 models of the Hub's, 0.7 s of one core. A
@@ -346,13 +344,12 @@ def _read_part(con: duckdb.DuckDBPyConnection, files: list[str], directory: Path
     Parquet file; raises DuckDB's error as it is. No item number here: read in parallel, the rows still
     reach the file in the order of the files and of the items in them (insertion order is kept), and an
     item's place in the crawl is its row number there (`_items_view`; checked, never assumed)."""
-    path = directory / (f"items-{start:07d}.parquet" if files else "items-empty.parquet")
+    end, path = start + len(files), directory / f"items-{start:07d}.parquet"
     if not files:  # the same query over one empty page: the same (empty) tables and files
-        empty = directory / "empty.json"
+        path, empty = directory / "items-empty.parquet", directory / "empty.json"
         empty.write_bytes(b"[]")
         files = [str(empty)]
     row = con.execute(f"COPY ({_ITEMS}) TO '{_quote(str(path))}' {_PARQUET}", {"files": files}).fetchone()
-    end = start if path.name == "items-empty.parquet" else start + len(files)
     return Part(start, end, path, int(row[0]) if row else 0)
 
 
