@@ -101,7 +101,12 @@ class Measured:
 
 
 def timed(fn: Callable, into: Phase, sampler: RssSampler, outer: Phase) -> Callable:
+    """`fn` timed into `into`, unless it runs inside another timed phase (a connection released
+    within the roll-ups), which keeps it: each second is counted once."""
+
     def wrapper(*args, **kwargs):
+        if sampler.phase is not outer:
+            return fn(*args, **kwargs)
         wall, cpu = time.perf_counter(), cpu_now()
         sampler.phase = into
         try:
