@@ -14,7 +14,7 @@ collector's own job code (`collector.sources.hf.job.collect_hf`, the Hub-wide to
 - peak RSS of the collector process;
 - requests made against the minimum possible (ceil(N / page size)).
 
-Usage:  .venv/bin/python -m bench.hf_ingest [--models 1000000] [--page-size 1000]
+Usage:  .venv/bin/python -m bench.hf_ingest [--models 1000000] [--page-size 1000] [--no-read-ahead]
 """
 
 from __future__ import annotations
@@ -123,6 +123,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=1_000_000)
     parser.add_argument("--page-size", type=int, default=1000)
+    parser.add_argument(
+        "--no-read-ahead",
+        action="store_true",
+        help="read every page when the crawl ends, as before the background reader (to compare)",
+    )
     args = parser.parse_args()
 
     with fake_hub_process("--synthetic", str(args.models), "--quota", "1000000000", "--prerender") as server:
@@ -133,6 +138,9 @@ def main() -> None:
         from collector.sources.hf import rollups
         from collector.sources.hf.job import collect_hf
         from collector.store import Store, connect
+
+        if args.no_read_ahead:
+            hf_pages.AHEAD_PAGES = math.ceil(args.models / args.page_size) + 1
 
         with tempfile.TemporaryDirectory(prefix="bench-hf-") as tmp, RssSampler() as sampler:
             db = Path(tmp) / "bench.duckdb"
