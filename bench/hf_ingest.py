@@ -14,7 +14,7 @@ collector's own job code (`collector.sources.hf.job.collect_hf`, the Hub-wide to
 - peak RSS of the collector process;
 - requests made against the minimum possible (ceil(N / page size)).
 
-Usage:  .venv/bin/python -m bench.hf_ingest [--models 1000000] [--page-size 1000] [--no-read-ahead]
+Usage:  .venv/bin/python -m bench.hf_ingest [--models 1000000] [--page-size 1000] [--latency SECONDS] [--no-read-ahead]
 """
 
 from __future__ import annotations
@@ -124,13 +124,28 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=1_000_000)
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="seconds the fake Hub waits before each reply, as a network would (the real Hub's pages take longer)",
+    )
+    parser.add_argument(
         "--no-read-ahead",
         action="store_true",
         help="read every page when the crawl ends, as before the background reader (to compare)",
     )
     args = parser.parse_args()
 
-    with fake_hub_process("--synthetic", str(args.models), "--quota", "1000000000", "--prerender") as server:
+    server_args = (
+        "--synthetic",
+        str(args.models),
+        "--quota",
+        "1000000000",
+        "--prerender",
+        "--latency",
+        str(args.latency),
+    )
+    with fake_hub_process(*server_args) as server:
         # after HF_ENDPOINT: huggingface_hub reads it at import
         from collector.sources.hf import client as hf_client
         from collector.sources.hf import commit as hf_commit

@@ -284,9 +284,11 @@ def main() -> None:
     )
     parser.add_argument("--window", type=int, default=300, help="fixed window length in seconds")
     parser.add_argument("--prerender", action="store_true", help="render the top-downloads pages before serving")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each reply waits, as over a network")
     args = parser.parse_args()
     models = SyntheticModels(args.synthetic) if args.synthetic else demo_models()
     hub = FakeHub(models, port=args.port, quota=args.quota, window=args.window)
+    hub.latency = args.latency
     if args.prerender:
         from collector.sources.hf.pages import EXPAND
 

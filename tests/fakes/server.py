@@ -55,6 +55,7 @@ class FakeServer:
         fake = self
         self.log: list[Request] = []
         self._scripts: list[tuple[str, deque[Reply]]] = []
+        self.latency = 0.0  # seconds every reply waits, as a network would (benchmarks)
         self._lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -137,10 +138,10 @@ class FakeServer:
         request.status = reply.status
         if reply.hold is not None:
             reply.hold.wait(timeout=60)
-        if reply.delay:
+        if reply.delay or self.latency:
             import time
 
-            time.sleep(reply.delay)
+            time.sleep(reply.delay or self.latency)
         handler.send_response(reply.status)
         headers = {"Content-Type": "application/json", **reply.headers}
         for key, value in headers.items():
