@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from collector.core.errors import ConfigError
 
-_SIZE = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$", re.IGNORECASE)
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*(KB|MB|GB|KiB|MiB|GiB)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,10 @@ _UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gi
 
 def size_bytes(text: str) -> int:
     """A size setting (512MB, 1.5GiB: DuckDB's units, decimal and binary) in bytes."""
-    match = re.match(r"^(\d+(?:\.\d+)?)\s*([a-z]+)$", text.strip().lower())
-    if not match or match.group(2) not in _UNITS:
+    match = _SIZE.match(text.strip())
+    if not match:
         raise ConfigError(f"not a size such as 512MB or 2GB: {text!r}")
-    return int(float(match.group(1)) * _UNITS[match.group(2)])
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
 def parse_utc(text: str, what: str = "time") -> datetime:
