@@ -400,10 +400,21 @@ def test_pages_read_ahead_during_the_crawl_store_what_one_read_at_the_end_stores
     run, hub, tmp_path, orgs, monkeypatch, orgs_file
 ):
     """The crawl's pages are read into Parquet in the background, a chunk at a time (here every page
-    as it arrives): the store gets the rows that reading every page at the end gives, with one listing
-    (its models then staged as the parts themselves) or several."""
+    as it arrives, the fake Hub answering as slowly as a network, so that the reader keeps up): the
+    store gets the rows that reading every page at the end gives, with one listing (its models then
+    staged as the parts themselves) or several."""
     from collector.sources.hf import pages
 
+    hub.latency = 0.05
+    parts: list[tuple[int, int]] = []
+    read_part = pages._read_part
+
+    def recorded(con, files, directory, start):
+        part = read_part(con, files, directory, start)
+        parts.append((part.start, part.end))
+        return part
+
+    monkeypatch.setattr(pages, "_read_part", recorded)
     namespaces = orgs
     if orgs_file == "none":
         namespaces = tmp_path / "none.csv"
@@ -415,13 +426,18 @@ def test_pages_read_ahead_during_the_crawl_store_what_one_read_at_the_end_stores
         "hf_lineage": "SELECT child_id, parent_id, relation FROM hf_lineage ORDER BY ALL",
     }
     stored = {}
+    read: dict[int, list[tuple[int, int]]] = {}
     for chunk in (1, 10_000):
         monkeypatch.setattr(pages, "AHEAD_PAGES", chunk)
+        parts.clear()
         db = tmp_path / f"ahead-{chunk}.duckdb"
         args = ("--db", str(db), "collect", "hf", "--orgs", str(namespaces), "--top", "7", "--page-size", "1")
         result = run(*args)
         assert result.code == 0, result.err
         stored[chunk] = {name: query(db, sql) for name, sql in tables.items()}
+        read[chunk] = list(parts)
+    pages_crawled = read[10_000][0][1]  # one read of every page at the end
+    assert len(read[1]) > pages_crawled // 2 and read[1][0] == (0, 1)  # most pages read one by one, ahead
     assert stored[1] == stored[10_000]
     assert len(stored[1]["hf_model_downloads"]) == (7 if orgs_file == "none" else 7 + 4)
     assert stored[1]["hf_lineage"]  # the fake's derivatives
