@@ -716,8 +716,11 @@ def _compact_after_import(obj: Context, imported: int) -> None:
 
 def main() -> None:
     verbose = "-v" in sys.argv[1:] or "--verbose" in sys.argv[1:]
+    from collector.store.connect import lingering
+
     try:
-        cli.main(standalone_mode=False)
+        with lingering():  # the command's successive connections to a store share one attachment
+            cli.main(standalone_mode=False)
     except click.exceptions.Abort:  # click's form of KeyboardInterrupt
         click.echo("interrupted: nothing partial was written", err=True)
         sys.exit(130)

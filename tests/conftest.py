@@ -99,7 +99,7 @@ def _isolated_env(monkeypatch, tmp_path, tmp_path_factory):
     # the report's chart JavaScript takes ~6 s to build: once per session (the xdist workers share it)
     monkeypatch.setenv("COLLECTOR_CACHE_DIR", str(tmp_path_factory.getbasetemp().parent / "collector-cache"))
     yield
-    release_stores()
+    release_all()
 
 
 @pytest.fixture
@@ -271,8 +271,15 @@ def release_stores() -> None:
     _ATTACHED.clear()
 
 
-def _connect_releasing(*args, **kwargs):
+def release_all() -> None:
+    """release_stores, and the stores a command of this process leaves attached a moment for its next
+    connection (collector.store.connect.lingering): before another DuckDB instance or process opens them."""
+    store_connect.release()
     release_stores()
+
+
+def _connect_releasing(*args, **kwargs):
+    release_all()
     return _connect(*args, **kwargs)
 
 
@@ -285,7 +292,7 @@ _popen_init = subprocess.Popen.__init__
 
 
 def _popen_releasing(self, *args, **kwargs):
-    release_stores()
+    release_all()
     _popen_init(self, *args, **kwargs)
 
 
@@ -310,6 +317,7 @@ def query(db: Path, sql: str, params=None):
     sees. It stays attached for the next query while neither the file nor its log changes (another
     process writing it) and this process opens no other DuckDB connection (release_stores)."""
     global _READER
+    store_connect.release(db)  # what a command of this process may leave lingering (connect.lingering)
     if _READER is None:
         _READER = _connect()
     con = _READER

@@ -202,3 +202,65 @@ def test_a_read_inside_a_write_keeps_the_writes_memory_bound(db, monkeypatch):
         assert limit(outer) == bound
     with store.reader(db) as alone:  # no write open: a read has DuckDB's default again
         assert limit(alone) != bound
+
+
+def _attached_here(path) -> bool:
+    """Whether this process holds the file (DuckDB refuses a second instance of it while it does)."""
+    from tests.conftest import _connect  # duckdb.connect, without the suite's letting go first
+
+    try:
+        _connect(str(path), read_only=True).close()
+    except duckdb.BinderException as exc:
+        assert "Unique file handle conflict" in str(exc)
+        return True
+    return False
+
+
+def test_a_commands_connections_share_the_store_and_let_go_of_it_when_it_pauses(empty_store, monkeypatch):
+    """Inside a command (connect.lingering) a connection's store stays attached a moment for the next
+    one, which then neither attaches it again nor checkpoints in between; a pause longer than that
+    gives the file back to other processes (checkpointed), and so does the command's end."""
+    import time
+
+    from collector.store import connect
+
+    monkeypatch.setattr(connect, "LINGER_SECONDS", 0.5)
+    wal = empty_store.with_name(empty_store.name + ".wal")
+    attaches = []
+    attach = connect._Host.attach
+    monkeypatch.setattr(connect._Host, "attach", lambda self, *a: attaches.append(a) or attach(self, *a))
+    s = store.Store(empty_store)
+    with connect.lingering():
+        with s.writer() as con:
+            con.execute("CREATE TABLE t AS SELECT 1 AS i")
+        assert wal.exists()  # the checkpoint waits for the attachment to be let go of
+        with s.reader() as con, s.writer() as nested:
+            nested.execute("INSERT INTO t VALUES (2)")
+            assert con.execute("SELECT count(*) FROM t").fetchone() == (2,)
+        assert len({path for path, _ in attaches}) == 1 and len(attaches) == 3
+        assert _attached_here(empty_store)  # still held: the next connection is near
+        time.sleep(1.0)  # a pause (a crawl, a paced request): let go of, and checkpointed
+        assert not wal.exists() and not _attached_here(empty_store)
+        with s.sandbox() as con:  # its own DuckDB instance: what lingers is let go of first
+            assert con.execute("SELECT count(*) FROM t").fetchone() == (2,)
+        with s.writer() as con:
+            con.execute("INSERT INTO t VALUES (3)")
+        assert _attached_here(empty_store)
+    assert not wal.exists() and not _attached_here(empty_store)  # the command's end lets go at once
+    assert query(empty_store, "SELECT sum(i) FROM t") == [(6,)]
+
+
+def test_a_compacted_store_is_not_kept_attached_in_its_old_file(empty_store):
+    """compact replaces the file while holding it: the command's next connection opens the new file."""
+    from collector.store import compact, connect
+
+    s = store.Store(empty_store)
+    with connect.lingering():
+        with s.writer() as con:
+            con.execute("CREATE TABLE t AS SELECT range AS i FROM range(100000)")
+            con.execute("DELETE FROM t WHERE i >= 10")
+        result = compact.compact(s)
+        assert result.after_bytes < result.before_bytes
+        with s.writer() as con:
+            con.execute("INSERT INTO t VALUES (10)")
+    assert query(empty_store, "SELECT count(*), max(i) FROM t") == [(11, 10)]

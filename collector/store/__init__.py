@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from collector.store import migrations, runs, views
+from collector.store import connect, migrations, runs, views
 from collector.store.compact import space as compact_space
 from collector.store.connect import db_path, opened, scalar
 from collector.store.status import status as _status
@@ -83,14 +83,15 @@ class Store:
         return self.reader(sandboxed=True)
 
     @contextlib.contextmanager
-    def writer(self, *, checkpoint: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    def writer(self, *, checkpoint: bool = True, linger: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection on the newest schema. Keep it short: it holds the file's lock.
 
         `checkpoint=False` when another write of the same command follows (a run opened, a part kept):
         closing then leaves the committed transaction in the write-ahead log (.wal) instead of writing
         it into the file, which costs more than opening the store; the command's last write, or any
-        later connection, folds it in. Either way it is committed and durable."""
-        with opened(self.path, checkpoint=checkpoint) as con:
+        later connection, folds it in. Either way it is committed and durable. `linger=False`: the
+        file is let go of when the block ends, even inside a command (connect.lingering)."""
+        with opened(self.path, checkpoint=checkpoint, linger=linger) as con:
             migrations.migrate(con, self.path)
             if self._prepare_pending:
                 if views.refresh(con):
@@ -158,6 +159,7 @@ class Store:
             runs.finish_run(con, run_id, status="failed", error=error[:2000], requests=requests)
 
     def status(self) -> dict:
+        connect.release(self.path)  # the file's size is read from disk, with this command's writes in it
         with self.reader() as con:
             info = _status(con)
             info["schema_version"] = migrations.schema_version(con)

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from collector.core.errors import CollectorError, ConfigError
+from collector.store import connect
 
 TARGET = "compact_target"
 
@@ -85,6 +86,7 @@ def compact(store, progress: Callable[[str], None] | None = None) -> Compacted:
         raise CollectorError(f"no database at {path}: nothing to compact")
     if not store.writable():
         raise ConfigError(f"database {path} is read-only here: compacting rewrites the file")
+    connect.release(path)  # what this command wrote, folded into the file before its size is read
     before = path.stat().st_size
     disk = shutil.disk_usage(path.absolute().parent).free
     if disk < before:
@@ -96,8 +98,9 @@ def compact(store, progress: Callable[[str], None] | None = None) -> Compacted:
     _remove(tmp)
     started = time.monotonic()
     # checkpoint=False: the old file must not be written after the new one has taken its name (its
-    # checkpoint would be the old file's, but it touches the write-ahead log beside the name)
-    with store.writer(checkpoint=False) as con:
+    # checkpoint would be the old file's, but it touches the write-ahead log beside the name);
+    # linger=False: nor kept attached for the command's next connection, which must open the new one
+    with store.writer(checkpoint=False, linger=False) as con:
         con.execute("CHECKPOINT")  # the log folded in: everything the copy reads is in the file
         name = con.execute("SELECT current_database()").fetchone()[0]
         _, free = space(con)
@@ -145,6 +148,8 @@ def worth_it(store, at_least: int = 1 << 20) -> bool:
     """mostly_free for the store's file now."""
     if not store.exists():
         return False
+    # the file's size is read from disk: what this command's writes left in the log, folded in first
+    connect.release(store.path)
     with store.reader() as con:
         _, free = space(con)
     return mostly_free(store.path.stat().st_size, free, at_least)

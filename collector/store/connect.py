@@ -10,7 +10,8 @@ instance of its own: a new instance builds DuckDB's catalog of built-in function
 as much again to tear it down), which was most of the cost of each of a command's short connections.
 Attaching takes the same file lock as opening, and detaching releases it, so other processes see
 the same short connections as before. Connections to a store that is already attached in this
-process (a nested reader) share the attachment; the last one detaches it.
+process (a nested reader) share the attachment; the last one detaches it, or, inside a command
+(`lingering()`), leaves it attached a quarter of a second for the command's next connection.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,24 @@ def _config() -> dict[str, Any]:
     return {"threads": threads} if threads else {}
 
 
+# Inside a command (`lingering()`), an attachment no connection uses any more is kept this long before
+# it is detached: the command's next connection, usually milliseconds later (a run opened, then its
+# plan read; one OpenRouter pull kept, then the next), reuses it instead of attaching the file again
+# (10 to 30 ms: the catalog read, the log replayed) and detaching it (a checkpoint, 20 to 40 ms). A
+# longer pause (a crawl, a paced request, a scheduler's wait) gives the file back to other processes,
+# as a short connection did.
+LINGER_SECONDS = 0.25
+
+
+@dataclass
+class _Attachment:
+    name: str
+    read_only: bool
+    users: int = 0
+    idle_since: float | None = None  # when its last user let go, while it lingers
+    checkpoint_owed: bool = False  # a writer that let go asked for a checkpoint when it is detached
+
+
 class _Host:
     """The process's in-memory DuckDB instance that stores are attached to, and what is attached."""
 
@@ -89,8 +109,10 @@ class _Host:
         self.con: duckdb.DuckDBPyConnection | None = None
         self.pid = 0
         self.threads: int | None = None
-        self.attached: dict[str, list] = {}  # file -> [name, read_only, users]
+        self.attached: dict[str, _Attachment] = {}  # absolute file path -> its attachment
         self.names = 0
+        self.lingering = 0  # depth of lingering() scopes
+        self.sweeper: threading.Thread | None = None
 
     def instance(self) -> duckdb.DuckDBPyConnection:
         if self.con is None or self.pid != os.getpid():  # a forked child starts its own
@@ -100,6 +122,7 @@ class _Host:
             self.pid = os.getpid()
             self.threads = _config().get("threads")
             self.attached.clear()
+            self.sweeper = None
         threads = _config().get("threads")
         if threads != self.threads:
             self.con.execute(f"SET threads = {int(threads)}" if threads else "RESET threads")
@@ -113,7 +136,10 @@ class _Host:
         with self.lock:
             host = self.instance()
             held = self.attached.get(key)
-            if held is not None and held[1] and not read_only:
+            if held is not None and held.users == 0 and held.read_only and not read_only:
+                self._detach(key)  # a lingering read-only attachment gives way to a writer
+                held = None
+            if held is not None and held.read_only and not read_only:
                 raise CollectorError(
                     f"database {path} is open read-only in this process: a write must wait until it is closed"
                 )
@@ -121,50 +147,118 @@ class _Host:
                 self.names += 1
                 stem = path.stem if path.stem.isidentifier() else "store"
                 name = f"{stem}_{self.names}" if stem.lower() in ("memory", "system", "temp", "main") else stem
-                if any(h[0] == name for h in self.attached.values()):
+                if any(h.name == name for h in self.attached.values()):
                     name = f"{stem}_{self.names}"
                 literal = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
                 host.execute(f'ATTACH {literal} AS "{name}"' + (" (READ_ONLY)" if read_only else ""))
-                held = self.attached[key] = [name, read_only, 0]
-            held[2] += 1
-            name = held[0]
+                held = self.attached[key] = _Attachment(name, read_only)
+            held.users += 1
+            held.idle_since = None
+            name = held.name
             try:
                 con = host.cursor()
                 con.execute(f'USE "{name}"')
             except BaseException:
-                self._release(key, checkpoint=False)
+                self._release(key, checkpoint=False, linger=False)
                 raise
             return con, key
 
-    def detach(self, con: duckdb.DuckDBPyConnection, key: str, *, checkpoint: bool) -> None:
+    def writing(self) -> bool:
+        """Whether a connection in use writes (a read beside it shares the instance's settings)."""
+        return any(h.users and not h.read_only for h in self.attached.values())
+
+    def detach(self, con: duckdb.DuckDBPyConnection, key: str, *, checkpoint: bool, linger: bool = True) -> None:
         with self.lock:
             with contextlib.suppress(duckdb.Error):
                 con.close()
-            self._release(key, checkpoint=checkpoint)
+            self._release(key, checkpoint=checkpoint, linger=linger)
 
-    def _release(self, key: str, *, checkpoint: bool) -> None:
+    def _release(self, key: str, *, checkpoint: bool, linger: bool) -> None:
         held = self.attached.get(key)
         if held is None or self.con is None:
             return
-        held[2] -= 1
-        if held[2] > 0:
+        held.users -= 1
+        if held.users > 0:
             return
-        del self.attached[key]
-        name = held[0]
-        if checkpoint and not held[1]:
+        if not linger:  # detached now, checkpointed only if this writer asks (compact replaced the file)
+            held.checkpoint_owed = checkpoint
+            self._detach(key)
+            return
+        held.checkpoint_owed = held.checkpoint_owed or checkpoint
+        if self.lingering:
+            held.idle_since = time.monotonic()
+            if self.sweeper is None:
+                self.sweeper = threading.Thread(target=self._sweep, name="collector-store-linger", daemon=True)
+                self.sweeper.start()
+            return
+        self._detach(key)
+
+    def _detach(self, key: str) -> None:
+        held = self.attached.pop(key)
+        if self.con is None:
+            return
+        if held.checkpoint_owed and not held.read_only:
             # as closing an instance of its own did; a failure (a full disk) leaves the committed
             # transactions in the write-ahead log, which the next connection replays
             with contextlib.suppress(duckdb.Error):
-                self.con.execute(f'CHECKPOINT "{name}"')
-        self.con.execute(f'DETACH "{name}"')
+                self.con.execute(f'CHECKPOINT "{held.name}"')
+        self.con.execute(f'DETACH "{held.name}"')
+
+    def release_idle(self, key: str | None = None) -> None:
+        """Detach the lingering attachments (of the file `key` only, if given) at once."""
+        with self.lock:
+            if self.pid != os.getpid():
+                return
+            for k in [k for k, h in self.attached.items() if h.users == 0 and (key is None or k == key)]:
+                self._detach(k)
+
+    def _sweep(self) -> None:
+        """Detach each lingering attachment once it has been idle LINGER_SECONDS; ends with the last."""
+        while True:
+            time.sleep(LINGER_SECONDS / 4)
+            with self.lock:
+                if self.sweeper is not threading.current_thread():
+                    return
+                now = time.monotonic()
+                for key, held in list(self.attached.items()):
+                    if held.idle_since is not None and now - held.idle_since >= LINGER_SECONDS:
+                        try:
+                            self._detach(key)
+                        except duckdb.Error as exc:  # the next attach of that file tries again
+                            log.debug("detaching %s failed: %s", key, exc)
+                if not any(h.idle_since is not None for h in self.attached.values()):
+                    self.sweeper = None
+                    return
 
 
 _HOST = _Host()
 
 
+@contextlib.contextmanager
+def lingering() -> Iterator[None]:
+    """A command's scope: the stores its connections let go of linger (LINGER_SECONDS) for its next
+    connection, and are all detached (and checkpointed) when the scope ends."""
+    with _HOST.lock:
+        _HOST.lingering += 1
+    try:
+        yield
+    finally:
+        with _HOST.lock:
+            _HOST.lingering -= 1
+            if not _HOST.lingering:
+                _HOST.release_idle()
+
+
+def release(path: Path | None = None) -> None:
+    """Detach at once what lingers in this process (of `path` only, if given): before the file is
+    opened by another DuckDB instance of this process, which DuckDB refuses while it is attached here."""
+    _HOST.release_idle(None if path is None else str(path.absolute()))
+
+
 def _sandbox(path: Path) -> duckdb.DuckDBPyConnection:
     """The store attached read-only to a private in-memory instance, which then loses its file system
     and has its configuration locked (which the shared instance cannot: it serves the writers)."""
+    release(path)
     con = duckdb.connect(":memory:", config=_config())
     try:
         name = path.stem if path.stem.isidentifier() else "store"
@@ -190,7 +284,7 @@ def _open(path: Path, read_only: bool, sandboxed: bool) -> tuple[duckdb.DuckDBPy
             if read_only:
                 # the settings are the instance's: a read beside a write in this process (nested, or
                 # sharing its attachment) keeps the write's bound
-                if not any(not held[1] for held in _HOST.attached.values()):
+                if not _HOST.writing():
                     con.execute("RESET memory_limit")
                     con.execute("RESET preserve_insertion_order")
             else:
@@ -202,7 +296,7 @@ def _open(path: Path, read_only: bool, sandboxed: bool) -> tuple[duckdb.DuckDBPy
             with contextlib.suppress(duckdb.Error):  # refused while another store's spill is in use
                 con.execute("SET temp_directory = '" + (str(path) + ".tmp").replace("'", "''") + "'")
     except BaseException:
-        _HOST.detach(con, key, checkpoint=False)
+        _HOST.detach(con, key, checkpoint=False, linger=False)
         raise
     return con, key
 
@@ -215,6 +309,7 @@ def opened(
     timeout: float | None = None,
     sandboxed: bool = False,
     checkpoint: bool = True,
+    linger: bool = True,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The store open for the block, waiting up to `timeout` seconds (COLLECTOR_LOCK_TIMEOUT) for
     another process's lock to go away. Raises a one-line CollectorError instead of DuckDB's traceback.
@@ -222,7 +317,9 @@ def opened(
     Python API): no file system, no extensions, no ATTACH, and the configuration locked so that no
     statement inside the query can undo it. A writer's transactions are written into the file when
     the block ends, unless `checkpoint=False` (another write of the same command follows: they stay
-    in the write-ahead log meanwhile, committed and durable)."""
+    in the write-ahead log meanwhile, committed and durable). Inside `lingering()`, the file is
+    detached (and checkpointed) only when no connection has used it for LINGER_SECONDS, or when the
+    scope ends; `linger=False` detaches it when the block ends (compact: the file was replaced)."""
     if sandboxed and not read_only:
         raise ValueError("a sandboxed connection is read-only")
     if read_only and not path.exists():
@@ -262,4 +359,4 @@ def opened(
         if key is None:
             con.close()
         else:
-            _HOST.detach(con, key, checkpoint=checkpoint)
+            _HOST.detach(con, key, checkpoint=checkpoint, linger=linger)

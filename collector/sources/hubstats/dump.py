@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from collector.core.errors import CollectorError
 from collector.sources.hf.parse import META_HASH, RELATIONS, HfStage
+from collector.store import connect
 
 SCOPE = "full_hub"  # a contract: the claims read list_contains(hf_snapshot_sets.scopes, 'full_hub')
 FORMAT = "hub-stats"
@@ -171,6 +172,7 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
             raise CollectorError(f"{path}: the dump has no rows")
         keys = "SELECT NULL::VARCHAR AS model_id, NULL::INTEGER AS model_no WHERE false"
         if store_path is not None and store_path.exists():
+            connect.release(store_path)  # DuckDB opens a file in one instance of a process at a time
             con.execute(f"ATTACH '{_quote(str(store_path))}' AS store (READ_ONLY)")
             keys = "SELECT model_id, model_no FROM store.internal.hf_model_keys"
         con.execute(f"CREATE TEMP TABLE keys AS {keys}")
