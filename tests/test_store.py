@@ -202,6 +202,13 @@ def test_a_read_inside_a_write_keeps_the_writes_memory_bound(db, monkeypatch):
         assert limit(outer) == bound
     with store.reader(db) as alone:  # no write open: a read has DuckDB's default again
         assert limit(alone) != bound
+    from collector.store import connect
+
+    with connect.lingering():  # within a command: a read sharing the attachment a write left lingering
+        with store.writer(db) as con:
+            assert limit(con) == bound
+        with store.reader(db) as after:
+            assert limit(after) != bound
 
 
 def _attached_here(path) -> bool:

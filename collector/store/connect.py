@@ -97,6 +97,7 @@ class _Attachment:
     name: str
     read_only: bool
     users: int = 0
+    writers: int = 0  # of its users, the connections that write (a read may share a write's attachment)
     idle_since: float | None = None  # when its last user let go, while it lingers
     checkpoint_owed: bool = False  # a writer that let go asked for a checkpoint when it is detached
 
@@ -153,85 +154,113 @@ class _Host:
                 host.execute(f'ATTACH {literal} AS "{name}"' + (" (READ_ONLY)" if read_only else ""))
                 held = self.attached[key] = _Attachment(name, read_only)
             held.users += 1
+            held.writers += not read_only
             held.idle_since = None
             name = held.name
             try:
                 con = host.cursor()
                 con.execute(f'USE "{name}"')
             except BaseException:
-                self._release(key, checkpoint=False, linger=False)
+                self._release(key, read_only=read_only, checkpoint=False, linger=False)
                 raise
             return con, key
 
     def writing(self) -> bool:
         """Whether a connection in use writes (a read beside it shares the instance's settings)."""
-        return any(h.users and not h.read_only for h in self.attached.values())
+        return any(h.writers for h in self.attached.values())
 
-    def detach(self, con: duckdb.DuckDBPyConnection, key: str, *, checkpoint: bool, linger: bool = True) -> None:
+    def detach(
+        self, con: duckdb.DuckDBPyConnection, key: str, *, read_only: bool, checkpoint: bool, linger: bool = True
+    ) -> None:
         with self.lock:
             with contextlib.suppress(duckdb.Error):
                 con.close()
-            self._release(key, checkpoint=checkpoint, linger=linger)
+            self._release(key, read_only=read_only, checkpoint=checkpoint, linger=linger)
 
-    def _release(self, key: str, *, checkpoint: bool, linger: bool) -> None:
+    def _release(self, key: str, *, read_only: bool, checkpoint: bool, linger: bool) -> None:
         held = self.attached.get(key)
         if held is None or self.con is None:
             return
         held.users -= 1
+        if not read_only:
+            held.writers -= 1
+            held.checkpoint_owed = held.checkpoint_owed or checkpoint
         if held.users > 0:
             return
-        if not linger:  # detached now, checkpointed only if this writer asks (compact replaced the file)
-            held.checkpoint_owed = checkpoint
-            self._detach(key)
-            return
-        held.checkpoint_owed = held.checkpoint_owed or checkpoint
-        if self.lingering:
+        if linger and self.lingering:
             held.idle_since = time.monotonic()
-            if self.sweeper is None:
+            if self.sweeper is None or not self.sweeper.is_alive():
                 self.sweeper = threading.Thread(target=self._sweep, name="collector-store-linger", daemon=True)
                 self.sweeper.start()
             return
         self._detach(key)
 
     def _detach(self, key: str) -> None:
-        held = self.attached.pop(key)
+        """Detach an attachment no connection uses, checkpointed first if a writer asked; if DETACH
+        fails it stays known (and lingering, inside a command: detached again later)."""
+        held = self.attached[key]
         if self.con is None:
+            del self.attached[key]
             return
         if held.checkpoint_owed and not held.read_only:
             # as closing an instance of its own did; a failure (a full disk) leaves the committed
             # transactions in the write-ahead log, which the next connection replays
             with contextlib.suppress(duckdb.Error):
                 self.con.execute(f'CHECKPOINT "{held.name}"')
-        self.con.execute(f'DETACH "{held.name}"')
+            held.checkpoint_owed = False
+        try:
+            self.con.execute(f'DETACH "{held.name}"')
+        except duckdb.Error:
+            held.idle_since = time.monotonic()
+            raise
+        del self.attached[key]
 
     def release_idle(self, key: str | None = None) -> None:
-        """Detach the lingering attachments (of the file `key` only, if given) at once."""
+        """Detach the lingering attachments (of the file `key` only, if given) at once; one that cannot
+        be detached is logged and left attached, never raised over what the command was doing."""
         with self.lock:
             if self.pid != os.getpid():
                 return
             for k in [k for k, h in self.attached.items() if h.users == 0 and (key is None or k == key)]:
-                self._detach(k)
+                try:
+                    self._detach(k)
+                except duckdb.Error as exc:
+                    log.warning("could not let go of %s: %s", k, " ".join(str(exc).split()))
 
     def _sweep(self) -> None:
         """Detach each lingering attachment once it has been idle LINGER_SECONDS; ends with the last."""
-        while True:
-            time.sleep(LINGER_SECONDS / 4)
+        try:
+            while True:
+                time.sleep(LINGER_SECONDS / 4)
+                with self.lock:
+                    if self.sweeper is not threading.current_thread():
+                        return
+                    now = time.monotonic()
+                    for key, held in list(self.attached.items()):
+                        if held.idle_since is not None and now - held.idle_since >= LINGER_SECONDS:
+                            try:
+                                self._detach(key)
+                            except duckdb.Error as exc:  # tried again after another LINGER_SECONDS
+                                log.debug("detaching %s failed: %s", key, exc)
+                    if not any(h.idle_since is not None for h in self.attached.values()):
+                        return
+        finally:
             with self.lock:
-                if self.sweeper is not threading.current_thread():
-                    return
-                now = time.monotonic()
-                for key, held in list(self.attached.items()):
-                    if held.idle_since is not None and now - held.idle_since >= LINGER_SECONDS:
-                        try:
-                            self._detach(key)
-                        except duckdb.Error as exc:  # the next attach of that file tries again
-                            log.debug("detaching %s failed: %s", key, exc)
-                if not any(h.idle_since is not None for h in self.attached.values()):
+                if self.sweeper is threading.current_thread():
                     self.sweeper = None
-                    return
+
+    def forked(self) -> None:
+        """In a forked child: nothing of the parent's is the child's (its lock may be held by a thread
+        that is not in the child, its attachments are the parent's file locks)."""
+        self.lock = threading.RLock()
+        self.attached = {}
+        self.lingering = 0
+        self.sweeper = None
 
 
 _HOST = _Host()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_HOST.forked)
 
 
 @contextlib.contextmanager
@@ -296,7 +325,7 @@ def _open(path: Path, read_only: bool, sandboxed: bool) -> tuple[duckdb.DuckDBPy
             with contextlib.suppress(duckdb.Error):  # refused while another store's spill is in use
                 con.execute("SET temp_directory = '" + (str(path) + ".tmp").replace("'", "''") + "'")
     except BaseException:
-        _HOST.detach(con, key, checkpoint=False, linger=False)
+        _HOST.detach(con, key, read_only=read_only, checkpoint=False, linger=False)
         raise
     return con, key
 
@@ -359,4 +388,4 @@ def opened(
         if key is None:
             con.close()
         else:
-            _HOST.detach(con, key, checkpoint=checkpoint, linger=linger)
+            _HOST.detach(con, key, read_only=read_only, checkpoint=checkpoint, linger=linger)
