@@ -12,12 +12,13 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pytest
 
 from collector import store
 from collector.sources.hf import rollups, storage
+from tests.conftest import query
+from tests.seed import shared_template
 
 TABLES = [table for table, _ in rollups.ROLLUPS]
 # several scopes, a renamed namespace (THUDM -> zai-org, ref.hf_aliases) listed under both names,
@@ -53,11 +54,7 @@ DAYS = [START + timedelta(days=i) for i in range(10)]
 
 
 def _query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query(db, sql)
 
 
 def _snapshot(con, scope: str, day: date, hour: int) -> int:
@@ -138,29 +135,33 @@ def _write_history(db: Path, scopes: dict | None = None) -> None:
         con.execute("COMMIT")
 
 
-# histories written (and rolled up a day at a time) once per test process, copied for each test:
-# (scopes, rolled up) -> (store, its roll-ups)
-_TEMPLATES: dict[tuple[int, bool], tuple[Path, dict[str, list[tuple]] | None]] = {}
+# the roll-ups of each `alone` template, read once per test process
+_ROLLED_UP: dict[str, dict[str, list[tuple]]] = {}
 
 
 def _history(tmp_path_factory, db: Path, scopes: dict | None = None, *, alone: bool = False):
     """`db`: the history of `_write_history(scopes)`; with `alone`, each day also rolled up on its own,
-    whose roll-ups are returned (`_each_day_on_its_own`). Both are deterministic, so each is made once
-    and copied: the replay tests then cost their replay."""
-    key = (id(scopes or SCOPES), alone)
-    if key not in _TEMPLATES:
-        template = tmp_path_factory.mktemp("history") / "store.duckdb"
+    whose roll-ups are returned (`_each_day_on_its_own`). Both are deterministic, so each is built once
+    per session (tests.seed.shared_template: the xdist workers share it) and copied: the replay tests
+    then cost their replay."""
+    scopes = scopes or SCOPES
+    names = {id(SCOPES): "top-n", id(WITHOUT_TOP): "single-listings", id(WITH_FULL_HUB): "full-hub"}
+    name = f"rollups-history-{names[id(scopes)]}" + ("-alone" if alone else "")
+
+    def build(path: Path) -> None:
         if alone:
-            _history(tmp_path_factory, template, scopes)
-            _TEMPLATES[key] = (template, _each_day_on_its_own(template))
+            _history(tmp_path_factory, path, scopes)
+            _each_day_on_its_own(path)
         else:
-            _write_history(template, scopes)
-            _TEMPLATES[key] = (template, None)
-    template, rolled_up = _TEMPLATES[key]
-    for suffix in ("", ".wal"):
-        if Path(f"{template}{suffix}").exists():
-            shutil.copyfile(f"{template}{suffix}", f"{db}{suffix}")
-    return rolled_up
+            _write_history(path, scopes)
+
+    template = shared_template(tmp_path_factory, name, build)
+    shutil.copyfile(template, db)
+    if not alone:
+        return None
+    if name not in _ROLLED_UP:
+        _ROLLED_UP[name] = _rollups(template)
+    return _ROLLED_UP[name]
 
 
 def _rollups(db: Path) -> dict[str, list[tuple]]:
