@@ -141,7 +141,8 @@ SETTINGS: tuple[Setting, ...] = (
         "COLLECTOR_DB_THREADS",
         "integer",
         None,
-        "threads DuckDB may use (default: one per core; staging the Hub's pages at most 4). Each connection "
+        "threads DuckDB may use (default: one per core; staging the Hub's pages at most 4, a hub-stats "
+        "dump 2). Each connection "
         "starts them, so many short connections on a busy machine (the test suite) run faster with 1",
         minimum=1,
     ),

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from collector.core import settings
 from collector.core.errors import CollectorError
 from collector.sources.hf.parse import META_HASH, RELATIONS, HfStage
 from collector.store import connect
@@ -148,7 +149,7 @@ def stage(path: Path, stage_dir: Path, store_path: Path | None, memory: str = "1
     store has not seen after the others, by id, as storage.register_ids numbers them)."""
     found = check_columns(path)
     sha, size = sha256_of(path)
-    con = duckdb.connect(config={"memory_limit": memory, "threads": 2})
+    con = duckdb.connect(config={"memory_limit": memory, "threads": settings.get("COLLECTOR_DB_THREADS") or 2})
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = false")
