@@ -199,9 +199,7 @@ class _Host:
         """Detach an attachment no connection uses, checkpointed first if a writer asked; if DETACH
         fails it stays known (and lingering, inside a command: detached again later)."""
         held = self.attached[key]
-        if self.con is None:
-            del self.attached[key]
-            return
+        assert self.con is not None  # (something is attached only to the instance)
         if held.checkpoint_owed and not held.read_only:
             # as closing an instance of its own did; a failure (a full disk) leaves the committed
             # transactions in the write-ahead log, which the next connection replays
