@@ -27,3 +27,12 @@ def test_the_hub_history_benchmarks_run_at_a_tiny_size(tmp_path):
     bench("-m", "collector", "--db", str(imported), "refresh", "--rollups")
     copied = bench("-m", "bench.full_hub_year", str(imported), str(tmp_path / "year.duckdb"), "--days", "10")
     assert "10 full-Hub days (3 imported, repeated)" in copied
+
+
+def test_the_ingest_floor_benchmark_runs_at_a_tiny_size():
+    floor = bench("-m", "bench.ingest_floor", "--models", "2500", "--page-size", "1000")
+    # three pages crawled twice, read three ways (one or more threads: as many lines as the machine gives),
+    # stored once, then the two floor lines
+    steps = [line for line in floor.splitlines() if line.startswith("  ") and "µs/row" in line]
+    assert len(steps) in (5, 6), floor
+    assert "floor: crawl + plain read" in floor and "rows/s (target" in floor
