@@ -207,6 +207,40 @@ def test_the_replay_gives_the_rollups_of_each_day_on_its_own(tmp_path, tmp_path_
     assert _rollups(db) == alone
 
 
+def test_a_store_of_one_day_is_rolled_up_without_the_replay_and_gives_the_replays_rows(tmp_path, monkeypatch):
+    """A new store's first Hub write re-attributes its one day: rolled up directly (the replay's set-up
+    carries days from one to the next, which one day does not need), with the rows the replay gives."""
+    db = tmp_path / "store.duckdb"
+    rng = random.Random(23)
+    listings = _day_listings(rng, {}, SCOPES)
+    store.Store(db).prepare()
+    with store.writer(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        _metadata(con)
+        for hour, (scope, rows) in enumerate(listings.items(), start=1):
+            _append(con, _snapshot(con, scope, DAYS[0], hour), rows)
+        con.execute("COMMIT")
+
+    def no_replay(con):
+        raise AssertionError("one day needs no replay")
+
+    progress: list[str] = []
+    with monkeypatch.context() as patched, store.writer(db) as con:
+        patched.setattr(rollups, "Replay", no_replay)
+        assert rollups.reattribute(con, progress.append) == 1
+    assert progress == [f"re-attributing the Hub history: 1/1 days ({DAYS[0]})"]
+    direct = _rollups(db)
+    assert [r[0] for r in direct["internal.hf_rollup_sets"]] == [DAYS[0]]
+    assert {"Llama", "Qwen"} <= {r[1] for r in direct["internal.hf_rollup_family"]}
+    with store.writer(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        for table in TABLES:
+            con.execute(f"DELETE FROM {table}")
+        con.execute("COMMIT")
+        rollups._replay(con, [DAYS[0]], None)
+    assert _rollups(db) == direct
+
+
 # no Hub-wide top N: the models listed by one scope under one id take the replay's path for a single
 # listing (its counters, changed on a counter row or when it is listed or dropped), the others the
 # day rows of hf_daily_downloads_from (several scopes, the renamed namespace's two ids)
