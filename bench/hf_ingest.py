@@ -6,7 +6,8 @@ collector's own job code (`collector.sources.hf.job.collect_hf`, the Hub-wide to
 
 - rows/s end to end (first request to the store closed), and the fetch (the pages written to the
   staging folder as they arrive, and read into Parquet in the background meanwhile), stage (DuckDB
-  reads and checks the rest), commit, roll-up and close (the store's checkpoint) phases apart;
+  reads and checks the rest), commit, roll-up and close (the store's checkpoint) phases apart; within
+  the roll-ups, the ids numbered, the models (re-)attributed and the days rolled up (or replayed);
 - each phase's highest resident set, sampled every 10 ms, and the peak;
 - CPU time (user+sys) of the collector process per phase and per row: the fake server shares the
   machine's cores, so on a busy machine wall time measures the neighbours as much as the collector;
@@ -88,6 +89,8 @@ class Measured:
     rollups: Phase = field(default_factory=Phase)
     close: Phase = field(default_factory=Phase)  # the store closed: its checkpoint and detach
     outside: Phase = field(default_factory=Phase)  # the fetch's RSS: what runs outside the three phases
+    # the roll-ups' steps apart: the ids numbered, the models (re-)attributed, the days rolled up or replayed
+    steps: dict[str, Phase] = field(default_factory=dict)
     server_cpu: float = 0.0
 
     @property
@@ -113,6 +116,21 @@ def timed(fn: Callable, into: Phase, sampler: RssSampler, outer: Phase) -> Calla
             return fn(*args, **kwargs)
         finally:
             sampler.phase = outer
+            into.wall += time.perf_counter() - wall
+            into.cpu += cpu_now() - cpu
+
+    return wrapper
+
+
+def step_timed(fn: Callable, name: str, m: Measured) -> Callable:
+    """`fn` timed into m.steps[name] (its wall and CPU time; no RSS: the roll-ups phase has it)."""
+
+    def wrapper(*args, **kwargs):
+        into = m.steps.setdefault(name, Phase())
+        wall, cpu = time.perf_counter(), cpu_now()
+        try:
+            return fn(*args, **kwargs)
+        finally:
             into.wall += time.perf_counter() - wall
             into.cpu += cpu_now() - cpu
 
@@ -167,6 +185,15 @@ def main() -> None:
                 client = hf_client.HubClient()
                 m = Measured()
                 original = hf_commit.commit, rollups.after_commit, hf_pages.stage_pages
+                steps = {
+                    "ids numbered": (rollups, "refresh_ids"),
+                    "models attributed": (rollups, "refresh_attribution"),
+                    "days rolled up": (rollups, "roll_up"),
+                    "days replayed": (rollups.Replay, "batch"),
+                }
+                unpatched = {name: getattr(owner, attr) for name, (owner, attr) in steps.items()}
+                for name, (owner, attr) in steps.items():
+                    setattr(owner, attr, step_timed(unpatched[name], name, m))
                 release = connect._Host._release
                 connect._Host._release = timed(release, m.close, sampler, m.outside)  # type: ignore[method-assign]
                 hf_commit.commit = timed(original[0], m.commit, sampler, m.outside)
@@ -180,6 +207,8 @@ def main() -> None:
                     )
                 finally:
                     hf_commit.commit, rollups.after_commit, hf_pages.stage_pages = original
+                    for name, (owner, attr) in steps.items():
+                        setattr(owner, attr, unpatched[name])
                     connect._Host._release = release  # type: ignore[method-assign]
                     sampler.phase = None
                 m.total = Phase(time.perf_counter() - wall, cpu_now() - cpu)
@@ -205,6 +234,8 @@ def main() -> None:
             print(line("stage (DuckDB reads)", m.stage, m.rows))
             print(line("commit (one txn)", m.commit, m.rows))
             print(line("roll-ups", m.rollups, m.rows))
+            for name, step in m.steps.items():
+                print(line(f"  {name}", step, m.rows))
             print(line("store closed (checkpoint)", m.close, m.rows))
             print(f"  fake server CPU           {m.server_cpu:6.1f} s = {1e6 * m.server_cpu / m.rows:5.2f} µs/row")
             print(f"  requests                  {m.requests:,} (minimum possible {minimum:,}; retries {m.retries})")
