@@ -184,6 +184,8 @@ def main() -> None:
                 os.environ["COLLECTOR_NOW"] = day
                 client = hf_client.HubClient()
                 m = Measured()
+                # taken before the patches below, so that nothing that can raise comes between them and `try`
+                server_before = cpu_seconds(server.pid)
                 original = hf_commit.commit, rollups.after_commit, hf_pages.stage_pages
                 steps = {
                     "ids numbered": (rollups, "refresh_ids"),
@@ -200,7 +202,7 @@ def main() -> None:
                 rollups.after_commit = timed(original[1], m.rollups, sampler, m.outside)
                 hf_pages.stage_pages = timed(original[2], m.stage, sampler, m.outside)
                 sampler.phase = m.outside
-                server_before, wall, cpu = cpu_seconds(server.pid), time.perf_counter(), cpu_now()
+                wall, cpu = time.perf_counter(), cpu_now()
                 try:
                     result = collect_hf(
                         Store(db), top=args.models, namespaces=[], page_size=args.page_size, client=client

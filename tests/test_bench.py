@@ -35,4 +35,4 @@ def test_the_ingest_floor_benchmark_runs_at_a_tiny_size():
     # stored once, then the two floor lines
     steps = [line for line in floor.splitlines() if line.startswith("  ") and "µs/row" in line]
     assert len(steps) in (5, 6), floor
-    assert "floor: crawl + plain read" in floor and "rows/s (target" in floor
+    assert "floor: crawl to disk + plain read" in floor and "rows/s (target" in floor

@@ -232,7 +232,8 @@ def batches(days: list[date], size: int) -> list[list[date]]:
 
 def reattribute(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None) -> int:
     """Re-attribute every model and roll up every snapshot day again, replaying the days in order
-    (`Replay`), a batch per transaction; returns the days done. Logs a line a month. The ids are
+    (`Replay`), a batch per transaction (a store of one day: that day rolled up directly); returns the
+    days done. Logs a line a month. The ids are
     committed first: DuckDB plans over rows written earlier in the same transaction without
     statistics, and the lineage walk over 300,000 just-written models then spills tens of GB."""
     version = views.state(con, "views_version")
@@ -248,11 +249,12 @@ def reattribute(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] 
     if len(days) == 1:
         # a store of one day (a new store's first Hub write): nothing to carry from a day before, which is
         # what the replay is for; that day's roll-up gives the same rows (tests/test_rollups.py) without
-        # the replay's set-up (5.5 s against 2 s for a first day of a million models: bench/hf_ingest.py)
+        # the replay's set-up (a first day of a million models: 2.0 to 2.6 s, where the replay and its
+        # set-up took 12 to 13.6 s; bench/hf_ingest.py)
         _in_transaction(con, lambda: roll_up(con, days))
         if progress:
             progress(f"re-attributing the Hub history: 1/1 days ({days[0]})")
-    else:
+    elif days:
         _replay(con, days, progress)
     if version:
         _in_transaction(con, lambda: views.set_state(con, "rollups_version", version))
