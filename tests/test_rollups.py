@@ -207,16 +207,27 @@ def test_the_replay_gives_the_rollups_of_each_day_on_its_own(tmp_path, tmp_path_
     assert _rollups(db) == alone
 
 
+# no Hub-wide top N: the models listed by one scope under one id take the replay's path for a single
+# listing (its counters, changed on a counter row or when it is listed or dropped), the others the
+# day rows of hf_daily_downloads_from (several scopes, the renamed namespace's two ids)
+WITHOUT_TOP = {scope: member for scope, member in SCOPES.items() if not scope.startswith("top_downloads:")}
+
+
+# a full-Hub day (imported) on most days, a top 100 on the others: the day's top 100 lists
+# (hf_rollup_top100) are the whole day ranked, or the listing's first ranks
+WITH_FULL_HUB = {"top_downloads:100": lambda model_id: True, **WITHOUT_TOP, "full_hub": lambda model_id: True}
+
+
 @pytest.mark.parametrize(
-    "scopes", [pytest.param("SCOPES", id="top N and authors"), pytest.param("WITH_FULL_HUB", id="full Hub")]
+    "scopes", [pytest.param(SCOPES, id="top N and authors"), pytest.param(WITH_FULL_HUB, id="full Hub")]
 )
 def test_a_store_of_one_day_is_rolled_up_without_the_replay_and_gives_the_replays_rows(tmp_path, monkeypatch, scopes):
     """A new store's first Hub write re-attributes its one day: rolled up directly (the replay's set-up
     carries days from one to the next, which one day does not need), with the rows the replay gives."""
     db = tmp_path / "store.duckdb"
     rng = random.Random(23)
-    listings = _day_listings(rng, {}, globals()[scopes])
-    if scopes == "WITH_FULL_HUB":
+    listings = _day_listings(rng, {}, scopes)
+    if scopes is WITH_FULL_HUB:
         assert "full_hub" in listings  # the day's top 100 lists are the whole day ranked
     store.Store(db).prepare()
     with store.writer(db) as con:
@@ -237,7 +248,7 @@ def test_a_store_of_one_day_is_rolled_up_without_the_replay_and_gives_the_replay
     direct = _rollups(db)
     assert [r[0] for r in direct["internal.hf_rollup_sets"]] == [DAYS[0]]
     assert {"Llama", "Qwen"} <= {r[1] for r in direct["internal.hf_rollup_family"]}
-    assert bool(direct["internal.hf_rollup_top100"]) == (scopes == "WITH_FULL_HUB")  # (a top 5 makes no top 100)
+    assert bool(direct["internal.hf_rollup_top100"]) == (scopes is WITH_FULL_HUB)  # (a top 5 makes no top 100)
     with store.writer(db) as con:
         con.execute("BEGIN TRANSACTION")
         for table in TABLES:
@@ -245,17 +256,6 @@ def test_a_store_of_one_day_is_rolled_up_without_the_replay_and_gives_the_replay
         con.execute("COMMIT")
         rollups._replay(con, [DAYS[0]], None)
     assert _rollups(db) == direct
-
-
-# no Hub-wide top N: the models listed by one scope under one id take the replay's path for a single
-# listing (its counters, changed on a counter row or when it is listed or dropped), the others the
-# day rows of hf_daily_downloads_from (several scopes, the renamed namespace's two ids)
-WITHOUT_TOP = {scope: member for scope, member in SCOPES.items() if not scope.startswith("top_downloads:")}
-
-
-# a full-Hub day (imported) on most days, a top 100 on the others: the day's top 100 lists
-# (hf_rollup_top100) are the whole day ranked, or the listing's first ranks
-WITH_FULL_HUB = {"top_downloads:100": lambda model_id: True, **WITHOUT_TOP, "full_hub": lambda model_id: True}
 
 
 @pytest.mark.parametrize(
