@@ -250,7 +250,7 @@ def reattribute(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] 
         # a store of one day (a new store's first Hub write): nothing to carry from a day before, which is
         # what the replay is for; that day's roll-up gives the same rows (tests/test_rollups.py) without
         # the replay's set-up (a first day of a million models: 2.0 to 2.6 s, where the replay and its
-        # set-up took 12 to 13.6 s; bench/hf_ingest.py)
+        # set-up took 12.7 to 13.6 s; bench/hf_ingest.py)
         _in_transaction(con, lambda: roll_up(con, days))
         if progress:
             progress(f"re-attributing the Hub history: 1/1 days ({days[0]})")
